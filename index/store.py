@@ -1,0 +1,210 @@
+"""The index the qa layer talks to: dense search in Chroma, BM25 keyword search, the chunk table.
+
+Writes go through chromadb directly (we embed a context-prefixed search text but store the display
+text, which LangChain's `add_texts` cannot express); dense search goes through LangChain's
+`langchain_chroma.Chroma` vector store, also available as `PolicyIndex.vectorstore()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chromadb.api import ClientAPI
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from corpus.schema import Chunk, Document
+from index.keyword import Hit, KeywordIndex
+from index.sync import (
+    KEYWORD,
+    Backend,
+    SyncReport,
+    load_chunks,
+    load_manifest,
+    read_current,
+    sync_generation,
+)
+
+__all__ = ["Hit", "PolicyIndex", "SyncReport"]
+
+log = logging.getLogger(__name__)
+
+_RECHECK_S = 1.0  # how often readers look for a generation published by another process
+
+
+@dataclass
+class _Snapshot:
+    """One generation as loaded: immutable once built, swapped whole on reload."""
+
+    gen: str | None
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    chunks: dict[str, Chunk] = field(default_factory=dict)
+    keyword: KeywordIndex = field(default_factory=KeywordIndex)
+    collection: str = ""
+    client: ClientAPI | None = None
+    store: Chroma | None = None
+
+
+class PolicyIndex:
+    """Chunks of the corpus, searchable densely (Chroma, cosine) and by keywords (jieba BM25).
+
+    `db_dir` holds generations (see `index.sync`); the active one is loaded at construction and
+    re-loaded when another process publishes a newer one. Construction does not touch Chroma.
+    """
+
+    def __init__(
+        self, db_dir: Path, embeddings: Embeddings, *, chroma_url: str = "", collection: str = "policyqa"
+    ) -> None:
+        self._db_dir = Path(db_dir)
+        self._embeddings = embeddings
+        self._backend = Backend(self._db_dir, chroma_url, collection)
+        self._lock = threading.RLock()
+        self._retired: _Snapshot | None = None
+        self._checked = 0.0
+        self._snap = self._load(read_current(self._db_dir))
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def _load(self, gen: str | None) -> _Snapshot:
+        if gen is None:
+            return _Snapshot(None)
+        gen_dir = self._db_dir / gen
+        try:
+            manifest = load_manifest(gen_dir)
+            chunks = load_chunks(gen_dir)
+            keyword = KeywordIndex.load(gen_dir / KEYWORD)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RuntimeError(
+                f"the index in {self._db_dir} is unreadable ({exc}); delete that folder and sync again"
+            ) from exc
+        return _Snapshot(
+            gen=gen,
+            docs=manifest["docs"],
+            chunks={c.chunk_id: c for c in chunks},
+            keyword=keyword,
+            collection=manifest["collection"],
+        )
+
+    def _current(self) -> _Snapshot:
+        """The loaded generation, reloaded if CURRENT moved on (checked at most once a second)."""
+        now = time.monotonic()
+        if now - self._checked >= _RECHECK_S:
+            with self._lock:
+                self._checked = now
+                gen = read_current(self._db_dir)
+                if gen != self._snap.gen:
+                    try:
+                        self._swap(self._load(gen))
+                    except RuntimeError:  # e.g. deleted under us by a later sync: keep serving, retry later
+                        log.warning("could not load index generation %s; still serving %s", gen, self._snap.gen)
+        return self._snap
+
+    def _swap(self, snap: _Snapshot) -> None:
+        """Make `snap` active; the replaced one's client is closed one swap later (in-flight queries)."""
+        self._close(self._retired)
+        self._retired, self._snap = self._snap, snap
+
+    @staticmethod
+    def _close(snap: _Snapshot | None) -> None:
+        if snap is not None and snap.client is not None:
+            snap.client.close()
+            snap.client = snap.store = None
+
+    def close(self) -> None:
+        """Release Chroma clients (the index can still be used; they reopen on demand)."""
+        with self._lock:
+            self._close(self._retired)
+            self._close(self._snap)
+            self._retired = None
+
+    def __enter__(self) -> PolicyIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def vectorstore(self) -> Chroma | None:
+        """The active generation as a LangChain vector store (None before the first sync)."""
+        return self._store(self._current())
+
+    def _store(self, snap: _Snapshot) -> Chroma | None:
+        if snap.gen is None:
+            return None
+        with self._lock:
+            if snap.store is None:
+                snap.client = self._backend.client(snap.gen)
+                snap.store = Chroma(
+                    client=snap.client,
+                    collection_name=snap.collection,
+                    embedding_function=self._embeddings,
+                    collection_configuration={"hnsw": {"space": "cosine"}},
+                )
+            return snap.store
+
+    # --- writing --------------------------------------------------------------------------
+
+    def sync(self, docs: list[Document], chunks_by_doc: dict[str, list[Chunk]], *, progress: bool = True) -> SyncReport:
+        """Make the index match `docs`: embed added and changed documents only, drop removed ones.
+
+        Builds a new generation aside and swaps it in; a crash leaves the previous one serving.
+        """
+        with self._lock:
+            self._close(self._retired)  # the sync deletes generations older than the active one
+            self._retired = None
+            report = sync_generation(self._backend, self._embeddings, docs, chunks_by_doc, progress=progress)
+            gen = read_current(self._db_dir)
+            if gen != self._snap.gen:
+                self._swap(self._load(gen))
+            self._checked = time.monotonic()
+        return report
+
+    # --- reading --------------------------------------------------------------------------
+
+    def dense_search(self, query: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """Nearest chunks to `query` by cosine similarity (score = similarity, higher is better)."""
+        snap = self._current()
+        allowed = sorted(set(doc_ids)) if doc_ids is not None else None
+        if k <= 0 or not query.strip() or not snap.chunks or allowed == []:
+            return []
+        n = len(snap.chunks) if allowed is None else sum(len(snap.docs.get(d, {}).get("chunk_ids", [])) for d in allowed)
+        if n == 0:
+            return []
+        where = None if allowed is None else {"doc_id": {"$in": allowed}}
+        store = self._store(snap)
+        assert store is not None
+        vector = self._embeddings.embed_query(query)
+        found = store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, n), filter=where)
+        hits = [(doc.id, 1.0 - float(dist)) for doc, dist in found if doc.id in snap.chunks]
+        return [Hit(cid, score, rank) for rank, (cid, score) in enumerate(hits, start=1)]
+
+    def keyword_search(self, query_search_text: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """BM25 over chunk search texts; pass the query already normalised (NFKC, simplified)."""
+        return self._current().keyword.search(query_search_text, k=k, doc_ids=doc_ids)
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        return self._current().chunks.get(chunk_id)
+
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]:
+        """All chunks (or one document's), in document order."""
+        snap = self._current()
+        if doc_id is None:
+            return list(snap.chunks.values())
+        return [snap.chunks[c] for c in snap.docs.get(doc_id, {}).get("chunk_ids", [])]
+
+    def doc_ids(self) -> set[str]:
+        return set(self._current().docs)
+
+    def doc_hashes(self) -> dict[str, str]:
+        """doc_id -> content hash (sha256 of the raw file) of every indexed document."""
+        return {d: e["hash"] for d, e in self._current().docs.items()}
+
+    @property
+    def generation(self) -> str | None:
+        """The active generation's folder name (None before the first sync)."""
+        return self._current().gen

@@ -1,0 +1,427 @@
+"""Index generations on disk and the incremental, crash-safe sync that builds them.
+
+Layout of `db_dir`::
+
+    CURRENT                 name of the active generation (replaced atomically, last)
+    .lock                   held (flock) by the one process syncing
+    gen-000003-1a2b3c/      one generation:
+        chroma/             Chroma files (local mode; a server keeps a collection per generation)
+        chunks.json         the chunk table, in document order
+        keyword.json        BM25 token lists
+        manifest.json       doc_id -> {hash, sig, chunk_ids}; written last, so it marks a finished build
+
+A sync never touches the active generation: it builds the next one aside (reusing the vectors of
+unchanged documents), then swaps CURRENT. A crash leaves at worst an unfinished folder that no
+reader looks at and the next sync deletes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.config import Settings
+from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
+
+from corpus.schema import Chunk, DocMeta, Document
+from index.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT = "policyqa-index/1"
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.json"
+KEYWORD = "keyword.json"
+CHROMA_DIR = "chroma"
+EMBED_BATCH = 32
+COPY_BATCH = 1000
+_GEN = re.compile(r"^gen-(\d{6})-[0-9a-f]{6}$")
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, by document id; `chunks_embedded` counts chunks sent to the model."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+
+# --- where vectors live -------------------------------------------------------------------
+
+
+class Backend:
+    """Opens Chroma for a generation: a folder per generation locally, a collection per generation
+    on a server (`chroma_url="http://host:port"`)."""
+
+    def __init__(self, db_dir: Path, chroma_url: str = "", collection: str = "policyqa") -> None:
+        self.db_dir = db_dir
+        self.collection = collection
+        self.url = chroma_url.strip()
+        if self.url:
+            parsed = urlparse(self.url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError(f"chroma_url must look like http://host:port, got {chroma_url!r}")
+            self._host = parsed.hostname
+            self._port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+            self._ssl = parsed.scheme == "https"
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.url)
+
+    def collection_name(self, gen: str) -> str:
+        """Local generations each have their own folder; on a server the generation names the collection."""
+        return f"{self.collection}-{gen}" if self.remote else self.collection
+
+    def client(self, gen: str) -> ClientAPI:
+        """A new client for `gen`; close it when done (Chroma caches one system per local path)."""
+        settings = Settings(anonymized_telemetry=False)
+        if not self.remote:
+            return chromadb.PersistentClient(path=str(self.db_dir / gen / CHROMA_DIR), settings=settings)
+        try:
+            return chromadb.HttpClient(host=self._host, port=self._port, ssl=self._ssl, settings=settings)
+        except ValueError as exc:
+            raise ConnectionError(
+                f"cannot reach the Chroma server at {self.url} ({exc}); start it with "
+                "`chroma run --path DIR --port PORT` or unset chroma_url to use the local index"
+            ) from exc
+
+    def drop(self, gen: str) -> None:
+        """Delete a generation's server collection (local collections go with their folder)."""
+        if not self.remote:
+            return
+        client = self.client(gen)
+        try:
+            with suppress(Exception):  # already gone, or never created
+                client.delete_collection(self.collection_name(gen))
+        finally:
+            client.close()
+
+
+def create_collection(client: ClientAPI, name: str) -> Any:
+    """A cosine-space collection without an embedding function: we always pass our own vectors."""
+    return client.create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+
+
+# --- generations on disk ------------------------------------------------------------------
+
+
+def read_current(db_dir: Path) -> str | None:
+    """The active generation's name, or None before the first sync."""
+    try:
+        name = (db_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name if _GEN.match(name) else None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON durably and atomically (temp file, fsync, rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _write_current(db_dir: Path, gen: str) -> None:
+    tmp = db_dir / f".{CURRENT}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(gen + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, db_dir / CURRENT)
+    _fsync_dir(db_dir)
+
+
+def _generations(db_dir: Path) -> list[str]:
+    return sorted(p.name for p in db_dir.iterdir() if p.is_dir() and _GEN.match(p.name))
+
+
+def _new_generation_name(db_dir: Path) -> str:
+    numbers = [int(_GEN.match(g).group(1)) for g in _generations(db_dir)]  # type: ignore[union-attr]
+    current = read_current(db_dir)
+    if current:
+        numbers.append(int(current[4:10]))
+    return f"gen-{max(numbers, default=0) + 1:06d}-{secrets.token_hex(3)}"
+
+
+def _cleanup(backend: Backend, keep: set[str]) -> None:
+    """Delete every generation not in `keep`: old ones and unfinished leftovers of crashed syncs."""
+    for gen in _generations(backend.db_dir):
+        if gen in keep:
+            continue
+        backend.drop(gen)
+        shutil.rmtree(backend.db_dir / gen, ignore_errors=True)
+        log.info("removed index generation %s", gen)
+
+
+@contextmanager
+def writer_lock(db_dir: Path) -> Iterator[None]:
+    """One syncing process per db_dir (waits for another one to finish; released if it dies)."""
+    db_dir.mkdir(parents=True, exist_ok=True)
+    with (db_dir / ".lock").open("a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def load_manifest(gen_dir: Path) -> dict[str, Any]:
+    return json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))
+
+
+def load_chunks(gen_dir: Path) -> list[Chunk]:
+    rows = json.loads((gen_dir / CHUNKS).read_text(encoding="utf-8"))
+    return [Chunk(**row) for row in rows]
+
+
+# --- what goes into Chroma ----------------------------------------------------------------
+
+
+def embedded_text(chunk: Chunk, meta: DocMeta) -> str:
+    """The text the model sees: a short context line (title, heading path), then the search text."""
+    context = " > ".join(p for p in [meta.title[:80], *chunk.heading_path] if p)
+    return f"{context}\n{chunk.search_text}" if context else chunk.search_text
+
+
+def chunk_metadata(chunk: Chunk, meta: DocMeta) -> dict[str, str | int]:
+    """Chroma metadata (scalars only; missing values are empty strings)."""
+    return {
+        "doc_id": chunk.doc_id,
+        "title": meta.title,
+        "region": meta.region,
+        "date": meta.date.isoformat() if meta.date else "",
+        "heading": chunk.heading,
+        "start": chunk.start,
+        "end": chunk.end,
+        "section": chunk.section,
+        "position": chunk.position,
+    }
+
+
+def doc_signature(doc: Document, chunks: list[Chunk]) -> str:
+    """Changes whenever anything stored for the document would change (raw bytes, chunking, metadata)."""
+    h = hashlib.sha256(doc.content_hash.encode())
+    h.update(json.dumps([doc.meta.title, doc.meta.region, str(doc.meta.date or "")], ensure_ascii=False).encode())
+    for c in chunks:
+        h.update(json.dumps(asdict(c), ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def embedder_version(embeddings: Embeddings) -> str:
+    """Identifies the embedding model: class, declared name, dimension and a probe vector.
+
+    The probe (rounded) catches a swapped model folder that keeps the same class and name.
+    """
+    names = [type(embeddings).__module__ + "." + type(embeddings).__qualname__]
+    for attr in ("model_name", "model", "model_id", "version"):
+        value = getattr(embeddings, attr, None)
+        if isinstance(value, str):
+            names.append(value)
+    probe = embeddings.embed_query("政策索引版本探针 policy index version probe")
+    names.append(f"dim={len(probe)}")
+    names.append(",".join(f"{x:.2f}" for x in probe[:8]))
+    return hashlib.sha1("|".join(names).encode()).hexdigest()[:16]
+
+
+def chunker_version() -> str:
+    """The corpus stage's declared chunker version, if it declares one."""
+    try:
+        from corpus import pipeline
+    except ImportError:
+        return ""
+    return str(getattr(pipeline, "CHUNKER_VERSION", ""))
+
+
+# --- the sync -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    report: SyncReport
+    reuse: list[str]  # chunk ids whose vectors are copied from the active generation
+    embed: list[Chunk]  # chunks to embed
+    entries: dict[str, dict[str, Any]]  # the new manifest's docs
+
+
+def _plan(
+    docs: list[Document],
+    chunks_by_doc: dict[str, list[Chunk]],
+    old_docs: dict[str, dict[str, Any]],
+    compatible: bool,
+) -> _Plan:
+    report, reuse, embed, entries = SyncReport(), [], [], {}
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        chunks = chunks_by_doc.get(doc.doc_id, [])
+        sig = doc_signature(doc, chunks)
+        entries[doc.doc_id] = {"hash": doc.content_hash, "sig": sig, "chunk_ids": [c.chunk_id for c in chunks]}
+        old = old_docs.get(doc.doc_id)
+        if old is None:
+            report.added.append(doc.doc_id)
+            embed.extend(chunks)
+        elif compatible and old.get("sig") == sig:
+            report.unchanged.append(doc.doc_id)
+            reuse.extend(old["chunk_ids"])
+        else:
+            report.changed.append(doc.doc_id)
+            embed.extend(chunks)
+    report.removed = sorted(set(old_docs) - set(entries))
+    return _Plan(report, reuse, embed, entries)
+
+
+def _validate(docs: list[Document], chunks_by_doc: dict[str, list[Chunk]]) -> None:
+    ids = [d.doc_id for d in docs]
+    if len(ids) != len(set(ids)):
+        raise ValueError("sync got the same doc_id twice; doc ids (file names) must be unique")
+    seen: set[str] = set()
+    for doc_id, chunks in chunks_by_doc.items():
+        for c in chunks:
+            if c.doc_id != doc_id:
+                raise ValueError(f"chunk {c.chunk_id} is listed under {doc_id} but belongs to {c.doc_id}")
+            if c.chunk_id in seen:
+                raise ValueError(f"duplicate chunk id {c.chunk_id}; re-run the corpus chunker")
+            seen.add(c.chunk_id)
+
+
+def sync_generation(
+    backend: Backend,
+    embeddings: Embeddings,
+    docs: list[Document],
+    chunks_by_doc: dict[str, list[Chunk]],
+    *,
+    progress: bool = True,
+) -> SyncReport:
+    """Bring the index in `backend.db_dir` up to date with `docs`; see the module docstring."""
+    t0 = time.perf_counter()
+    _validate(docs, chunks_by_doc)
+    db_dir = backend.db_dir
+    with writer_lock(db_dir):
+        current = read_current(db_dir)
+        keep = {current} if current else set()
+        if current:  # the newest finished generation before the current one stays for old readers
+            older = [g for g in _generations(db_dir) if g < current and (db_dir / g / MANIFEST).exists()]
+            keep.update(older[-1:])
+        _cleanup(backend, keep)
+
+        version = {"format": FORMAT, "embedder": embedder_version(embeddings), "chunker": chunker_version()}
+        old = load_manifest(db_dir / current) if current else {"docs": {}, "version": {}}
+        compatible = old.get("version") == version
+        if current and not compatible:
+            log.info("index version changed (%s -> %s): re-embedding everything", old.get("version"), version)
+        plan = _plan(docs, chunks_by_doc, old["docs"], compatible)
+        same_tokens = old.get("tokenizer") == TOKENIZER_VERSION
+        if current and not (plan.report.added or plan.report.changed or plan.report.removed) and same_tokens:
+            plan.report.seconds = time.perf_counter() - t0
+            return plan.report
+
+        gen = _new_generation_name(db_dir)
+        gen_dir = db_dir / gen
+        gen_dir.mkdir(parents=True)
+        meta = {d.doc_id: d.meta for d in docs}
+        ordered = [c for doc_id in plan.entries for c in chunks_by_doc.get(doc_id, [])]
+        client = backend.client(gen)
+        try:
+            collection = create_collection(client, backend.collection_name(gen))
+            if plan.reuse:
+                _copy_vectors(backend, current, collection, plan.reuse)  # type: ignore[arg-type]
+            plan.report.chunks_embedded = _embed_into(collection, embeddings, plan.embed, meta, progress)
+        finally:
+            client.close()
+
+        old_tokens = KeywordIndex.load(db_dir / current / KEYWORD).tokens if current and same_tokens else {}
+        reused = set(plan.reuse)
+        tokens = {
+            c.chunk_id: (old_tokens.get(c.chunk_id) if c.chunk_id in reused else None) or tokenize(c.search_text)
+            for c in ordered
+        }
+        KeywordIndex(tokens).save(gen_dir / KEYWORD)
+        write_json(gen_dir / CHUNKS, [asdict(c) for c in ordered])
+        write_json(
+            gen_dir / MANIFEST,
+            {
+                "version": version,
+                "tokenizer": TOKENIZER_VERSION,
+                "collection": backend.collection_name(gen),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "docs": plan.entries,
+            },
+        )
+        _fsync_dir(gen_dir)
+        _write_current(db_dir, gen)
+        log.info("index generation %s is live (%s)", gen, _summary(plan.report))
+        _cleanup(backend, {gen, current} if current else {gen})
+    plan.report.seconds = time.perf_counter() - t0
+    return plan.report
+
+
+def _summary(r: SyncReport) -> str:
+    return (
+        f"{len(r.added)} added, {len(r.changed)} changed, {len(r.removed)} removed, "
+        f"{len(r.unchanged)} unchanged, {r.chunks_embedded} chunks embedded"
+    )
+
+
+def _copy_vectors(backend: Backend, current: str, target: Any, chunk_ids: list[str]) -> None:
+    """Copy stored vectors, documents and metadata of unchanged chunks from the active generation."""
+    client = backend.client(current)
+    try:
+        source = client.get_collection(backend.collection_name(current))
+        for i in range(0, len(chunk_ids), COPY_BATCH):
+            got = source.get(ids=chunk_ids[i : i + COPY_BATCH], include=["embeddings", "documents", "metadatas"])
+            if len(got["ids"]) != len(chunk_ids[i : i + COPY_BATCH]):
+                raise RuntimeError(f"index generation {current} is missing vectors; delete {backend.db_dir} and re-sync")
+            target.add(
+                ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+            )
+    finally:
+        client.close()
+
+
+def _embed_into(
+    collection: Any, embeddings: Embeddings, chunks: list[Chunk], meta: dict[str, DocMeta], progress: bool
+) -> int:
+    """Embed `chunks` in batches and add them; returns how many were embedded."""
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress or not chunks) as bar:
+        for i in range(0, len(chunks), EMBED_BATCH):
+            batch = chunks[i : i + EMBED_BATCH]
+            vectors = embeddings.embed_documents([embedded_text(c, meta[c.doc_id]) for c in batch])
+            collection.add(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors,
+                documents=[c.display_text for c in batch],
+                metadatas=[chunk_metadata(c, meta[c.doc_id]) for c in batch],
+            )
+            bar.update(len(batch))
+    return len(chunks)

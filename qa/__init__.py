@@ -1,0 +1,1 @@
+"""QA stage: retrieve, rank, compose a grounded answer with citations, or refuse."""

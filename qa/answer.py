@@ -1,0 +1,183 @@
+"""The extractive composer: the clause's own words, figures first, then where they come from — never an invented number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from qa.query import Query
+from qa.retrieve import Candidate, Scope
+from qa.schema import Answer, Citation
+from qa.terms import TermWeights
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|亿元|万|亿|元|家|个|条|项|所|人|倍|年|台|套|次|颗)?")
+_CAP_BEFORE = re.compile(r"(不超过|最高|上限|不高于|最多|封顶|以内)[^，,。；]{0,12}$")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets into Document.text
+    end: int
+
+
+def sentences(cand: Candidate) -> list[Span]:
+    """The sentences of a chunk, as spans of its document's text (trailing punctuation kept)."""
+    text, base = cand.chunk.display_text, cand.chunk.start
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if text[m.start()] != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append(Span(base + start, base + end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(Span(base + start, base + len(text)))
+    return [_strip(cand, s) for s in spans]
+
+
+def _strip(cand: Candidate, span: Span) -> Span:
+    text = cand.doc.text
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _overlaps_flag(cand: Candidate, span: Span, kind: str = "mojibake") -> bool:
+    return any(f.kind == kind and f.start < span.end and span.start < f.end for f in cand.doc.flags)
+
+
+def pick_sentences(cand: Candidate, query: Query, terms: TermWeights, limit: int = 3) -> list[Span]:
+    """The sentences that answer: most question terms covered, figures preferred when figures are asked for."""
+    qterms = terms.terms(query.search)
+    scored = []
+    for i, span in enumerate(sentences(cand)):
+        if _overlaps_flag(cand, span) or span.end - span.start < 4:
+            continue
+        search = cand.doc.search_text[span.start:span.end]
+        score = terms.coverage(qterms, search)
+        if query.wants_figure and _NUMBER.search(search):
+            score += 0.25
+        if search.startswith("责任单位"):
+            score -= 0.5
+        scored.append((score, -i, span))
+    if not scored:
+        return []
+    scored.sort(reverse=True)
+    best = scored[0][0]
+    chosen = [s for score, _, s in scored[:limit] if score >= max(best * 0.75, 0.2)] or [scored[0][2]]
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    """(label, figure) pairs stated in `text`: 比例 for percentages, 上限 after 不超过/最高, else 金额/数量."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        fig = m.group().replace(" ", "")
+        if not fig or fig[-1].isdigit() and len(fig) < 3:
+            continue  # a bare small number such as a list marker
+        before = text[max(0, m.start() - 16):m.start()]
+        if fig.endswith(("%", "％")):
+            label = "比例"
+        elif _CAP_BEFORE.search(before):
+            label = "上限"
+        elif fig.endswith(("万元", "亿元", "万", "亿", "元")):
+            label = "金额"
+        elif fig.endswith("年") or fig[-1].isdigit():
+            continue
+        else:
+            label = "数量"
+        out.append((label, fig))
+    return list(dict.fromkeys(out))
+
+
+def ungrounded_numbers(text: str, quotes: list[str]) -> list[str]:
+    """Numbers in `text` that no quote contains: the guard that no figure is invented."""
+    joined = " ".join(quotes)
+    return [n for n in _NUMBER.findall(text) if n not in joined]
+
+
+def validity_warning(cand: Candidate, today: date) -> str:
+    meta = cand.doc.meta
+    if meta.valid_until and meta.valid_until < today:
+        since = f"自{meta.valid_from.isoformat()}起，" if meta.valid_from else ""
+        return (f"《{meta.title or cand.doc.doc_id}》{since}有效期至{meta.valid_until.isoformat()}，"
+                f"已过有效期，请向发文单位确认是否延续或有新政策。")
+    if meta.status and meta.status not in ("有效", "現行有效", "现行有效"):
+        return f"《{meta.title or cand.doc.doc_id}》状态：{meta.status}。"
+    return ""
+
+
+def refusal(question: str, reason: str, warnings: list[str] | None = None) -> Answer:
+    return Answer(question=question, answer=reason, answerable=False, warnings=warnings or [])
+
+
+def uncovered_message(scope: Scope, regions: list[str]) -> str:
+    places = "、".join(scope.uncovered)
+    covered = "、".join(regions) if regions else "（无）"
+    return (f"知识库中没有{places}的政策文件，无法回答{places}的问题；"
+            f"现有文件覆盖的地区：{covered}。请勿将其他地区的规定当作{places}的政策。")
+
+
+def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeights, today: date,
+            max_chunks: int = 2) -> Answer:
+    """Build the answer from the best candidates: figures, the clause's own sentences, the source, warnings."""
+    top = cands[0]
+    chosen: list[tuple[Candidate, list[Span]]] = [(top, pick_sentences(top, query, terms))]
+    covered = terms.coverage(terms.terms(query.search), top.doc.search_text[top.chunk.start:top.chunk.end])
+    for cand in cands[1:max_chunks + 2]:
+        if len(chosen) >= max_chunks or covered >= 0.95:
+            break
+        # a second clause only when it adds question terms the first lacks and ranks close to it
+        with_both = terms.coverage(terms.terms(query.search), top.chunk.search_text + cand.chunk.search_text)
+        if with_both > covered + 0.15 and cand.score >= top.score * 0.7:
+            chosen.append((cand, pick_sentences(cand, query, terms)))
+            covered = with_both
+
+    citations: list[Citation] = []
+    body: list[str] = []
+    for cand, spans in chosen:
+        if not spans:
+            continue
+        start, end = spans[0].start, spans[-1].end
+        quote = cand.doc.text[start:end]
+        meta = cand.doc.meta
+        citations.append(Citation(
+            id=len(citations) + 1, chunk_id=cand.chunk.chunk_id, source=cand.doc.doc_id,
+            title=meta.title or cand.doc.doc_id, heading=cand.chunk.heading, quote=quote, start=start, end=end,
+            score=round(cand.score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
+            region=meta.region,
+        ))
+        said = "".join(cand.doc.text[s.start:s.end] for s in spans)
+        body.append(f"{said} [{len(citations)}]")
+    if not citations:
+        return refusal(question, "没有在知识库中找到可以引用的条款来回答这个问题。")
+
+    quotes = [c.quote for c in citations]
+    figs = [f for c in citations for f in figures(c.quote)]
+    lines = []
+    if figs and query.wants_figure:
+        lines.append("要点：" + "；".join(f"{label} {fig}" for label, fig in figs[:6]))
+    lines += body
+    for c in citations:
+        when = f"，{c.date}" if c.date else ""
+        by = f"，{c.issuer}" if c.issuer else ""
+        lines.append(f"[{c.id}] 出处：《{c.title}》{by}{when}；{c.heading or '正文'}")
+    text = "\n".join(lines)
+
+    warnings = []
+    answer_body = "\n".join(lines[: len(lines) - len(citations)])
+    if missing := ungrounded_numbers(answer_body.replace("[", " ").replace("]", " "), quotes + [str(c.id) for c in citations]):
+        # cannot happen by construction; if it ever does, say only what the quotes say
+        text = "\n".join(body + lines[len(lines) - len(citations):])
+        warnings.append(f"已去掉未能在引文中核实的数字：{'、'.join(missing)}")
+    for cand, _ in chosen:
+        if (w := validity_warning(cand, today)) and w not in warnings:
+            warnings.append(w)
+        if "mojibake" in cand.chunk.flags:
+            warnings.append(f"《{cand.doc.meta.title}》该段原文含乱码片段，乱码部分未被引用，请核对原文。")
+    return Answer(question=question, answer=text, answerable=True, citations=citations, warnings=warnings)

@@ -1,0 +1,127 @@
+"""Scoring retrieval and answers on a question set (the format of tests/dev.jsonl), and calibrating refusal."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import statistics
+import unicodedata
+from pathlib import Path
+
+import cn2an
+
+from corpus.clean import search_form
+from qa.query import parse_query
+from qa.refusal import RefusalModel, features, fit
+from qa.service import PolicyQA
+
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Z\u00c0-\u024f\u0300-\u036f]{1,8}\)")
+
+
+def normalise_fact_text(text: str) -> str:
+    """Width, script, pinyin, whitespace and Chinese numerals normalised, so '百分之四十' matches '40%'."""
+    text = _PINYIN.sub("", unicodedata.normalize("NFKC", text or ""))
+    text = search_form(text).replace("％", "%")
+    with contextlib.suppress(ValueError, KeyError, IndexError):
+        text = cn2an.transform(text, "cn2an")
+    return re.sub(r"\s+", "", text)
+
+
+def has_fact(text: str, fact: str) -> bool:
+    norm = normalise_fact_text(text)
+    return any(normalise_fact_text(alt) in norm for alt in fact.split("|"))
+
+
+def load_questions(path: Path, split: str | None = None) -> list[dict]:
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not a JSON object ({exc})") from exc
+            if split is None or item.get("split") == split:
+                items.append(item)
+    return items
+
+
+def evaluate(qa: PolicyQA, path: Path, split: str | None = None) -> dict:
+    """Retrieval hit@1/hit@5/MRR, answer accuracy, citation validity and refusal accuracy, per question too."""
+    rows = []
+    for item in load_questions(path, split):
+        answer = qa.ask(item["question"])
+        ranked = list(dict.fromkeys(c.doc.doc_id for c in qa.search(item["question"])))
+        expected = set(item.get("sources") or [])
+        rank = next((i for i, d in enumerate(ranked, 1) if d in expected), 0)
+        quotes = "".join(c.quote for c in answer.citations)
+        facts = item.get("must_include") or []
+        valid = all((d := qa.document(c.source)) is not None and d.text[c.start:c.end] == c.quote
+                    for c in answer.citations)
+        if item["answerable"]:
+            correct = (answer.answerable and all(has_fact(answer.answer, f) and has_fact(quotes, f) for f in facts)
+                       and any(c.source in expected for c in answer.citations))
+        else:
+            correct = not answer.answerable
+        rows.append({
+            "id": item.get("id"), "question": item["question"], "answerable": item["answerable"],
+            "predicted_answerable": answer.answerable, "correct": correct, "source_rank": rank,
+            "citations_valid": valid, "answer": answer.answer, "ms": answer.timings_ms.get("total", 0.0),
+        })
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+
+    def share(xs: list[bool]) -> float:
+        return round(sum(xs) / len(xs), 4) if xs else 0.0
+
+    return {
+        "questions": len(rows),
+        "hit@1": share([r["source_rank"] == 1 for r in answerable]),
+        "hit@5": share([0 < r["source_rank"] <= 5 for r in answerable]),
+        "mrr": round(statistics.fmean([1 / r["source_rank"] if r["source_rank"] else 0 for r in answerable]), 4)
+        if answerable else 0.0,
+        "answer_accuracy": share([r["correct"] for r in answerable]),
+        "refusal_accuracy": share([r["correct"] for r in unanswerable]),
+        "overall": share([r["correct"] for r in rows]),
+        "citation_validity": share([r["citations_valid"] for r in rows]),
+        "p50_ms": round(statistics.median([r["ms"] for r in rows]), 1) if rows else 0.0,
+        "rows": rows,
+    }
+
+
+def format_report(report: dict) -> str:
+    lines = [
+        f"questions {report['questions']}: overall {report['overall']:.1%}",
+        f"retrieval  hit@1 {report['hit@1']:.1%}  hit@5 {report['hit@5']:.1%}  MRR {report['mrr']:.3f}",
+        f"answers    accuracy {report['answer_accuracy']:.1%}  refusals {report['refusal_accuracy']:.1%}  "
+        f"citations valid {report['citation_validity']:.1%}  p50 {report['p50_ms']} ms",
+    ]
+    lines += [f"FAIL {r['id']} {r['question']} | {r['answer'][:80]!r}" for r in report["rows"] if not r["correct"]]
+    return "\n".join(lines)
+
+
+def calibrate(qa: PolicyQA, path: Path, out: Path, split: str = "calib") -> str:
+    """Fit the refusal model on the calibration split; report its accuracy on the held-out split."""
+    def samples(which: str) -> list[tuple[dict[str, float], bool]]:
+        result = []
+        for item in load_questions(path, which):
+            scope = qa.scope(item["question"])
+            if scope.uncovered and scope.doc_ids is None:
+                continue  # refused by the place rule, not by the model
+            query = parse_query(item["question"])
+            x = features(qa.search(item["question"]), qa.terms.terms(query.search), qa.terms)
+            result.append((x, bool(item["answerable"])))
+        return result
+
+    train, held = samples(split), samples("heldout")
+    if not train:
+        raise ValueError(f"{path}: no questions with split={split!r}")
+    model = fit(train)
+    model.save(out)
+    qa.refusal_model = RefusalModel.load(out)
+
+    def acc(data: list[tuple[dict[str, float], bool]]) -> float:
+        return sum(model.answerable(x) == y for x, y in data) / len(data) if data else 0.0
+
+    return (f"refusal model written to {out}: weights {model.weights}, bias {model.bias}\n"
+            f"decision accuracy: calib {acc(train):.1%} ({len(train)}), heldout {acc(held):.1%} ({len(held)})")

@@ -1,0 +1,71 @@
+"""Understanding a question: normalised form, places it names, English terms, what kind of figure it wants."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.clean import search_form
+from qa.places import find_places
+
+# English policy vocabulary → the Chinese words the documents use (query expansion for English questions).
+ENGLISH_TERMS: dict[str, str] = {
+    "tape-out": "流片", "tapeout": "流片", "tape out": "流片", "first tape": "首轮流片",
+    "subsid": "补助 补贴", "reward": "奖励", "award": "奖励", "bonus": "奖励", "grant": "补助 资金",
+    "cap": "最高 不超过", "maximum": "最高 不超过", "at most": "不超过", "limit": "上限 不超过",
+    "percent": "比例 %", "ratio": "比例", "rate": "利率", "interest": "利率 贴息", "loan": "贷款",
+    "chip": "芯片", "integrated circuit": "集成电路", "semiconductor": "半导体", "sensor": "传感器",
+    "mems": "MEMS", "pilot": "中试 试点", "platform": "平台", "industrial internet": "工业互联网",
+    "cloud": "上云 云", "voucher": "服务券", "enterprise": "企业", "compan": "企业", "firm": "企业",
+    "headquarter": "总部", "exhibition": "展销会 博览会", "advertis": "广告", "smart factory": "智能工厂",
+    "intelligent manufacturing": "智能制造", "talent": "人才", "target": "目标", "goal": "目标",
+    "industrial park": "产业园", "park": "园区", "substation": "变电站", "invest": "投资",
+    "listed": "上市", "how many": "多少 几", "how much": "多少", "policy": "政策", "display": "显示",
+    "5g": "5G", "base station": "基站", "standard": "标准", "validity": "有效期", "valid": "有效期",
+    "zhengzhou": "郑州", "xinzheng": "新郑", "xiamen": "厦门", "huli": "湖里", "suzhou": "苏州",
+    "suzhou industrial park": "苏州工业园区", "shenzhen": "深圳", "shanghai": "上海", "beijing": "北京",
+    "hangzhou": "杭州", "guangzhou": "广州", "specialized": "专精特新", "little giant": "小巨人",
+    "revenue": "收入", "equipment": "设备", "output value": "产值", "scale": "规模",
+}
+
+QUANTITY_WORDS = ("多少", "几", "多大", "比例", "上限", "最高", "金额", "额度", "补助", "补贴", "奖励",
+                  "how much", "how many", "what percent")
+
+
+@dataclass
+class Query:
+    """A question prepared for retrieval."""
+
+    raw: str
+    search: str  # NFKC + simplified, plus Chinese expansions of English terms
+    places: list[str] = field(default_factory=list)
+    wants_figure: bool = False
+    english: bool = False
+
+
+def _is_english(text: str) -> bool:
+    letters = sum(c.isascii() and c.isalpha() for c in text)
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in text)
+    return letters > 3 * max(cjk, 1)
+
+
+def expand_english(text: str) -> str:
+    """Chinese equivalents of the policy terms an English question uses (longest terms first)."""
+    low = text.lower()
+    found: list[str] = []
+    for term in sorted(ENGLISH_TERMS, key=len, reverse=True):
+        if term in low:
+            found.append(ENGLISH_TERMS[term])
+            low = low.replace(term, " ")
+    return " ".join(found)
+
+
+def parse_query(question: str) -> Query:
+    search = search_form(question.strip())
+    english = _is_english(search)
+    if english:
+        search = f"{search} {expand_english(search)}"
+    search = re.sub(r"\s+", " ", search).strip()
+    wants_figure = any(w in search.lower() for w in QUANTITY_WORDS)
+    return Query(raw=question, search=search, places=find_places(search), wants_figure=wants_figure,
+                 english=english)

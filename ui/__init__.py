@@ -1,0 +1,1 @@
+"""People- and program-facing surfaces: the `policyqa` CLI, the Gradio chat and the HTTP API."""

@@ -1,0 +1,233 @@
+"""`policyqa`: the command line — corpus, setup, index, ask, eval, bench, serve, feedback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from ui.settings import Settings, load_settings  # noqa: E402
+
+
+def _add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", help="folder of documents (default: the bundled policy corpus)")
+    p.add_argument("--db", help="index folder (default: one per corpus folder under POLICYQA_HOME)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "corpus", None), getattr(args, "db", None))
+
+
+def _open_qa(settings: Settings, progress: bool = True):
+    from qa.service import PolicyQA
+
+    return PolicyQA.from_settings(settings).open(progress=progress)
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from corpus.pipeline import chunk_document, load_corpus
+    from ui.corpus_view import corpus_table, show_document
+
+    folder = Path(args.corpus) if args.corpus else _settings(args).corpus_dir
+    if not folder.is_dir():
+        print(f"policyqa: corpus folder not found: {folder}", file=sys.stderr)
+        return 2
+    docs, errors = load_corpus(folder)
+    if args.action == "show":
+        doc = next((d for d in docs if d.doc_id == args.doc_id), None)
+        if doc is None:
+            known = ", ".join(d.doc_id for d in docs)
+            print(f"policyqa: no document {args.doc_id!r} in {folder} (known: {known})", file=sys.stderr)
+            return 2
+        print(show_document(doc, chunk_document(doc)))
+        return 0
+    print(corpus_table(docs, {d.doc_id: chunk_document(d) for d in docs}, errors))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from index.embed import ensure_model
+
+    path = ensure_model(_settings(args).model_dir)
+    print(f"embedding model ready: {path}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from qa.service import PolicyQA
+
+    settings = _settings(args)
+    qa = PolicyQA.from_settings(settings)
+    report = qa.open(progress=not args.quiet).last_sync
+    print(
+        f"index {settings.db_dir}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged; "
+        f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s"
+    )
+    for err in qa.load_errors:
+        print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.service import InvalidQuestion
+
+    qa = _open_qa(_settings(args), progress=not (args.json or args.jsonl))
+    if args.jsonl:
+        for line in sys.stdin:
+            question = line.strip()
+            if not question:
+                continue
+            try:
+                out = qa.ask(question).to_dict()
+            except InvalidQuestion as exc:
+                out = {"question": question, "answer": str(exc), "answerable": False, "citations": [],
+                       "warnings": [str(exc)], "timings_ms": {}}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question).strip()
+    try:
+        answer = qa.ask(question)
+    except InvalidQuestion as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else _answer_text(answer))
+    return 0
+
+
+def _answer_text(answer) -> str:
+    """The answer for a terminal: text, warnings, then numbered citations."""
+    lines = [answer.answer]
+    if answer.rewritten_question:
+        lines.insert(0, f"（已理解为：{answer.rewritten_question}）")
+    lines += [f"⚠ {w}" for w in answer.warnings]
+    for c in answer.citations:
+        lines += ["", f"[{c.id}] 《{c.title}》 {c.heading}  ({c.source} {c.start}-{c.end})", f"    “{c.quote}”"]
+    return "\n".join(lines)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.evaluate import evaluate, format_report
+
+    qa = _open_qa(_settings(args))
+    report = evaluate(qa, Path(args.questions), split=args.split)
+    print(format_report(report))
+    out = Path(args.report)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"report written to {out}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from qa.evaluate import calibrate
+
+    qa = _open_qa(_settings(args))
+    print(calibrate(qa, Path(args.questions), Path(args.out)))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from qa.bench import run_bench
+
+    print(run_bench(_settings(args), questions=Path(args.questions), repeat=args.repeat, limit=args.limit))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.web import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from ui.feedback import export_jsonl
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else None
+    count = export_jsonl(settings.feedback_db, out or sys.stdout)
+    print(f"exported {count} feedback records", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("corpus", help="list the cleaned corpus, or show one document's chunks")
+    p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    p.add_argument("doc_id", nargs="?", help="document id (file name) for `show`")
+    _add_paths(p)
+    p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("setup", help="prepare the offline embedding model (once)")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("index", help="build or update the index incrementally")
+    _add_paths(p)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question", nargs="*", help="the question, in Chinese or English")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--jsonl", action="store_true", help="read questions on stdin, write JSON lines")
+    _add_paths(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score retrieval and answers on a question set")
+    p.add_argument("questions", help="JSONL questions (the format of tests/dev.jsonl)")
+    p.add_argument("--split", help="only questions of this split (e.g. heldout)")
+    p.add_argument("--report", default="eval-report.json", help="where to write the JSON report")
+    _add_paths(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", help="fit the refusal decision on the calibration split")
+    p.add_argument("questions", help="JSONL questions with a `split` field")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "qa" / "refusal.json"))
+    _add_paths(p)
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser("bench", help="print index build time and ask latency")
+    p.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent / "tests" / "questions.jsonl"))
+    p.add_argument("--repeat", type=int, default=1, help="passes over the questions")
+    p.add_argument("--limit", type=int, default=0, help="index at most this many documents (0: all)")
+    _add_paths(p)
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("serve", help="start the web chat and HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    _add_paths(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="export stored feedback")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("-o", "--out", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_feedback)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if args.command == "corpus" and args.action == "show" and not args.doc_id:
+        print("policyqa: `corpus show` needs a DOC_ID (a file name from `policyqa corpus`)", file=sys.stderr)
+        return 2
+    if args.command == "ask" and not (args.jsonl or args.question):
+        print('policyqa: ask needs a question, e.g. policyqa ask "首轮流片补助多少", or --jsonl', file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

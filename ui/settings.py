@@ -1,0 +1,76 @@
+"""Configuration in one place: `POLICYQA_*` environment variables and defaults, read once at the edge."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.pipeline import BUNDLED_CORPUS
+
+
+def _home() -> Path:
+    if env := os.environ.get("POLICYQA_HOME"):
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "policyqa"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the system behaves; every field has an env var."""
+
+    home: Path
+    corpus_dir: Path
+    db_dir: Path
+    model_dir: Path
+    embedder: str = "e5-small"
+    chroma_url: str = ""
+    admin_token: str = ""
+    max_question_chars: int = 500
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+
+def default_db_for(home: Path, corpus_dir: Path) -> Path:
+    """The working corpus keeps `db/`; any other folder gets its own index beside it."""
+    if corpus_dir.resolve() == (home / "corpus").resolve():
+        return home / "db"
+    digest = hashlib.sha1(str(corpus_dir.resolve()).encode()).hexdigest()[:10]
+    return home / "db-other" / f"{corpus_dir.name}-{digest}"
+
+
+def seed_working_corpus(home: Path) -> Path:
+    """The default corpus is a writable copy of the bundled documents (the web's upload/delete edit it)."""
+    target = home / "corpus"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = home / ".corpus-seeding"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(BUNDLED_CORPUS, tmp)
+        tmp.rename(target)
+    return target
+
+
+def load_settings(corpus: str | Path | None = None, db: str | Path | None = None) -> Settings:
+    """Read the environment once; explicit CLI arguments win over env vars, which win over defaults."""
+    home = _home()
+    corpus = corpus or os.environ.get("POLICYQA_CORPUS")
+    corpus_dir = Path(corpus).expanduser() if corpus else seed_working_corpus(home)
+    db = db or os.environ.get("POLICYQA_DB")
+    db_dir = Path(db).expanduser() if db else default_db_for(home, corpus_dir)
+    model_dir = Path(os.environ.get("POLICYQA_MODEL_DIR") or home / "models" / "multilingual-e5-small")
+    return Settings(
+        home=home,
+        corpus_dir=corpus_dir,
+        db_dir=db_dir,
+        model_dir=model_dir,
+        embedder=os.environ.get("POLICYQA_EMBEDDER", "e5-small"),
+        chroma_url=os.environ.get("POLICYQA_CHROMA_URL", ""),
+        admin_token=os.environ.get("POLICYQA_ADMIN_TOKEN", ""),
+        max_question_chars=int(os.environ.get("POLICYQA_MAX_QUESTION_CHARS", "500")),
+    )

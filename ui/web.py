@@ -1,0 +1,347 @@
+"""The web app: a Gradio chat with a citation panel and source viewer, a knowledge-base tab, and the JSON API.
+
+`build_app()` returns one FastAPI app: `/api/*` (ui.api) plus the Gradio UI mounted at "/".
+All HTML comes from ui.render, which escapes every piece of document text and every question.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from qa.schema import Answer
+from qa.service import InvalidQuestion, PolicyQA
+from ui import render
+from ui.api import SerialQA, add_api_routes
+from ui.feedback import record
+from ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+EXAMPLES = [
+    "首轮流片补助多少",
+    "MEMS中试平台为企业提供服务有什么奖励",
+    "上云上平台服务券每年总额多少",
+    "郑科贷的利率怎么定",
+]
+UPLOAD_TYPES = [".txt", ".md", ".docx", ".html", ".htm", ".pdf"]
+VIEW_CLEAN, VIEW_ORIGINAL = "清理后文本", "原始文本"
+STREAM_STEP, STREAM_DELAY_S = 6, 0.015
+Turns = list[tuple[str, Answer]]
+
+# Clicks on [n] markers / citation cards become a `click` event carrying {cite, turn}.
+CITE_CLICK_JS = """
+const fire = (e) => {
+  const el = e.target.closest('[data-cite]');
+  if (!el || !element.contains(el)) return;
+  e.preventDefault();
+  trigger('click', {cite: Number(el.dataset.cite), turn: Number(el.dataset.turn)});
+};
+element.addEventListener('click', fire);
+element.addEventListener('keydown', (e) => { if (e.key === 'Enter') fire(e); });
+"""
+# After the viewer re-renders, bring the highlighted clause into view.
+SCROLL_TO_MARK_JS = """
+const go = () => {
+  const m = element.querySelector('#hl-start');
+  if (m) m.scrollIntoView({block: 'center'});
+};
+watch('value', go);
+go();
+"""
+
+
+def _stream_pieces(text: str) -> Iterator[str]:
+    """Progressively longer prefixes of `text`, never cutting a [n] marker in half."""
+    tokens = re.findall(r"\[\d{1,3}\]|.", text, flags=re.S)
+    for i in range(STREAM_STEP, len(tokens), STREAM_STEP):
+        yield "".join(tokens[:i])
+    yield text
+
+
+def _too_long(question: str, limit: int) -> str:
+    if not question.strip():
+        return "请输入问题。"
+    if len(question) > limit:
+        return f"问题过长（{len(question)} 字），请精简到 {limit} 字以内后再提问。"
+    return ""
+
+
+def _short(question: str, limit: int = 200) -> str:
+    return question if len(question) <= limit else question[:limit] + "…"
+
+
+class WebApp:
+    """The event handlers behind the Blocks UI, bound to one SerialQA and the settings."""
+
+    def __init__(self, qa: SerialQA, settings: Settings) -> None:
+        self.qa = qa
+        self.settings = settings
+
+    # ----- chat -----
+    def _docs_for(self, answer: Answer) -> dict[str, Any]:
+        docs = {}
+        for c in answer.citations:
+            if c.source not in docs and (doc := self.qa.document(c.source)) is not None:
+                docs[c.source] = doc
+        return docs
+
+    def chat(self, question: str, turns: Turns) -> Iterator[tuple]:
+        """Answer `question` (a follow-up of `turns`), streaming the text; yields all outputs."""
+        question = question or ""
+        turns = list(turns or [])
+        n = len(turns)
+        if problem := _too_long(question, self.settings.max_question_chars):
+            yield render.transcript(turns, render.error_html(_short(question), problem)), gr.skip(), question, turns, {"error": problem}
+            return
+        yield render.transcript(turns, render.turn_html(n, question, None)), gr.skip(), "", turns, gr.skip()
+        try:
+            answer = self.qa.ask(question, turns)
+        except InvalidQuestion as exc:
+            yield render.transcript(turns, render.error_html(_short(question), str(exc))), gr.skip(), question, turns, {"error": str(exc)}
+            return
+        except Exception:
+            log.exception("ask failed")
+            msg = "回答时出错，请稍后重试或联系管理员。"
+            yield render.transcript(turns, render.error_html(_short(question), msg)), gr.skip(), question, turns, {"error": msg}
+            return
+        for partial in _stream_pieces(answer.answer):
+            yield render.transcript(turns, render.turn_html(n, question, answer, partial)), gr.skip(), "", turns, gr.skip()
+            time.sleep(STREAM_DELAY_S)
+        turns.append((question, answer))
+        panel = render.citation_panel(answer, self._docs_for(answer), n)
+        yield render.transcript(turns), panel, "", turns, answer.to_dict()
+
+    def open_citation(self, turns: Turns, view: str, evt: gr.EventData) -> tuple:
+        """A click on a citation: show its document with the clause highlighted."""
+        data = getattr(evt, "_data", None) or {}
+        try:
+            turn, cid = int(data.get("turn", len(turns) - 1)), int(data["cite"])
+            answer = turns[turn][1]
+            cite = next(c for c in answer.citations if c.id == cid)
+        except (KeyError, ValueError, TypeError, IndexError, StopIteration):
+            return gr.skip(), gr.skip(), gr.skip()
+        docs = self._docs_for(answer)
+        doc = docs.get(cite.source)
+        if doc is None:
+            viewer = render.status(f"文档 {cite.source} 已从知识库删除。", "err")
+        else:
+            viewer = render.source_view(doc, cite.start, cite.end, original=view == VIEW_ORIGINAL)
+        return viewer, (turn, cid), render.citation_panel(answer, docs, turn)
+
+    def toggle_view(self, turns: Turns, selected: tuple[int, int] | None, view: str) -> str | Any:
+        """Switch the source viewer between cleaned and original text, keeping the highlight."""
+        if not selected:
+            return gr.skip()
+        turn, cid = selected
+        try:
+            cite = next(c for c in turns[turn][1].citations if c.id == cid)
+        except (IndexError, StopIteration):
+            return gr.skip()
+        doc = self.qa.document(cite.source)
+        if doc is None:
+            return render.status(f"文档 {cite.source} 已从知识库删除。", "err")
+        return render.source_view(doc, cite.start, cite.end, original=view == VIEW_ORIGINAL)
+
+    def feedback(self, turns: Turns, comment: str, rating: int) -> tuple[str, str]:
+        """Store 👍 (+1) / 👎 (-1) with the optional comment for the latest answer."""
+        if not turns:
+            return render.status("请先提问，再评价回答。", "info"), comment
+        try:
+            record(self.settings.feedback_db, turns[-1][1], rating, comment or "")
+        except Exception as exc:  # a read-only home must not break the chat
+            log.exception("feedback failed")
+            return render.status(f"反馈保存失败：{exc}", "err"), comment
+        return render.status("已记录反馈，谢谢！", "ok"), ""
+
+    # ----- knowledge base -----
+    @property
+    def admin_enabled(self) -> bool:
+        return bool(self.settings.admin_token)
+
+    def _authorised(self, token: str) -> str:
+        if not self.admin_enabled:
+            return "管理功能未启用：服务器未配置 POLICYQA_ADMIN_TOKEN。"
+        if not hmac.compare_digest((token or "").encode(), self.settings.admin_token.encode()):
+            return "管理令牌不正确。"
+        return ""
+
+    def doc_rows(self) -> list[list[Any]]:
+        rows = []
+        for d in self.qa.documents():
+            m = d.meta
+            rows.append([
+                d.doc_id, m.title, m.issuer, m.date.isoformat() if m.date else "", m.region, m.doc_type,
+                m.valid_until.isoformat() if m.valid_until else "", len(self.qa.chunks(d.doc_id)), len(d.flags),
+            ])
+        return rows
+
+    def kb_refresh(self) -> tuple:
+        rows = self.doc_rows()
+        return rows, gr.update(choices=[r[0] for r in rows], value=None)
+
+    def _admin(self, token: str, action: str, fn: Any, *args: Any) -> tuple:
+        if problem := self._authorised(token):
+            return render.status(problem, "err"), gr.skip(), gr.skip()
+        try:
+            result = fn(*args)
+        except Exception as exc:
+            log.exception("%s failed", action)
+            return render.status(f"{action}失败：{exc}", "err"), gr.skip(), gr.skip()
+        detail = f"（{result}）" if isinstance(result, str | int) and not isinstance(result, bool) else ""
+        return (render.status(f"{action}完成{detail}", "ok"), *self.kb_refresh())
+
+    def kb_upload(self, token: str, files: list[str] | None) -> tuple:
+        if not files:
+            return render.status("请先选择要上传的文件。", "info"), gr.skip(), gr.skip()
+
+        def add_all() -> str:
+            names = []
+            for f in files:
+                path = Path(f)
+                self.qa.add_file(path.name, path.read_bytes())
+                names.append(path.name)
+            return "、".join(names)
+
+        return self._admin(token, "上传", add_all)
+
+    def kb_delete(self, token: str, doc_id: str | None) -> tuple:
+        if not doc_id:
+            return render.status("请先选择要删除的文档。", "info"), gr.skip(), gr.skip()
+        return self._admin(token, f"删除 {doc_id} ", self.qa.delete_document, doc_id)
+
+    def kb_reindex(self, token: str) -> tuple:
+        return self._admin(token, "重新索引", self.qa.reindex)
+
+
+def build_blocks(qa: SerialQA, settings: Settings) -> gr.Blocks:
+    """The Gradio UI: chat tab (transcript, citations, source viewer, feedback) and knowledge-base tab."""
+    app = WebApp(qa, settings)
+    with gr.Blocks(title="PolicyQA 产业政策问答") as demo:
+        turns = gr.State([])
+        selected = gr.State(None)
+        gr.Markdown("## PolicyQA 产业政策问答\n回答均引用政策原文，点击引用可查看原文并核对。")
+        with gr.Tabs():
+            with gr.Tab("政策问答", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=5):
+                        chat_html = gr.HTML(
+                            render.transcript([]), elem_id="pq-transcript", js_on_load=CITE_CLICK_JS,
+                            autoscroll=True, max_height=620, container=True, padding=True,
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                placeholder="输入问题，例如：首轮流片补助多少", show_label=False, lines=1,
+                                elem_id="pq-question", scale=6, autofocus=True,
+                            )
+                            send = gr.Button("提问", variant="primary", elem_id="pq-send", scale=1, min_width=80)
+                        gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                        with gr.Row():
+                            comment = gr.Textbox(placeholder="对最近一条回答的意见（可选）", show_label=False, scale=4)
+                            up = gr.Button("👍 有帮助", elem_id="pq-up", scale=1, min_width=90)
+                            down = gr.Button("👎 有问题", elem_id="pq-down", scale=1, min_width=90)
+                        fb_status = gr.HTML("", elem_id="pq-feedback-status")
+                        new_chat = gr.Button("开始新对话", size="sm", elem_id="pq-new")
+                    with gr.Column(scale=4):
+                        gr.Markdown("### 引用")
+                        cites_html = gr.HTML(
+                            render.citation_panel(None, {}), elem_id="pq-citations", js_on_load=CITE_CLICK_JS,
+                            max_height=420,
+                        )
+                        gr.Markdown("### 原文查看")
+                        view = gr.Radio([VIEW_CLEAN, VIEW_ORIGINAL], value=VIEW_CLEAN, show_label=False, elem_id="pq-view")
+                        source_html = gr.HTML(render.source_view(None), elem_id="pq-source", js_on_load=SCROLL_TO_MARK_JS)
+                answer_json = gr.JSON(visible=False)
+            with gr.Tab("知识库", id="kb"):
+                _kb_tab(app)
+
+        outs = [chat_html, cites_html, question, turns, answer_json]
+        send.click(app.chat, [question, turns], outs, api_name="ask", concurrency_limit=8)
+        question.submit(app.chat, [question, turns], outs, api_visibility="private", concurrency_limit=8)
+        chat_html.click(app.open_citation, [turns, view], [source_html, selected, cites_html], api_visibility="private")
+        cites_html.click(app.open_citation, [turns, view], [source_html, selected, cites_html], api_visibility="private")
+        view.change(app.toggle_view, [turns, selected, view], source_html, api_visibility="private")
+        up.click(lambda t, c: app.feedback(t, c, 1), [turns, comment], [fb_status, comment], api_visibility="private")
+        down.click(lambda t, c: app.feedback(t, c, -1), [turns, comment], [fb_status, comment], api_visibility="private")
+        new_chat.click(
+            lambda: (render.transcript([]), render.citation_panel(None, {}), render.source_view(None), [], None, ""),
+            None, [chat_html, cites_html, source_html, turns, selected, fb_status], api_visibility="private",
+        )
+    return demo
+
+
+def _kb_tab(app: WebApp) -> None:
+    enabled = app.admin_enabled
+    note = (
+        "上传、删除和重新索引需要管理令牌；问答功能在操作期间照常可用。"
+        if enabled
+        else "⚠ 管理功能已停用：服务器未配置环境变量 `POLICYQA_ADMIN_TOKEN`。设置后重启服务即可上传、删除和重新索引文档。"
+    )
+    gr.Markdown(note)
+    headers = ["文件", "标题", "发文机关", "日期", "地区", "类型", "有效期至", "分块数", "标记"]
+    rows = app.doc_rows()
+    table = gr.Dataframe(value=rows, headers=headers, interactive=False, wrap=True, elem_id="pq-docs")
+    refresh = gr.Button("刷新列表", size="sm")
+    token = gr.Textbox(label="管理令牌", type="password", interactive=enabled, elem_id="pq-token")
+    with gr.Row():
+        files = gr.File(label="上传文档（txt/md/docx/html/pdf）", file_types=UPLOAD_TYPES, file_count="multiple",
+                        interactive=enabled, elem_id="pq-upload")
+        with gr.Column():
+            upload = gr.Button("上传并索引", interactive=enabled, variant="primary")
+            doc_choice = gr.Dropdown([r[0] for r in rows], label="选择文档", interactive=enabled)
+            delete = gr.Button("删除所选文档", interactive=enabled, variant="stop")
+            reindex = gr.Button("重新索引", interactive=enabled)
+    kb_status = gr.HTML("", elem_id="pq-kb-status")
+    refresh.click(app.kb_refresh, None, [table, doc_choice], api_visibility="private")
+    upload.click(app.kb_upload, [token, files], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
+    delete.click(app.kb_delete, [token, doc_choice], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
+    reindex.click(app.kb_reindex, [token], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
+
+
+def theme() -> gr.themes.Base:
+    cjk = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Sans Pro", "sans-serif"]
+    return gr.themes.Default(font=cjk, font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def build_app(qa: PolicyQA | SerialQA, settings: Settings) -> FastAPI:
+    """One FastAPI app: the JSON API under /api and the Gradio UI at "/" (sharing one locked PolicyQA)."""
+    sqa = qa if isinstance(qa, SerialQA) else SerialQA(qa)
+    api = add_api_routes(FastAPI(title="PolicyQA", docs_url="/api/docs", openapi_url="/api/openapi.json"), sqa)
+    demo = build_blocks(sqa, settings)
+    demo.queue(default_concurrency_limit=4)
+    return gr.mount_gradio_app(
+        api, demo, path="/", theme=theme(), css_paths=[STATIC / "policyqa.css"], footer_links=["api"],
+    )
+
+
+def open_qa(settings: Settings, *, progress: bool = True) -> PolicyQA:
+    """Construct and open the PolicyQA described by `settings` (builds the index on first run)."""
+    qa = PolicyQA(
+        settings.corpus_dir, settings.db_dir, settings.model_dir, embedder=settings.embedder,
+        chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars,
+    )
+    return qa.open(progress=progress)
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Open the corpus and index (with progress on the console), then serve the UI and API until stopped."""
+    import uvicorn
+
+    print(f"PolicyQA: 加载语料 {settings.corpus_dir}（首次运行会建立索引，请稍候）…", file=sys.stderr, flush=True)
+    app = build_app(open_qa(settings, progress=True), settings)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/"
+    print(f"PolicyQA 已就绪：{url}  （JSON API：POST {url}api/ask）", flush=True)
+    if not settings.admin_token:
+        print("提示：未设置 POLICYQA_ADMIN_TOKEN，知识库管理功能已停用。", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
