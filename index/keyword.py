@@ -152,16 +152,8 @@ class KeywordIndex:
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path) -> KeywordIndex:
-        """Read token lists written by `save` and rebuild BM25; a tokenizer change re-tokenizes nothing
-        here, the caller rebuilds (see `version_of`)."""
+    def load(cls, path: Path, doc_by_chunk: dict[str, str] | None = None) -> KeywordIndex:
+        """Read token lists written by `save` and rebuild BM25 (callers compare `version_of` with
+        TOKENIZER_VERSION to decide whether to re-tokenize)."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["tokens"])
-
-    @staticmethod
-    def version_of(path: Path) -> str:
-        """The tokenizer version a saved index was built with ("" when unreadable)."""
-        try:
-            return str(json.loads(path.read_text(encoding="utf-8")).get("version", ""))
-        except (OSError, ValueError):
-            return ""
+        return cls(data["tokens"], doc_by_chunk)

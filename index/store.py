@@ -78,7 +78,7 @@ class PolicyIndex:
         try:
             manifest = load_manifest(gen_dir)
             chunks = load_chunks(gen_dir)
-            keyword = KeywordIndex.load(gen_dir / KEYWORD)
+            keyword = KeywordIndex.load(gen_dir / KEYWORD, {c.chunk_id: c.doc_id for c in chunks})
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RuntimeError(
                 f"the index in {self._db_dir} is unreadable ({exc}); delete that folder and sync again"
@@ -154,10 +154,12 @@ class PolicyIndex:
 
         Builds a new generation aside and swaps it in; a crash leaves the previous one serving.
         """
-        with self._lock:
-            self._close(self._retired)  # the sync deletes generations older than the active one
+        with self._lock:  # the sync deletes generations older than the active one
+            self._close(self._retired)
             self._retired = None
-            report = sync_generation(self._backend, self._embeddings, docs, chunks_by_doc, progress=progress)
+        # not under self._lock: searches keep being served from the active generation meanwhile
+        report = sync_generation(self._backend, self._embeddings, docs, chunks_by_doc, progress=progress)
+        with self._lock:
             gen = read_current(self._db_dir)
             if gen != self._snap.gen:
                 self._swap(self._load(gen))
@@ -179,7 +181,14 @@ class PolicyIndex:
         store = self._store(snap)
         assert store is not None
         vector = self._embeddings.embed_query(query)
-        found = store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, n), filter=where)
+        try:
+            found = store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, n), filter=where)
+        except Exception as exc:
+            if "dimension" in str(exc).lower():
+                raise RuntimeError(
+                    f"the index in {self._db_dir} was built with another embedding model ({exc}); sync it again"
+                ) from exc
+            raise
         hits = [(doc.id, 1.0 - float(dist)) for doc, dist in found if doc.id in snap.chunks]
         return [Hit(cid, score, rank) for rank, (cid, score) in enumerate(hits, start=1)]
 

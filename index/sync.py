@@ -248,8 +248,8 @@ def embedder_version(embeddings: Embeddings) -> str:
     names = [type(embeddings).__module__ + "." + type(embeddings).__qualname__]
     for attr in ("model_name", "model", "model_id", "version"):
         value = getattr(embeddings, attr, None)
-        if isinstance(value, str):
-            names.append(value)
+        if isinstance(value, str):  # a local model folder: its name, not where it happens to live
+            names.append(Path(value).name if os.sep in value else value)
     probe = embeddings.embed_query("政策索引版本探针 policy index version probe")
     names.append(f"dim={len(probe)}")
     names.append(",".join(f"{x:.2f}" for x in probe[:8]))
@@ -268,10 +268,14 @@ def chunker_version() -> str:
 # --- the sync -----------------------------------------------------------------------------
 
 
+def _text_key(chunk: Chunk, meta: DocMeta) -> str:
+    return hashlib.sha1(embedded_text(chunk, meta).encode()).hexdigest()[:16]
+
+
 @dataclass
 class _Plan:
     report: SyncReport
-    reuse: list[str]  # chunk ids whose vectors are copied from the active generation
+    reuse: list[tuple[str, Chunk]]  # (chunk id in the active generation, chunk): its vector is copied
     embed: list[Chunk]  # chunks to embed
     entries: dict[str, dict[str, Any]]  # the new manifest's docs
 
@@ -282,23 +286,34 @@ def _plan(
     old_docs: dict[str, dict[str, Any]],
     compatible: bool,
 ) -> _Plan:
-    report, reuse, embed, entries = SyncReport(), [], [], {}
+    """Classify documents; within a changed document, chunks whose embedded text is unchanged keep
+    their vector (a one-clause edit re-embeds one chunk, not the whole document)."""
+    plan = _Plan(SyncReport(), [], [], {})
     for doc in sorted(docs, key=lambda d: d.doc_id):
         chunks = chunks_by_doc.get(doc.doc_id, [])
+        keys = [_text_key(c, doc.meta) for c in chunks]
         sig = doc_signature(doc, chunks)
-        entries[doc.doc_id] = {"hash": doc.content_hash, "sig": sig, "chunk_ids": [c.chunk_id for c in chunks]}
+        plan.entries[doc.doc_id] = {
+            "hash": doc.content_hash,
+            "sig": sig,
+            "chunk_ids": [c.chunk_id for c in chunks],
+            "text_keys": keys,
+        }
         old = old_docs.get(doc.doc_id)
         if old is None:
-            report.added.append(doc.doc_id)
-            embed.extend(chunks)
+            plan.report.added.append(doc.doc_id)
         elif compatible and old.get("sig") == sig:
-            report.unchanged.append(doc.doc_id)
-            reuse.extend(old["chunk_ids"])
+            plan.report.unchanged.append(doc.doc_id)
         else:
-            report.changed.append(doc.doc_id)
-            embed.extend(chunks)
-    report.removed = sorted(set(old_docs) - set(entries))
-    return _Plan(report, reuse, embed, entries)
+            plan.report.changed.append(doc.doc_id)
+        reusable = dict(zip(old.get("text_keys", []), old["chunk_ids"], strict=False)) if old and compatible else {}
+        for chunk, key in zip(chunks, keys, strict=True):
+            if key in reusable:
+                plan.reuse.append((reusable[key], chunk))
+            else:
+                plan.embed.append(chunk)
+    plan.report.removed = sorted(set(old_docs) - set(plan.entries))
+    return plan
 
 
 def _validate(docs: list[Document], chunks_by_doc: dict[str, list[Chunk]]) -> None:
@@ -355,13 +370,13 @@ def sync_generation(
         try:
             collection = create_collection(client, backend.collection_name(gen))
             if plan.reuse:
-                _copy_vectors(backend, current, collection, plan.reuse)  # type: ignore[arg-type]
+                _copy_vectors(backend, current, collection, plan.reuse, meta)  # type: ignore[arg-type]
             plan.report.chunks_embedded = _embed_into(collection, embeddings, plan.embed, meta, progress)
         finally:
             client.close()
 
         old_tokens = KeywordIndex.load(db_dir / current / KEYWORD).tokens if current and same_tokens else {}
-        reused = set(plan.reuse)
+        reused = {c.chunk_id for old_id, c in plan.reuse if old_id == c.chunk_id}
         tokens = {
             c.chunk_id: (old_tokens.get(c.chunk_id) if c.chunk_id in reused else None) or tokenize(c.search_text)
             for c in ordered
@@ -393,17 +408,28 @@ def _summary(r: SyncReport) -> str:
     )
 
 
-def _copy_vectors(backend: Backend, current: str, target: Any, chunk_ids: list[str]) -> None:
-    """Copy stored vectors, documents and metadata of unchanged chunks from the active generation."""
+def _copy_vectors(
+    backend: Backend, current: str, target: Any, reuse: list[tuple[str, Chunk]], meta: dict[str, DocMeta]
+) -> None:
+    """Copy the stored vectors of reused chunks from the active generation (text and metadata are
+    written afresh: an edit earlier in a document shifts positions and offsets)."""
     client = backend.client(current)
     try:
         source = client.get_collection(backend.collection_name(current))
-        for i in range(0, len(chunk_ids), COPY_BATCH):
-            got = source.get(ids=chunk_ids[i : i + COPY_BATCH], include=["embeddings", "documents", "metadatas"])
-            if len(got["ids"]) != len(chunk_ids[i : i + COPY_BATCH]):
-                raise RuntimeError(f"index generation {current} is missing vectors; delete {backend.db_dir} and re-sync")
+        for i in range(0, len(reuse), COPY_BATCH):
+            batch = reuse[i : i + COPY_BATCH]
+            got = source.get(ids=sorted({old for old, _ in batch}), include=["embeddings"])
+            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            missing = [old for old, _ in batch if old not in vectors]
+            if missing:
+                raise RuntimeError(
+                    f"index generation {current} lacks vectors for {missing[:3]}; delete {backend.db_dir} and sync again"
+                )
             target.add(
-                ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"]
+                ids=[c.chunk_id for _, c in batch],
+                embeddings=[vectors[old] for old, _ in batch],
+                documents=[c.display_text for _, c in batch],
+                metadatas=[chunk_metadata(c, meta[c.doc_id]) for _, c in batch],
             )
     finally:
         client.close()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from qa.query import Query
+from qa.query import STATED_FIGURE, Query
 from qa.retrieve import Candidate, Scope
 from qa.schema import Answer, Citation
 from qa.terms import TermWeights
@@ -51,16 +51,24 @@ def _overlaps_flag(cand: Candidate, span: Span, kind: str = "mojibake") -> bool:
     return any(f.kind == kind and f.start < span.end and span.start < f.end for f in cand.doc.flags)
 
 
+def _has_unit(text: str, unit: str) -> bool:
+    if unit == "元":
+        return bool(re.search(r"\d(?:\.\d+)?\s*(?:万|亿)?元", text))
+    return bool(re.search(rf"\d(?:\.\d+)?\s*余?{re.escape(unit)}", text))
+
+
 def pick_sentences(cand: Candidate, query: Query, terms: TermWeights, limit: int = 3) -> list[Span]:
     """The sentences that answer: most question terms covered, figures preferred when figures are asked for."""
-    qterms = terms.terms(query.search)
+    qterms = query.terms
     scored = []
     for i, span in enumerate(sentences(cand)):
         if _overlaps_flag(cand, span) or span.end - span.start < 4:
             continue
         search = cand.doc.search_text[span.start:span.end]
         score = terms.coverage(qterms, search)
-        if query.wants_figure and _NUMBER.search(search):
+        if query.wants_figure and STATED_FIGURE.search(search):
+            score += 0.25
+        if query.unit and _has_unit(search, query.unit):
             score += 0.25
         if search.startswith("责任单位"):
             score -= 0.5
@@ -70,6 +78,9 @@ def pick_sentences(cand: Candidate, query: Query, terms: TermWeights, limit: int
     scored.sort(reverse=True)
     best = scored[0][0]
     chosen = [s for score, _, s in scored[:limit] if score >= max(best * 0.75, 0.2)] or [scored[0][2]]
+    figure_of = [s for _, _, s in scored if STATED_FIGURE.search(cand.doc.search_text[s.start:s.end])]
+    if query.wants_figure and figure_of and not any(s in figure_of for s in chosen):
+        chosen.append(figure_of[0])  # a figure was asked for: the best sentence that states one
     return sorted(chosen, key=lambda s: s.start)
 
 
@@ -128,12 +139,12 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
     """Build the answer from the best candidates: figures, the clause's own sentences, the source, warnings."""
     top = cands[0]
     chosen: list[tuple[Candidate, list[Span]]] = [(top, pick_sentences(top, query, terms))]
-    covered = terms.coverage(terms.terms(query.search), top.doc.search_text[top.chunk.start:top.chunk.end])
+    covered = terms.coverage(query.terms, top.doc.search_text[top.chunk.start:top.chunk.end])
     for cand in cands[1:max_chunks + 2]:
         if len(chosen) >= max_chunks or covered >= 0.95:
             break
         # a second clause only when it adds question terms the first lacks and ranks close to it
-        with_both = terms.coverage(terms.terms(query.search), top.chunk.search_text + cand.chunk.search_text)
+        with_both = terms.coverage(query.terms, top.chunk.search_text + cand.chunk.search_text)
         if with_both > covered + 0.15 and cand.score >= top.score * 0.7:
             chosen.append((cand, pick_sentences(cand, query, terms)))
             covered = with_both

@@ -7,6 +7,7 @@ import json
 import re
 import statistics
 import unicodedata
+import warnings
 from pathlib import Path
 
 import cn2an
@@ -23,7 +24,8 @@ def normalise_fact_text(text: str) -> str:
     """Width, script, pinyin, whitespace and Chinese numerals normalised, so '百分之四十' matches '40%'."""
     text = _PINYIN.sub("", unicodedata.normalize("NFKC", text or ""))
     text = search_form(text).replace("％", "%")
-    with contextlib.suppress(ValueError, KeyError, IndexError):
+    with contextlib.suppress(ValueError, KeyError, IndexError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         text = cn2an.transform(text, "cn2an")
     return re.sub(r"\s+", "", text)
 
@@ -108,8 +110,7 @@ def calibrate(qa: PolicyQA, path: Path, out: Path, split: str = "calib") -> str:
             scope = qa.scope(item["question"])
             if scope.uncovered and scope.doc_ids is None:
                 continue  # refused by the place rule, not by the model
-            query = parse_query(item["question"])
-            x = features(qa.search(item["question"]), qa.terms.terms(query.search), qa.terms)
+            x = features(qa.search(item["question"]), parse_query(item["question"]), scope, qa.terms)
             result.append((x, bool(item["answerable"])))
         return result
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from corpus.clean import search_form
 from qa.places import find_places
+from qa.terms import question_terms
 
 # English policy vocabulary → the Chinese words the documents use (query expansion for English questions).
 ENGLISH_TERMS: dict[str, str] = {
@@ -25,8 +26,30 @@ ENGLISH_TERMS: dict[str, str] = {
     "zhengzhou": "郑州", "xinzheng": "新郑", "xiamen": "厦门", "huli": "湖里", "suzhou": "苏州",
     "suzhou industrial park": "苏州工业园区", "shenzhen": "深圳", "shanghai": "上海", "beijing": "北京",
     "hangzhou": "杭州", "guangzhou": "广州", "specialized": "专精特新", "little giant": "小巨人",
-    "revenue": "收入", "equipment": "设备", "output value": "产值", "scale": "规模",
+    "revenue": "收入", "equipment": "设备", "output value": "产值", "output": "产值", "scale": "规模",
+    "cultivate": "培育", "foster": "培育", "key ": "重点", "aim": "目标", "plan": "计划", "grow": "增长",
+    "increase": "增长", "high-tech": "高新技术", "share": "比重 占比", "value added": "增加值",
+    "industrial": "工业", "cluster": "集群", "design": "设计", "packag": "封装 封测", "testing": "测试",
+    "fund": "基金", "guarantee": "担保", "fee": "费率", "train": "培训 实训", "team": "团队",
+    "certificat": "证书", "smart": "智能", "software": "软件", "upgrad": "改造", "manufactur": "制造",
+    "booth": "场地 展位", "rent": "租赁", "trade fair": "展销会 博览会", "fair": "展销会",
 }
+
+STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|家|个|条|项|人|次|名|所|倍|天|平方公里|亩|颗|台|套)")
+_UNIT = re.compile(r"(?:多少|几)(家|个|条|项|人|次|名|所|批|台|套|颗|倍|年|天|亿|万|平方公里|亩)")
+_PERCENT = re.compile(r"比例|百分之|比重|占比|percent|增长了?多少|增幅")
+
+
+def asked_unit(search: str) -> str:
+    """The unit of the figure a question asks for, when it says (多少家 → 家, 比例 → %)."""
+    if m := _UNIT.search(search):
+        return m.group(1)
+    if _PERCENT.search(search.lower()):
+        return "%"
+    if re.search(r"多少钱|金额|奖励多少|补助多少|补贴多少|how much", search.lower()):
+        return "元"
+    return ""
+
 
 QUANTITY_WORDS = ("多少", "几", "多大", "比例", "上限", "最高", "金额", "额度", "补助", "补贴", "奖励",
                   "how much", "how many", "what percent")
@@ -38,8 +61,10 @@ class Query:
 
     raw: str
     search: str  # NFKC + simplified, plus Chinese expansions of English terms
+    terms: tuple[str, ...] = ()  # content words (for English questions: of the Chinese expansion)
     places: list[str] = field(default_factory=list)
     wants_figure: bool = False
+    unit: str = ""  # the unit the asked-for figure comes in: 家, 个, %, 万 …
     english: bool = False
 
 
@@ -63,9 +88,15 @@ def expand_english(text: str) -> str:
 def parse_query(question: str) -> Query:
     search = search_form(question.strip())
     english = _is_english(search)
+    terms_text = search
     if english:
-        search = f"{search} {expand_english(search)}"
+        chinese = expand_english(search)
+        kept = " ".join(re.findall(r"[\u4e00-\u9fff]+|\d+%?", search))  # Chinese words and figures it quotes
+        search, terms_text = f"{search} {chinese}", f"{chinese} {kept}"
     search = re.sub(r"\s+", " ", search).strip()
+    places = find_places(search)
+    for place in places:  # places select documents (scoping); as terms they would favour every chunk of them
+        terms_text = re.sub(rf"{re.escape(place)}(市|区|县|省)?", " ", terms_text)
     wants_figure = any(w in search.lower() for w in QUANTITY_WORDS)
-    return Query(raw=question, search=search, places=find_places(search), wants_figure=wants_figure,
-                 english=english)
+    return Query(raw=question, search=search, terms=question_terms(terms_text), places=places,
+                 wants_figure=wants_figure, unit=asked_unit(search), english=english)

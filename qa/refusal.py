@@ -7,25 +7,25 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.retrieve import Candidate
+import numpy as np
+
+from qa.query import Query
+from qa.retrieve import Candidate, Scope
 from qa.terms import TermWeights
 
 MODEL_FILE = Path(__file__).with_name("refusal.json")
-FEATURES = ("coverage", "dense", "both_top", "unknown_share")
+FEATURES = ("coverage", "missing", "dense")
 
 
-def features(cands: list[Candidate], query_terms: tuple[str, ...], terms: TermWeights) -> dict[str, float]:
-    """Evidence that the corpus holds an answer: term coverage, dense similarity, retriever agreement."""
+def features(cands: list[Candidate], query: Query, scope: Scope, terms: TermWeights) -> dict[str, float]:
+    """Evidence that the corpus holds an answer: how much of the question the best passages and the
+    documents in scope cover, and how close the best passage is in embedding space (rescaled)."""
     if not cands:
-        return dict.fromkeys(FEATURES, 0.0) | {"unknown_share": 1.0}
-    top = cands[0]
-    unknown = terms.unknown(query_terms)
-    weight = sum(terms.idf(t) for t in query_terms) or 1.0
+        return {"coverage": 0.0, "missing": 1.0, "dense": 0.0}
     return {
         "coverage": max(c.coverage for c in cands[:3]),
-        "dense": max(c.dense for c in cands[:3]),
-        "both_top": float(0 < top.dense_rank <= 5 and 0 < top.keyword_rank <= 5),
-        "unknown_share": sum(terms.idf(t) for t in unknown) / weight,
+        "missing": terms.missing_share(query.terms, scope.doc_ids),
+        "dense": max(0.0, (max(c.dense for c in cands[:3]) - 0.8) * 5),
     }
 
 
@@ -43,7 +43,7 @@ class RefusalModel:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(weights=data["weights"], bias=data["bias"], threshold=data.get("threshold", 0.5))
         # untrained default: answer when most of the question's weight is found and little is foreign
-        return cls(weights={"coverage": 8.0, "dense": 0.0, "both_top": 0.5, "unknown_share": -6.0}, bias=-3.5)
+        return cls(weights={"coverage": 6.0, "missing": -8.0, "dense": 1.0}, bias=-1.0)
 
     def probability(self, x: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * x.get(k, 0.0) for k in FEATURES)
@@ -57,21 +57,17 @@ class RefusalModel:
                                    ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def fit(samples: list[tuple[dict[str, float], bool]], l2: float = 0.1, steps: int = 3000, lr: float = 0.5) -> RefusalModel:
-    """Plain gradient-descent logistic regression (a few dozen samples; no extra dependency)."""
-    w = dict.fromkeys(FEATURES, 0.0)
-    b = 0.0
-    n = max(len(samples), 1)
+def fit(samples: list[tuple[dict[str, float], bool]], l2: float = 0.01, steps: int = 50) -> RefusalModel:
+    """L2-regularised logistic regression by Newton's method (a few dozen samples; numpy only)."""
+    x = np.array([[1.0, *(sample[k] for k in FEATURES)] for sample, _ in samples])
+    y = np.array([float(label) for _, label in samples])
+    w = np.zeros(x.shape[1])
+    penalty = l2 * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0  # the bias is not shrunk
     for _ in range(steps):
-        gw = dict.fromkeys(FEATURES, 0.0)
-        gb = 0.0
-        for x, y in samples:
-            p = 1.0 / (1.0 + math.exp(-(b + sum(w[k] * x[k] for k in FEATURES))))
-            err = p - float(y)
-            gb += err
-            for k in FEATURES:
-                gw[k] += err * x[k]
-        b -= lr * gb / n
-        for k in FEATURES:
-            w[k] -= lr * (gw[k] / n + l2 * w[k])
-    return RefusalModel(weights={k: round(v, 4) for k, v in w.items()}, bias=round(b, 4))
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        grad = x.T @ (p - y) + penalty @ w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-9 * np.eye(x.shape[1])
+        w -= np.linalg.solve(hess, grad)
+    return RefusalModel(weights={k: round(float(v), 4) for k, v in zip(FEATURES, w[1:], strict=True)},
+                        bias=round(float(w[0]), 4))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from corpus.schema import Chunk, Document
 from index.store import Hit, PolicyIndex
 from qa.places import find_places, is_national, region_places
-from qa.query import Query
+from qa.query import STATED_FIGURE, Query
 from qa.terms import TermWeights
 
 
@@ -77,7 +77,7 @@ class Retriever:
         fused = rrf([dense, keyword])
         by_dense = {h.chunk_id: h for h in dense}
         by_keyword = {h.chunk_id: h for h in keyword}
-        query_terms = self.terms.terms(query.search)
+        query_terms = query.terms
         out: list[Candidate] = []
         for chunk_id, score in fused.items():
             chunk = self.index.get_chunk(chunk_id)
@@ -104,6 +104,6 @@ def rerank_score(cand: Candidate, query: Query) -> float:
         score -= 0.5
     if "mojibake" in cand.chunk.flags:
         score -= 0.1
-    if query.wants_figure and not any(ch.isdigit() for ch in cand.chunk.search_text):
+    if query.wants_figure and not STATED_FIGURE.search(cand.chunk.search_text):
         score -= 0.3
     return score

@@ -89,7 +89,7 @@ class PolicyQA:
             self.load_errors = errors
             self._docs = {d.doc_id: d for d in docs}
             self._terms = TermWeights(
-                f"{d.meta.title} {c.heading} {c.search_text}" for d in docs for c in chunks[d.doc_id])
+                (d.doc_id, f"{d.meta.title} {c.heading} {c.search_text}") for d in docs for c in chunks[d.doc_id])
             self._retriever = Retriever(self._require_index(), self._docs, self._terms)
             return self.last_sync
 
@@ -131,7 +131,7 @@ class PolicyQA:
             else:
                 cands = retriever.retrieve(query, scope)
                 t1 = time.perf_counter()
-                x = features(cands, terms.terms(query.search), terms)
+                x = features(cands, query, scope, terms)
                 if cands and self.refusal_model.answerable(x):
                     answer = compose(question, query, cands, terms, self.today or date.today())
                 else:

@@ -106,7 +106,8 @@ def warnings_box(warnings: Sequence[str]) -> str:
 
 def turn_html(turn: int, question: str, answer: Answer | None, partial: str | None = None) -> str:
     """One exchange: the question, the (possibly still streaming) answer and its notes."""
-    parts = [f'<div class="pq-turn" data-turn="{turn}">', f'<div class="pq-user">{esc(question)}</div>']
+    state = " pq-streaming" if answer is None or partial is not None else ""
+    parts = [f'<div class="pq-turn{state}" data-turn="{turn}">', f'<div class="pq-user">{esc(question)}</div>']
     if answer is None:
         parts.append('<div class="pq-bot pq-pending">正在检索政策文件…</div></div>')
         return "".join(parts)

@@ -54,7 +54,10 @@ element.addEventListener('keydown', (e) => { if (e.key === 'Enter') fire(e); });
 SCROLL_TO_MARK_JS = """
 const go = () => {
   const m = element.querySelector('#hl-start');
-  if (m) m.scrollIntoView({block: 'center'});
+  if (!m) return;
+  const box = m.closest('.pq-doc-body');
+  if (box) box.scrollTop += m.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+  m.scrollIntoView({block: 'nearest'});
 };
 watch('value', go);
 go();
@@ -75,6 +78,14 @@ def _too_long(question: str, limit: int) -> str:
     if len(question) > limit:
         return f"问题过长（{len(question)} 字），请精简到 {limit} 字以内后再提问。"
     return ""
+
+
+def _describe(result: Any) -> str:
+    """A sync report (added/changed/removed/chunks_embedded/seconds) or a name, for a status line."""
+    if hasattr(result, "added") and hasattr(result, "removed"):
+        return (f"：新增 {len(result.added)}，更新 {len(getattr(result, 'changed', []))}，删除 {len(result.removed)}，"
+                f"嵌入 {getattr(result, 'chunks_embedded', 0)} 个分块，用时 {getattr(result, 'seconds', 0.0):.1f} 秒")
+    return f"：{result}" if isinstance(result, str) and result else ""
 
 
 def _short(question: str, limit: int = 200) -> str:
@@ -198,8 +209,7 @@ class WebApp:
         except Exception as exc:
             log.exception("%s failed", action)
             return render.status(f"{action}失败：{exc}", "err"), gr.skip(), gr.skip()
-        detail = f"（{result}）" if isinstance(result, str | int) and not isinstance(result, bool) else ""
-        return (render.status(f"{action}完成{detail}", "ok"), *self.kb_refresh())
+        return (render.status(f"{action}完成{_describe(result)}", "ok"), *self.kb_refresh())
 
     def kb_upload(self, token: str, files: list[str] | None) -> tuple:
         if not files:
@@ -298,7 +308,7 @@ def _kb_tab(app: WebApp) -> None:
                         interactive=enabled, elem_id="pq-upload")
         with gr.Column():
             upload = gr.Button("上传并索引", interactive=enabled, variant="primary")
-            doc_choice = gr.Dropdown([r[0] for r in rows], label="选择文档", interactive=enabled)
+            doc_choice = gr.Dropdown([r[0] for r in rows], value=None, label="选择文档", interactive=enabled)
             delete = gr.Button("删除所选文档", interactive=enabled, variant="stop")
             reindex = gr.Button("重新索引", interactive=enabled)
     kb_status = gr.HTML("", elem_id="pq-kb-status")

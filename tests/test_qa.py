@@ -1,0 +1,170 @@
+"""Question answering end to end on the real seeds: real model, real Chroma, real BM25."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from corpus.pipeline import BUNDLED_CORPUS
+from index.embed import ensure_model
+from qa.answer import figures, ungrounded_numbers
+from qa.evaluate import evaluate
+from qa.places import find_places
+from qa.retrieve import rrf
+from qa.service import InvalidQuestion, PolicyQA
+
+ROOT = Path(__file__).resolve().parent.parent
+ZHENGZHOU_2022 = "001_34e1b1a508027352.txt"
+
+
+def _home() -> Path:
+    return Path(os.environ.get("POLICYQA_HOME", "~/.local/share/policyqa")).expanduser()
+
+
+@pytest.fixture(scope="module")
+def model_dir() -> Path:
+    return ensure_model(_home() / "models" / "multilingual-e5-small")
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in BUNDLED_CORPUS.iterdir():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def qa(corpus_dir, model_dir, tmp_path_factory) -> PolicyQA:
+    return PolicyQA(corpus_dir, tmp_path_factory.mktemp("db"), model_dir, today=date(2026, 11, 22)).open(progress=False)
+
+
+def _body(answer_text: str) -> str:
+    """The answer without its source lines (which carry metadata such as dates)."""
+    return "\n".join(line for line in answer_text.splitlines() if "出处：" not in line)
+
+
+def test_tape_out_question_quotes_the_zhengzhou_clause(qa):
+    answer = qa.ask("首轮流片补助多少")
+    assert answer.answerable
+    assert "40%" in answer.answer and "500万" in answer.answer
+    first = answer.citations[0]
+    assert first.source == ZHENGZHOU_2022
+    assert "40%" in first.quote and "500万" in first.quote
+    assert first.heading.endswith("10.") and "支持政策" in first.heading
+    assert qa.document(first.source).text[first.start:first.end] == first.quote
+
+
+def test_every_citation_is_exact_and_every_number_grounded(qa):
+    questions = [json.loads(line)["question"] for line in (ROOT / "tests" / "questions.jsonl").read_text("utf-8").splitlines()]
+    for question in questions[::3]:
+        answer = qa.ask(question)
+        if not answer.answerable:
+            assert not answer.citations and not re.search(r"\d", answer.answer), question
+            continue
+        assert answer.citations, question
+        for c in answer.citations:
+            assert qa.document(c.source).text[c.start:c.end] == c.quote, question
+        body = re.sub(r"\[\d+\]", " ", _body(answer.answer))
+        assert ungrounded_numbers(body, [c.quote for c in answer.citations]) == [], question
+
+
+def test_grounding_check_catches_an_invented_figure():
+    assert ungrounded_numbers("补助 45%，上限 500万元", ["给予40%的补助，不超过500万元"]) == ["45"]
+    assert ("上限", "500万元") in figures("单个企业每年补助总额不超过500万元")
+    assert ("比例", "40%") in figures("首轮流片费用40%的补助")
+
+
+def test_place_the_corpus_does_not_cover_is_refused(qa):
+    answer = qa.ask("深圳市首轮流片补助多少")
+    assert not answer.answerable
+    assert not answer.citations
+    assert "深圳" in answer.answer
+    assert "40%" not in answer.answer
+
+
+def test_named_region_scopes_the_search(qa):
+    suzhou = qa.ask("苏州工业园区集成电路产业规模目标是多少")
+    assert suzhou.answerable and {c.source for c in suzhou.citations} == {"004_446eb3355726a05e.txt"}
+    huli = qa.ask("湖里区集成电路产业集群去年产值多少")
+    assert huli.answerable and {c.source for c in huli.citations} == {"002_bffc04d33daf096a.txt"}
+
+
+def test_off_topic_question_is_refused(qa):
+    answer = qa.ask("新能源汽车购置税减免政策是什么")
+    assert not answer.answerable and not answer.citations
+
+
+def test_traditional_and_english_questions(qa):
+    trad = qa.ask("首輪流片補助多少")
+    assert trad.answerable and trad.citations[0].source == ZHENGZHOU_2022 and "40%" in trad.answer
+    english = qa.ask("What subsidy does Zhengzhou give for the first tape-out of a chip?")
+    assert english.answerable and english.citations[0].source == ZHENGZHOU_2022 and "40%" in english.answer
+
+
+def test_lapsed_validity_is_stated_with_dates(qa, corpus_dir, model_dir, tmp_path):
+    answer = qa.ask("首轮流片补助多少")
+    assert any("2025-06-02" in w and "有效期" in w for w in answer.warnings)
+    earlier = PolicyQA(corpus_dir, qa.db_dir, model_dir, today=date(2023, 1, 1)).open(progress=False)
+    assert not any("有效期" in w for w in earlier.ask("首轮流片补助多少").warnings)
+
+
+def test_follow_up_is_rewritten_with_the_previous_turn(qa):
+    first = qa.ask("首轮流片补助比例是多少")
+    follow = qa.ask("上限是多少？", history=[("首轮流片补助比例是多少", first)])
+    assert "流片" in follow.rewritten_question
+    assert "500万" in follow.answer
+
+
+def test_empty_and_huge_questions_are_rejected_with_a_message(qa):
+    with pytest.raises(InvalidQuestion, match="为空"):
+        qa.ask("   ")
+    with pytest.raises(InvalidQuestion, match="太长"):
+        qa.ask("流片" * 1000)
+
+
+def test_dev_set_scores(qa):
+    report = evaluate(qa, ROOT / "tests" / "dev.jsonl")
+    assert report["citation_validity"] == 1.0
+    assert report["overall"] >= 11 / 12, [r for r in report["rows"] if not r["correct"]]
+
+
+def test_rrf_keys_on_chunk_id():
+    from index.store import Hit
+
+    fused = rrf([[Hit("a", 0.9, 1), Hit("b", 0.8, 2)], [Hit("b", 5.0, 1), Hit("c", 4.0, 2)]])
+    assert max(fused, key=fused.get) == "b"
+    assert set(fused) == {"a", "b", "c"}
+
+
+def test_places_are_found_longest_first():
+    assert find_places("苏州工业园区的政策") == ["苏州工业园区"]
+    assert find_places("深圳和上海") == ["深圳", "上海"]
+
+
+def _cli(*args: str, stdin: str = "", env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=600)
+
+
+def test_cli_json_contract(qa, corpus_dir):
+    paths = ["--corpus", str(corpus_dir), "--db", str(qa.db_dir)]
+    out = _cli("ask", "--json", "首轮流片补助多少", *paths)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert set(obj) >= {"question", "answer", "answerable", "citations", "warnings", "timings_ms"}
+    assert set(obj["citations"][0]) >= {"id", "source", "title", "heading", "quote", "start", "end", "score"}
+    lines = _cli("ask", "--jsonl", *paths, stdin="首轮流片补助多少\n\n新能源汽车购置税减免政策是什么\n")
+    objs = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [o["answerable"] for o in objs] == [True, False]
+    empty = _cli("ask", "", *paths)
+    assert empty.returncode == 2 and "为空" in empty.stderr
