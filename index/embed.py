@@ -52,9 +52,10 @@ KINDS = ("e5-small", "use-v3")
 
 
 def policyqa_home() -> Path:
-    """``$POLICYQA_HOME`` if set, else ``~/.local/share/policyqa``."""
-    home = os.environ.get("POLICYQA_HOME")
-    return Path(home).expanduser() if home else Path.home() / ".local" / "share" / "policyqa"
+    """``$POLICYQA_HOME`` if set, else ``$XDG_DATA_HOME/policyqa`` (``~/.local/share/policyqa``)."""
+    if home := os.environ.get("POLICYQA_HOME"):
+        return Path(home).expanduser()
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "policyqa"
 
 
 def default_model_dir(name: str = DEFAULT_MODEL_NAME) -> Path:

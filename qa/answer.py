@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from corpus.schema import Chunk
 from qa.query import STATED_FIGURE, Query
 from qa.retrieve import Candidate, Scope
 from qa.schema import Answer, Citation
@@ -132,6 +134,47 @@ def uncovered_message(scope: Scope, regions: list[str]) -> str:
     covered = "、".join(regions) if regions else "（无）"
     return (f"知识库中没有{places}的政策文件，无法回答{places}的问题；"
             f"现有文件覆盖的地区：{covered}。请勿将其他地区的规定当作{places}的政策。")
+
+
+_ASKS_DATE = re.compile(r"(哪天|何时|什么时候|哪一天|日期|时间|哪年)\S{0,3}(印发|发布|出台|发文|公布|答复|施行|实施)"
+                        r"|(印发|发布|出台|发文|公布|答复)\S{0,2}(哪天|何时|什么时候|日期|时间|哪年)")
+_ASKS_ISSUER = re.compile(r"(哪个|什么|哪家|哪一个)(部门|单位|机关)|发文单位|发布单位|谁(印发|发布|出台|制定)")
+
+
+def _line_span(text: str, start: int, end: int) -> Span:
+    return Span(text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
+
+
+def _date_forms(d: date) -> list[str]:
+    return [f"{d.year}年{d.month}月{d.day}日", f"{d.year}-{d.month:02d}-{d.day:02d}", f"{d.year}.{d.month}.{d.day}",
+            f"{d.year}年{d.month:02d}月{d.day:02d}日"]
+
+
+def compose_about_document(question: str, query: Query, cands: list[Candidate],
+                           chunks_of: Callable[[str], list[Chunk]]) -> Answer | None:
+    """Questions about a document itself (when was it issued, by whom), answered from where its text says so."""
+    asks_date, asks_issuer = _ASKS_DATE.search(query.search), _ASKS_ISSUER.search(query.search)
+    if not (asks_date or asks_issuer):
+        return None
+    doc = cands[0].doc
+    meta = doc.meta
+    wanted = [f for f in (_date_forms(meta.date) if asks_date and meta.date else [])] or (
+        [meta.issuer] if asks_issuer and meta.issuer else [])
+    for form in wanted:
+        at = doc.text.rfind(form)
+        if at < 0:
+            continue
+        span = _line_span(doc.text, at, at + len(form))
+        chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= at < c.end), cands[0].chunk)
+        what = "日期" if asks_date else "发文单位"
+        citation = Citation(
+            id=1, chunk_id=chunk.chunk_id, source=doc.doc_id, title=meta.title or doc.doc_id, heading=chunk.heading,
+            quote=doc.text[span.start:span.end], start=span.start, end=span.end, score=round(cands[0].score, 4),
+            issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "", region=meta.region)
+        text = (f"《{citation.title}》的{what}：{form} [1]\n"
+                f"[1] 出处：《{citation.title}》原文“{citation.quote}”")
+        return Answer(question=question, answer=text, answerable=True, citations=[citation])
+    return None
 
 
 def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeights, today: date,

@@ -10,7 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa.service import SUPPORTED, PolicyQA
+from corpus.load import SUPPORTED_SUFFIXES
+from qa.service import PolicyQA
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -31,7 +32,7 @@ def run_bench(settings, *, questions: Path, repeat: int = 1, limit: int = 0) -> 
         if limit:
             corpus_dir = Path(tmp) / "corpus"
             corpus_dir.mkdir()
-            files = sorted(p for p in settings.corpus_dir.iterdir() if p.suffix.lower() in SUPPORTED)
+            files = sorted(p for p in settings.corpus_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
             for path in files[:limit]:
                 shutil.copy(path, corpus_dir / path.name)
         qa = PolicyQA(corpus_dir, Path(tmp) / "db", settings.model_dir, embedder=settings.embedder)

@@ -51,17 +51,16 @@ _GAZETTEER = _gazetteer()
 
 
 def find_places(text: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Place names in `text`, longest match first and without overlaps (short names)."""
+    """Place names in `text` in reading order; a longer name wins over the shorter ones inside it."""
     names = sorted({*_GAZETTEER, *extra}, key=len, reverse=True)
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     taken = [False] * len(text)
     for name in names:
         for m in re.finditer(re.escape(name), text):
             if not any(taken[m.start():m.end()]):
-                found.append(name)
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
-    return list(dict.fromkeys(ALIASES.get(p, p) for p in found))
+                found.append((m.start(), name))
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+    return list(dict.fromkeys(ALIASES.get(p, p) for _, p in sorted(found)))
 
 
 def region_places(region: str) -> set[str]:

@@ -9,20 +9,18 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from corpus.load import LoadFailure
+from corpus.load import SUPPORTED_SUFFIXES, LoadFailure
 from corpus.pipeline import chunk_document, load_corpus, load_document
 from corpus.schema import Chunk, Document, LoadError
 from index.embed import ensure_model, make_embeddings
 from index.store import PolicyIndex, SyncReport
-from qa.answer import compose, refusal, uncovered_message
+from qa.answer import compose, compose_about_document, refusal, uncovered_message
 from qa.followup import rewrite
 from qa.query import parse_query
 from qa.refusal import RefusalModel, features
 from qa.retrieve import Candidate, Retriever, Scope
 from qa.schema import Answer
 from qa.terms import TermWeights
-
-SUPPORTED = (".txt", ".md", ".docx", ".html", ".htm", ".pdf")
 
 
 class InvalidQuestion(ValueError):
@@ -133,7 +131,8 @@ class PolicyQA:
                 t1 = time.perf_counter()
                 x = features(cands, query, scope, terms)
                 if cands and self.refusal_model.answerable(x):
-                    answer = compose(question, query, cands, terms, self.today or date.today())
+                    answer = (compose_about_document(question, query, cands, self.chunks)
+                              or compose(question, query, cands, terms, self.today or date.today()))
                 else:
                     answer = refusal(question, "知识库中没有找到能回答这个问题的政策条款。"
                                      "可以换个说法，或写明地区和政策名称再问。")
@@ -180,12 +179,12 @@ class PolicyQA:
         name = Path(filename).name
         if not re.fullmatch(r"[^/\\\x00]{1,200}", name) or name.startswith("."):
             raise InvalidDocument(f"文件名不可用：{filename!r}")
-        if Path(name).suffix.lower() not in SUPPORTED:
-            raise InvalidDocument(f"不支持的文件类型：{name}（支持 {' '.join(SUPPORTED)}）")
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise InvalidDocument(f"不支持的文件类型：{name}（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
         staging = self.corpus_dir / f".upload-{name}"
         staging.write_bytes(data)
         try:
-            load_document(staging.with_name(staging.name), None)
+            load_document(staging, None, doc_id=name)
         except LoadFailure as exc:
             staging.unlink(missing_ok=True)
             raise InvalidDocument(f"{name}：{exc}") from exc
@@ -194,8 +193,8 @@ class PolicyQA:
 
     def delete_document(self, doc_id: str) -> SyncReport:
         """Remove a document from the corpus folder and the index; it is never cited again."""
-        path = self.corpus_dir / Path(doc_id).name
-        if doc_id not in self._docs or not path.is_file():
+        doc = self._docs.get(doc_id)
+        if doc is None or not Path(doc.path).is_file():
             raise InvalidDocument(f"没有这个文档：{doc_id}")
-        path.unlink()
+        Path(doc.path).unlink()
         return self.reindex()

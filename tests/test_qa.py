@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from corpus.pipeline import BUNDLED_CORPUS
-from index.embed import ensure_model
+from index.embed import default_model_dir, ensure_model
 from qa.answer import figures, ungrounded_numbers
 from qa.evaluate import evaluate
 from qa.places import find_places
@@ -25,13 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ZHENGZHOU_2022 = "001_34e1b1a508027352.txt"
 
 
-def _home() -> Path:
-    return Path(os.environ.get("POLICYQA_HOME", "~/.local/share/policyqa")).expanduser()
-
-
 @pytest.fixture(scope="module")
 def model_dir() -> Path:
-    return ensure_model(_home() / "models" / "multilingual-e5-small")
+    return ensure_model(default_model_dir())
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +141,7 @@ def test_rrf_keys_on_chunk_id():
     assert set(fused) == {"a", "b", "c"}
 
 
-def test_places_are_found_longest_first():
+def test_places_are_found_in_order_longest_name_winning():
     assert find_places("苏州工业园区的政策") == ["苏州工业园区"]
     assert find_places("深圳和上海") == ["深圳", "上海"]
 

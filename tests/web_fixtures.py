@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import os
 import shutil
 import socket
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 import uvicorn
 
 from corpus.pipeline import BUNDLED_CORPUS
-from index.embed import ensure_model
+from index.embed import default_model_dir, ensure_model
 from qa.service import PolicyQA
 from ui.settings import Settings
 from ui.web import build_app, open_qa
@@ -38,8 +37,7 @@ XSS_QUESTION = "省级工业设计中心奖励多少"  # cited from XSS_DOC
 
 
 def model_dir() -> Path:
-    home = Path(os.environ.get("POLICYQA_HOME", "~/.local/share/policyqa")).expanduser()
-    return ensure_model(home / "models" / "multilingual-e5-small")
+    return ensure_model(default_model_dir())
 
 
 @functools.cache

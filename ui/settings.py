@@ -9,13 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.pipeline import BUNDLED_CORPUS
-
-
-def _home() -> Path:
-    if env := os.environ.get("POLICYQA_HOME"):
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "policyqa"
+from index.embed import DEFAULT_MODEL_NAME, policyqa_home
 
 
 @dataclass(frozen=True)
@@ -58,12 +52,12 @@ def seed_working_corpus(home: Path) -> Path:
 
 def load_settings(corpus: str | Path | None = None, db: str | Path | None = None) -> Settings:
     """Read the environment once; explicit CLI arguments win over env vars, which win over defaults."""
-    home = _home()
+    home = policyqa_home()
     corpus = corpus or os.environ.get("POLICYQA_CORPUS")
     corpus_dir = Path(corpus).expanduser() if corpus else seed_working_corpus(home)
     db = db or os.environ.get("POLICYQA_DB")
     db_dir = Path(db).expanduser() if db else default_db_for(home, corpus_dir)
-    model_dir = Path(os.environ.get("POLICYQA_MODEL_DIR") or home / "models" / "multilingual-e5-small")
+    model_dir = Path(os.environ.get("POLICYQA_MODEL_DIR") or home / "models" / DEFAULT_MODEL_NAME)
     return Settings(
         home=home,
         corpus_dir=corpus_dir,
