@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from corpus.clean import search_form
 from corpus.schema import Chunk
 from qa.query import STATED_FIGURE, Query
 from qa.retrieve import Candidate, Scope
@@ -138,6 +139,8 @@ def uncovered_message(scope: Scope, regions: list[str]) -> str:
 
 _ASKS_DATE = re.compile(r"(哪天|何时|什么时候|哪一天|日期|时间|哪年)\S{0,3}(印发|发布|出台|发文|公布|答复|施行|实施)"
                         r"|(印发|发布|出台|发文|公布|答复)\S{0,2}(哪天|何时|什么时候|日期|时间|哪年)")
+_ASKS_PROPOSER = re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁")
+_PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))")
 _ASKS_ISSUER = re.compile(r"(哪个|什么|哪家|哪一个)(部门|单位|机关)|发文单位|发布单位|谁(印发|发布|出台|制定)")
 
 
@@ -152,21 +155,26 @@ def _date_forms(d: date) -> list[str]:
 
 def compose_about_document(question: str, query: Query, cands: list[Candidate],
                            chunks_of: Callable[[str], list[Chunk]]) -> Answer | None:
-    """Questions about a document itself (when was it issued, by whom), answered from where its text says so."""
+    """Questions about a document itself (when was it issued, by whom, who proposed it), answered from
+    the line of its text that says so."""
     asks_date, asks_issuer = _ASKS_DATE.search(query.search), _ASKS_ISSUER.search(query.search)
-    if not (asks_date or asks_issuer):
+    asks_proposer = _ASKS_PROPOSER.search(query.search)
+    if not (asks_date or asks_issuer or asks_proposer):
         return None
     doc = cands[0].doc
     meta = doc.meta
-    wanted = [f for f in (_date_forms(meta.date) if asks_date and meta.date else [])] or (
-        [meta.issuer] if asks_issuer and meta.issuer else [])
+    if asks_proposer:
+        what, wanted = "提案人", [m.group(1) for m in _PROPOSER.finditer(doc.text)][:1]
+    elif asks_date:
+        what, wanted = "日期", _date_forms(meta.date) if meta.date else []
+    else:
+        what, wanted = "发文单位", [meta.issuer] if meta.issuer else []
     for form in wanted:
-        at = doc.text.rfind(form)
+        at = doc.text.find(form) if asks_proposer else doc.text.rfind(form)
         if at < 0:
             continue
         span = _line_span(doc.text, at, at + len(form))
         chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= at < c.end), cands[0].chunk)
-        what = "日期" if asks_date else "发文单位"
         citation = Citation(
             id=1, chunk_id=chunk.chunk_id, source=doc.doc_id, title=meta.title or doc.doc_id, heading=chunk.heading,
             quote=doc.text[span.start:span.end], start=span.start, end=span.end, score=round(cands[0].score, 4),
@@ -212,6 +220,9 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
         return refusal(question, "没有在知识库中找到可以引用的条款来回答这个问题。")
 
     quotes = [c.quote for c in citations]
+    if query.asks_amount and not any(STATED_FIGURE.search(search_form(q)) for q in quotes):
+        return refusal(question, "找到的相关条款没有给出所问的具体数额，知识库中没有这个问题的答案。"
+                       "可以换个说法，或写明地区和政策名称再问。")
     figs = [f for c in citations for f in figures(c.quote)]
     lines = []
     if figs and query.wants_figure:

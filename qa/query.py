@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from corpus.clean import search_form
 from qa.places import find_places
-from qa.terms import question_terms
+from qa.terms import question_terms, terms_before
 
 # English policy vocabulary → the Chinese words the documents use (query expansion for English questions).
 ENGLISH_TERMS: dict[str, str] = {
@@ -35,7 +35,9 @@ ENGLISH_TERMS: dict[str, str] = {
     "booth": "场地 展位", "rent": "租赁", "trade fair": "展销会 博览会", "fair": "展销会",
 }
 
-STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|家|个|条|项|人|次|名|所|倍|天|平方公里|亩|颗|台|套)")
+STATED_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*[余多]?\s*(?:%|％|万|亿|元|家|个|条|项|人|次|名|所|倍|天|平方公里|亩|颗|台|套|号)"
+    r"|(?:[一二两三四五六七八九十百千]+|近万|数万|上万|数千)[余多]?(?:万|亿)?(?:元|家|个|条|项|人|次|名|所|倍|年)")
 _UNIT = re.compile(r"(?:多少|几)(家|个|条|项|人|次|名|所|批|台|套|颗|倍|年|天|亿|万|平方公里|亩)")
 _PERCENT = re.compile(r"比例|百分之|比重|占比|percent|增长了?多少|增幅")
 
@@ -51,6 +53,14 @@ def asked_unit(search: str) -> str:
     return ""
 
 
+_ASK = re.compile(r"是多少|有多少|多少|是什么|有什么|有哪些|是哪|哪些|哪个|哪天|哪位|几|怎么|如何|是否|吗")
+
+
+def asked_focus(terms_text: str) -> tuple[str, ...]:
+    """Content words of the (up to 8) characters before each question word — '三期规模是多少' → 三期, 规模."""
+    return terms_before(terms_text, tuple(m.start() for m in _ASK.finditer(terms_text)))
+
+
 QUANTITY_WORDS = ("多少", "几", "多大", "比例", "上限", "最高", "金额", "额度", "补助", "补贴", "奖励",
                   "how much", "how many", "what percent")
 
@@ -62,8 +72,10 @@ class Query:
     raw: str
     search: str  # NFKC + simplified, plus Chinese expansions of English terms
     terms: tuple[str, ...] = ()  # content words (for English questions: of the Chinese expansion)
+    focus: tuple[str, ...] = ()  # the words right before the question word: what exactly is asked about
     places: list[str] = field(default_factory=list)
-    wants_figure: bool = False
+    wants_figure: bool = False  # the question is about amounts (补助, 奖励, 多少 …)
+    asks_amount: bool = False  # it explicitly asks for one (多少, 几, 比例, 上限 …): an answer must state a figure
     unit: str = ""  # the unit the asked-for figure comes in: 家, 个, %, 万 …
     english: bool = False
 
@@ -98,5 +110,7 @@ def parse_query(question: str) -> Query:
     for place in places:  # places select documents (scoping); as terms they would favour every chunk of them
         terms_text = re.sub(rf"{re.escape(place)}(市|区|县|省)?", " ", terms_text)
     wants_figure = any(w in search.lower() for w in QUANTITY_WORDS)
-    return Query(raw=question, search=search, terms=question_terms(terms_text), places=places,
-                 wants_figure=wants_figure, unit=asked_unit(search), english=english)
+    asks_amount = bool(re.search(r"多少|几[个家条项次名所倍]|比例|上限|金额|额度|how much|how many|what percent",
+                                 search.lower()))
+    return Query(raw=question, search=search, terms=question_terms(terms_text), focus=asked_focus(terms_text), places=places,
+                 wants_figure=wants_figure, asks_amount=asks_amount, unit=asked_unit(search), english=english)

@@ -14,15 +14,17 @@ from qa.retrieve import Candidate, Scope
 from qa.terms import TermWeights
 
 MODEL_FILE = Path(__file__).with_name("refusal.json")
-FEATURES = ("coverage", "missing", "dense")
+FEATURES = ("coverage", "missing", "dense", "focus")
 
 
 def features(cands: list[Candidate], query: Query, scope: Scope, terms: TermWeights) -> dict[str, float]:
     """Evidence that the corpus holds an answer: how much of the question the best passages and the
     documents in scope cover, and how close the best passage is in embedding space (rescaled)."""
     if not cands:
-        return {"coverage": 0.0, "missing": 1.0, "dense": 0.0}
+        return {"coverage": 0.0, "missing": 1.0, "dense": 0.0, "focus": 0.0}
+    focus = query.focus or query.terms
     return {
+        "focus": max(terms.coverage(focus, c.chunk.search_text) for c in cands[:3]),
         "coverage": max(c.coverage for c in cands[:3]),
         "missing": terms.missing_share(query.terms, scope.doc_ids),
         "dense": max(0.0, (max(c.dense for c in cands[:3]) - 0.8) * 5),
@@ -43,7 +45,7 @@ class RefusalModel:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(weights=data["weights"], bias=data["bias"], threshold=data.get("threshold", 0.5))
         # untrained default: answer when most of the question's weight is found and little is foreign
-        return cls(weights={"coverage": 6.0, "missing": -8.0, "dense": 1.0}, bias=-1.0)
+        return cls(weights={"coverage": 3.0, "missing": -6.0, "dense": 1.0, "focus": 3.0}, bias=-1.0)
 
     def probability(self, x: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * x.get(k, 0.0) for k in FEATURES)

@@ -101,7 +101,7 @@ def rerank_score(cand: Candidate, query: Query) -> float:
     score = cand.fused * 60  # ~1 for a chunk ranked first by one retriever
     score += cand.coverage
     if cand.chunk.section != "policy":
-        score -= 0.5
+        score -= 0.2
     if "mojibake" in cand.chunk.flags:
         score -= 0.1
     if query.wants_figure and not STATED_FIGURE.search(cand.chunk.search_text):

@@ -164,3 +164,16 @@ def test_cli_json_contract(qa, corpus_dir):
     assert [o["answerable"] for o in objs] == [True, False]
     empty = _cli("ask", "", *paths)
     assert empty.returncode == 2 and "为空" in empty.stderr
+
+
+def test_questions_about_a_document_are_answered_from_its_own_lines(qa):
+    issued = qa.ask("郑州市关于加快新一代信息技术的实施意见是什么时候印发的")
+    assert issued.answerable and "2022年6月2日" in issued.answer
+    assert issued.citations[0].source == ZHENGZHOU_2022 and "2022年6月2日" in issued.citations[0].quote
+    proposer = qa.ask("开源芯片产业生态建设的提案是哪位委员提出的")
+    assert proposer.answerable and "程伯群" in proposer.citations[0].quote
+
+
+def test_asking_about_something_the_clause_never_mentions_is_refused(qa):
+    answer = qa.ask("湖里区对新入驻集成电路企业的房租补贴标准是多少")
+    assert not answer.answerable and not answer.citations
