@@ -17,6 +17,7 @@ from qa.terms import TermWeights
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|亿元|万|亿|元|家|个|条|项|所|人|倍|年|台|套|次|颗)?")
+_MARKER = re.compile(r"\[\d+\]")
 _CAP_BEFORE = re.compile(r"(不超过|最高|上限|不高于|最多|封顶|以内)[^，,。；]{0,12}$")
 
 
@@ -54,6 +55,40 @@ def _overlaps_flag(cand: Candidate, span: Span, kind: str = "mojibake") -> bool:
     return any(f.kind == kind and f.start < span.end and span.start < f.end for f in cand.doc.flags)
 
 
+def _clear_run(cand: Candidate, spans: list[Span]) -> list[Span]:
+    """Sentences whose covering quote crosses no garbled span: cut the run at the first one it would cross."""
+    run = spans[:1]
+    for span in spans[1:]:
+        if _overlaps_flag(cand, Span(run[0].start, span.end)):
+            break
+        run.append(span)
+    return run
+
+
+def _clean_pieces(cand: Candidate, span: Span) -> list[Span]:
+    """A sentence as it may be quoted: whole, or, when it holds a garbled stretch, the runs of its
+    clauses (split at commas) before and after the garbled ones."""
+    if not _overlaps_flag(cand, span):
+        return [span]
+    runs: list[Span] = []
+    start = span.start
+    for end in [span.start + m.end() for m in re.finditer(r"[，,、]", cand.doc.text[span.start:span.end])] + [span.end]:
+        if _overlaps_flag(cand, Span(start, end)):
+            start = end  # drop the garbled clause; the next run starts after it
+        elif runs and runs[-1].end == start:
+            runs[-1] = Span(runs[-1].start, end)
+        else:
+            runs.append(Span(start, end))
+        start = end
+    return runs
+
+
+def _is_heading_line(cand: Candidate, span: Span) -> bool:
+    line = cand.doc.text[span.start:span.end].strip()
+    return any(line == h or line.startswith(h) and len(line) <= len(h) + 12 and "。" not in line
+               for h in cand.chunk.heading_path)
+
+
 def _has_unit(text: str, unit: str) -> bool:
     if unit == "元":
         return bool(re.search(r"\d(?:\.\d+)?\s*(?:万|亿)?元", text))
@@ -64,8 +99,9 @@ def pick_sentences(cand: Candidate, query: Query, terms: TermWeights, limit: int
     """The sentences that answer: most question terms covered, figures preferred when figures are asked for."""
     qterms = query.terms
     scored = []
-    for i, span in enumerate(sentences(cand)):
-        if _overlaps_flag(cand, span) or span.end - span.start < 4:
+    pieces = [p for s in sentences(cand) for p in _clean_pieces(cand, s)]
+    for i, span in enumerate(pieces):
+        if span.end - span.start < 4 or _is_heading_line(cand, span):
             continue
         search = cand.doc.search_text[span.start:span.end]
         score = terms.coverage(qterms, search)
@@ -202,8 +238,8 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
 
     citations: list[Citation] = []
     body: list[str] = []
-    for cand, spans in chosen:
-        if not spans:
+    for cand, picked in chosen:
+        if not (spans := _clear_run(cand, picked)):
             continue
         start, end = spans[0].start, spans[-1].end
         quote = cand.doc.text[start:end]
@@ -224,22 +260,16 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
         return refusal(question, "找到的相关条款没有给出所问的具体数额，知识库中没有这个问题的答案。"
                        "可以换个说法，或写明地区和政策名称再问。")
     figs = [f for c in citations for f in figures(c.quote)]
-    lines = []
-    if figs and query.wants_figure:
-        lines.append("要点：" + "；".join(f"{label} {fig}" for label, fig in figs[:6]))
-    lines += body
-    for c in citations:
-        when = f"，{c.date}" if c.date else ""
-        by = f"，{c.issuer}" if c.issuer else ""
-        lines.append(f"[{c.id}] 出处：《{c.title}》{by}{when}；{c.heading or '正文'}")
-    text = "\n".join(lines)
-
+    head = ["要点：" + "；".join(f"{label} {fig}" for label, fig in figs[:6])] if figs and query.wants_figure else []
+    sources = [f"[{c.id}] 出处：《{c.title}》{f'，{c.issuer}' if c.issuer else ''}{f'，{c.date}' if c.date else ''}；"
+               f"{c.heading or '正文'}" for c in citations]
     warnings = []
-    answer_body = "\n".join(lines[: len(lines) - len(citations)])
-    if missing := ungrounded_numbers(answer_body.replace("[", " ").replace("]", " "), quotes + [str(c.id) for c in citations]):
-        # cannot happen by construction; if it ever does, say only what the quotes say
-        text = "\n".join(body + lines[len(lines) - len(citations):])
+    if missing := ungrounded_numbers(_MARKER.sub(" ", "\n".join(head + body)), quotes):
+        # the figures line is the only text not copied verbatim from a quote: drop it rather than state a number
+        # that no citation shows (the source lines carry metadata, not claims, and are not checked)
+        head = []
         warnings.append(f"已去掉未能在引文中核实的数字：{'、'.join(missing)}")
+    text = "\n".join(head + body + sources)
     for cand, _ in chosen:
         if (w := validity_warning(cand, today)) and w not in warnings:
             warnings.append(w)

@@ -177,3 +177,14 @@ def test_questions_about_a_document_are_answered_from_its_own_lines(qa):
 def test_asking_about_something_the_clause_never_mentions_is_refused(qa):
     answer = qa.ask("湖里区对新入驻集成电路企业的房租补贴标准是多少")
     assert not answer.answerable and not answer.citations
+
+
+def test_garbled_source_text_is_never_quoted(qa):
+    suzhou = "004_446eb3355726a05e.txt"
+    garbled = [f for f in qa.document(suzhou).flags if f.kind == "mojibake"]
+    assert garbled
+    answer = qa.ask("苏州工业园区重点领域里的模拟电路和先进封测技术有哪些")
+    assert answer.answerable and answer.citations[0].source == suzhou
+    for c in answer.citations:
+        assert not any(f.start < c.end and c.start < f.end for f in garbled), c.quote
+    assert any("乱码" in w for w in answer.warnings)

@@ -148,7 +148,7 @@ def test_over_long_question_gets_a_message(page, served: Served) -> None:
     page.locator("#pq-send").click()
     error = page.locator("#pq-transcript .pq-error")
     error.wait_for(timeout=WAIT_MS)
-    assert "问题过长" in error.inner_text()
+    assert "问题太长" in error.inner_text()
 
 
 def test_knowledge_base_requires_the_token_deletes_and_uploads(page, served: Served, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
+from corpus.load import SUPPORTED_SUFFIXES
 from qa.schema import Answer
 from qa.service import InvalidQuestion, PolicyQA
 from ui import render
@@ -34,7 +35,7 @@ EXAMPLES = [
     "上云上平台服务券每年总额多少",
     "郑科贷的利率怎么定",
 ]
-UPLOAD_TYPES = [".txt", ".md", ".docx", ".html", ".htm", ".pdf"]
+UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 VIEW_CLEAN, VIEW_ORIGINAL = "清理后文本", "原始文本"
 STREAM_STEP, STREAM_DELAY_S = 6, 0.015
 Turns = list[tuple[str, Answer]]
@@ -72,14 +73,6 @@ def _stream_pieces(text: str) -> Iterator[str]:
     yield text
 
 
-def _too_long(question: str, limit: int) -> str:
-    if not question.strip():
-        return "请输入问题。"
-    if len(question) > limit:
-        return f"问题过长（{len(question)} 字），请精简到 {limit} 字以内后再提问。"
-    return ""
-
-
 def _describe(result: Any) -> str:
     """A sync report (added/changed/removed/chunks_embedded/seconds) or a name, for a status line."""
     if hasattr(result, "added") and hasattr(result, "removed"):
@@ -112,7 +105,12 @@ class WebApp:
         question = question or ""
         turns = list(turns or [])
         n = len(turns)
-        if problem := _too_long(question, self.settings.max_question_chars):
+        try:
+            self.qa.qa.check_question(question)
+            problem = ""
+        except InvalidQuestion as exc:
+            problem = str(exc)
+        if problem:
             yield render.transcript(turns, render.error_html(_short(question), problem)), gr.skip(), question, turns, {"error": problem}
             return
         yield render.transcript(turns, render.turn_html(n, question, None)), gr.skip(), "", turns, gr.skip()
