@@ -90,9 +90,11 @@ def _is_heading_line(cand: Candidate, span: Span) -> bool:
 
 
 def _has_unit(text: str, unit: str) -> bool:
+    """Whether `text` (search form) states a figure in `unit`: '200余家', '近万人', '3个', '500万元'."""
+    number = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|近万|数万|上万|数千)"
     if unit == "元":
-        return bool(re.search(r"\d(?:\.\d+)?\s*(?:万|亿)?元", text))
-    return bool(re.search(rf"\d(?:\.\d+)?\s*余?{re.escape(unit)}", text))
+        return bool(re.search(rf"{number}\s*(?:万|亿)?元", text))
+    return bool(re.search(rf"{number}\s*[余多]?\s*(?:万|亿)?{re.escape(unit)}", text))
 
 
 def pick_sentences(cand: Candidate, query: Query, terms: TermWeights, limit: int = 3) -> list[Span]:
@@ -256,7 +258,10 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
         return refusal(question, "没有在知识库中找到可以引用的条款来回答这个问题。")
 
     quotes = [c.quote for c in citations]
-    if query.asks_amount and not any(STATED_FIGURE.search(search_form(q)) for q in quotes):
+    stated = [search_form(q) for q in quotes]
+    named_unit = query.unit not in ("", "元", "%")  # the asker named it: 多少吨, 几家 …
+    if (query.asks_amount and not any(STATED_FIGURE.search(q) for q in stated)
+            or named_unit and not any(_has_unit(q, query.unit) for q in stated)):
         return refusal(question, "找到的相关条款没有给出所问的具体数额，知识库中没有这个问题的答案。"
                        "可以换个说法，或写明地区和政策名称再问。")
     figs = [f for c in citations for f in figures(c.quote)]
