@@ -91,7 +91,7 @@ def _is_heading_line(cand: Candidate, span: Span) -> bool:
 
 def _has_unit(text: str, unit: str) -> bool:
     """Whether `text` (search form) states a figure in `unit`: '200余家', '近万人', '3个', '500万元'."""
-    number = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+|近万|数万|上万|数千)"
+    number = r"(?:\d+(?:\.\d+)?|(?<![上下同每第统唯进])[一二两三四五六七八九十百千]+|近万|数万|上万|数千)"
     if unit == "元":
         return bool(re.search(rf"{number}\s*(?:万|亿)?元", text))
     return bool(re.search(rf"{number}\s*[余多]?\s*(?:万|亿)?{re.escape(unit)}", text))
@@ -232,9 +232,11 @@ def compose(question: str, query: Query, cands: list[Candidate], terms: TermWeig
     for cand in cands[1:max_chunks + 2]:
         if len(chosen) >= max_chunks or covered >= 0.95:
             break
-        # a second clause only when it adds question terms the first lacks and ranks close to it
+        # a second clause only when it adds question terms the first lacks and ranks close to it; from
+        # another document only for a question in several parts (never to patch one policy with another's rule)
         with_both = terms.coverage(query.terms, top.chunk.search_text + cand.chunk.search_text)
-        if with_both > covered + 0.15 and cand.score >= top.score * 0.7:
+        same_doc = cand.doc.doc_id == top.doc.doc_id
+        if with_both > covered + 0.15 and cand.score >= top.score * 0.7 and (same_doc or query.parts > 1):
             chosen.append((cand, pick_sentences(cand, query, terms)))
             covered = with_both
 

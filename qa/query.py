@@ -76,6 +76,7 @@ class Query:
     places: list[str] = field(default_factory=list)
     wants_figure: bool = False  # the question is about amounts (补助, 奖励, 多少 …)
     asks_amount: bool = False  # it explicitly asks for one (多少, 几, 比例, 上限 …): an answer must state a figure
+    parts: int = 1  # how many questions it asks ("…多少？…多大？" is two)
     unit: str = ""  # the unit the asked-for figure comes in: 家, 个, %, 万 …
     english: bool = False
 
@@ -113,4 +114,5 @@ def parse_query(question: str) -> Query:
     asks_amount = bool(re.search(r"多少|几[个家条项次名所倍]|比例|上限|金额|额度|how much|how many|what percent",
                                  search.lower()))
     return Query(raw=question, search=search, terms=question_terms(terms_text), focus=asked_focus(terms_text), places=places,
-                 wants_figure=wants_figure, asks_amount=asks_amount, unit=asked_unit(search), english=english)
+                 wants_figure=wants_figure, asks_amount=asks_amount,
+                 parts=max(1, len(re.findall(r"[?？]\s*(?=\S)", search)) + 1), unit=asked_unit(search), english=english)
