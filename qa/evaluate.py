@@ -13,8 +13,8 @@ from pathlib import Path
 import cn2an
 
 from corpus.clean import search_form
-from qa.query import parse_query
-from qa.refusal import RefusalModel, features, fit
+from qa.query import Query, parse_query
+from qa.refusal import features, fit
 from qa.service import PolicyQA
 
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Z\u00c0-\u024f\u0300-\u036f]{1,8}\)")
@@ -103,26 +103,27 @@ def format_report(report: dict) -> str:
 
 
 def calibrate(qa: PolicyQA, path: Path, out: Path, split: str = "calib") -> str:
-    """Fit the refusal model on the calibration split; report its accuracy on the held-out split."""
-    def samples(which: str) -> list[tuple[dict[str, float], bool]]:
+    """Fit the refusal model on the calibration split; report its decisions' accuracy on both splits."""
+    def samples(which: str) -> list[tuple[dict[str, float], Query, bool]]:
         result = []
         for item in load_questions(path, which):
             scope = qa.scope(item["question"])
             if scope.uncovered and scope.doc_ids is None:
                 continue  # refused by the place rule, not by the model
-            x = features(qa.search(item["question"]), parse_query(item["question"]), scope, qa.terms)
-            result.append((x, bool(item["answerable"])))
+            query = parse_query(item["question"])
+            result.append((features(qa.search(item["question"]), query, scope, qa.terms), query,
+                           bool(item["answerable"])))
         return result
 
     train, held = samples(split), samples("heldout")
     if not train:
         raise ValueError(f"{path}: no questions with split={split!r}")
-    model = fit(train)
+    model = fit([(x, y) for x, _, y in train])
     model.save(out)
-    qa.refusal_model = RefusalModel.load(out)
+    qa.refusal_model = model
 
-    def acc(data: list[tuple[dict[str, float], bool]]) -> float:
-        return sum(model.answerable(x) == y for x, y in data) / len(data) if data else 0.0
+    def acc(data: list[tuple[dict[str, float], Query, bool]]) -> float:
+        return sum(model.answerable(x, q) == y for x, q, y in data) / len(data) if data else 0.0
 
     return (f"refusal model written to {out}: weights {model.weights}, bias {model.bias}\n"
             f"decision accuracy: calib {acc(train):.1%} ({len(train)}), heldout {acc(held):.1%} ({len(held)})")

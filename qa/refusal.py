@@ -51,7 +51,12 @@ class RefusalModel:
         z = self.bias + sum(self.weights.get(k, 0.0) * x.get(k, 0.0) for k in FEATURES)
         return 1.0 / (1.0 + math.exp(-z))
 
-    def answerable(self, x: dict[str, float]) -> bool:
+    def answerable(self, x: dict[str, float], query: Query) -> bool:
+        """The model weighs the evidence; a guard refuses when none of the words naming what is asked about
+        (those before the question word: 房租、补贴 in "房租补贴标准是多少") is in the best passages. One such
+        word alone may be the asker's own paraphrase, so the guard needs two."""
+        if len(query.focus) >= 2 and x["focus"] == 0.0:
+            return False
         return self.probability(x) >= self.threshold
 
     def save(self, path: Path = MODEL_FILE) -> None:

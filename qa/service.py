@@ -96,6 +96,11 @@ class PolicyQA:
             raise RuntimeError("PolicyQA.open() must be called first")
         return self._index
 
+    def _require_retriever(self) -> Retriever:
+        if self._retriever is None:
+            raise RuntimeError("PolicyQA.open() must be called first")
+        return self._retriever
+
     # --- questions -------------------------------------------------------------------------
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
@@ -116,9 +121,7 @@ class PolicyQA:
         previous = history[-1][1].rewritten_question or history[-1][0] if history else ""
         standalone = rewrite(question, previous) if previous else question
         with self._lock:
-            retriever, terms = self._retriever, self._terms
-            if retriever is None or terms is None:
-                raise RuntimeError("PolicyQA.open() must be called first")
+            retriever, terms = self._require_retriever(), self.terms
             query = parse_query(standalone)
             scope = retriever.scope(query)
             t1 = time.perf_counter()
@@ -129,12 +132,7 @@ class PolicyQA:
             else:
                 cands = retriever.retrieve(query, scope)
                 t1 = time.perf_counter()
-                x = features(cands, query, scope, terms)
-                # the model weighs the evidence; the guard refuses when none of the words naming what is asked
-                # about (those before the question word, e.g. 房租、补贴 in "房租补贴标准是多少") is in the best
-                # passages; a single such word may just be the asker's paraphrase, so it takes two
-                focus_absent = len(query.focus) >= 2 and x["focus"] == 0.0
-                if cands and self.refusal_model.answerable(x) and not focus_absent:
+                if cands and self.refusal_model.answerable(features(cands, query, scope, terms), query):
                     answer = (compose_about_document(question, query, cands, self.chunks)
                               or compose(question, query, cands, terms, self.today or date.today()))
                 else:
@@ -156,17 +154,14 @@ class PolicyQA:
 
     def scope(self, question: str) -> Scope:
         """The places a question names and the documents they select."""
-        if self._retriever is None:
-            raise RuntimeError("PolicyQA.open() must be called first")
-        return self._retriever.scope(parse_query(question))
+        return self._require_retriever().scope(parse_query(question))
 
     def search(self, question: str, k: int = 8) -> list[Candidate]:
         """Ranked candidate passages for a question (what `ask` composes from), for evaluation."""
-        if self._retriever is None:
-            raise RuntimeError("PolicyQA.open() must be called first")
         query = parse_query(question)
         with self._lock:
-            return self._retriever.retrieve(query, self._retriever.scope(query), k=k)
+            retriever = self._require_retriever()
+            return retriever.retrieve(query, retriever.scope(query), k=k)
 
     # --- documents -------------------------------------------------------------------------
     def documents(self) -> list[Document]:
