@@ -188,3 +188,9 @@ def test_garbled_source_text_is_never_quoted(qa):
     for c in answer.citations:
         assert not any(f.start < c.end and c.start < f.end for f in garbled), c.quote
     assert any("乱码" in w for w in answer.warnings)
+
+
+def test_a_figure_in_a_unit_no_clause_states_is_refused(qa):
+    # 003 gives the plant's investment (2亿元) but not its capacity in tonnes
+    answer = qa.ask("新郑的电子元件清洗废水污水处理厂日处理能力是多少吨")
+    assert not answer.answerable and not answer.citations
