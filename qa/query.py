@@ -99,6 +99,7 @@ def expand_english(text: str) -> str:
 
 
 def parse_query(question: str) -> Query:
+    """Normalise a question as the index is normalised and read off what it asks for."""
     search = search_form(question.strip())
     english = _is_english(search)
     terms_text = search
@@ -113,6 +114,8 @@ def parse_query(question: str) -> Query:
     wants_figure = any(w in search.lower() for w in QUANTITY_WORDS)
     asks_amount = bool(re.search(r"多少|几[个家条项次名所倍]|比例|上限|金额|额度|how much|how many|what percent",
                                  search.lower()))
-    return Query(raw=question, search=search, terms=question_terms(terms_text), focus=asked_focus(terms_text), places=places,
-                 wants_figure=wants_figure, asks_amount=asks_amount,
-                 parts=max(1, len(re.findall(r"[?？]\s*(?=\S)", search)) + 1), unit=asked_unit(search), english=english)
+    return Query(
+        raw=question, search=search, terms=question_terms(terms_text), focus=asked_focus(terms_text),
+        places=places, wants_figure=wants_figure, asks_amount=asks_amount,
+        parts=len(re.findall(r"[?？]\s*(?=\S)", search)) + 1, unit=asked_unit(search), english=english,
+    )
