@@ -94,7 +94,3 @@ class TermWeights:
         terms = list(terms)
         best = max((self.coverage(terms, text) for text in docs.values()), default=0.0)
         return 1.0 - best if terms else 1.0
-
-    def unknown(self, terms: Iterable[str]) -> list[str]:
-        """Terms that occur nowhere in the corpus."""
-        return [t for t in terms if not any(t in text for text in self.texts)]
