@@ -194,3 +194,12 @@ def test_a_figure_in_a_unit_no_clause_states_is_refused(qa):
     # 003 gives the plant's investment (2亿元) but not its capacity in tonnes
     answer = qa.ask("新郑的电子元件清洗废水污水处理厂日处理能力是多少吨")
     assert not answer.answerable and not answer.citations
+
+
+def test_eval_normalises_facts_like_a_reader_would():
+    from qa.evaluate import has_fact
+
+    assert has_fact("给予百分之四十的补助", "40%")
+    assert has_fact("不超过５００萬元", "500万")
+    assert has_fact("產(chǎn)業規模突破1000億", "1000亿")
+    assert not has_fact("不超过300万元", "500万")
