@@ -17,6 +17,7 @@ from qa.query import Query, parse_query
 from qa.refusal import features, fit
 from qa.service import PolicyQA
 
+# the scorer's own (looser) pinyin pattern, so `policyqa eval` judges answers as ../shared/eval/score.py does
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zA-Z\u00c0-\u024f\u0300-\u036f]{1,8}\)")
 
 

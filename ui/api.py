@@ -29,6 +29,10 @@ class SerialQA:
         self.qa = qa
         self.lock = threading.RLock()
 
+    def check_question(self, question: str) -> str:
+        """Raises InvalidQuestion for an empty or over-long question (reads only settings: no lock)."""
+        return self.qa.check_question(question)
+
     def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
         with self.lock:
             return self.qa.ask(question, history=list(history))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.pipeline import BUNDLED_CORPUS
-from index.embed import DEFAULT_MODEL_NAME, policyqa_home
+from index.embed import default_model_dir, policyqa_home
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def load_settings(corpus: str | Path | None = None, db: str | Path | None = None
     corpus_dir = Path(corpus).expanduser() if corpus else seed_working_corpus(home)
     db = db or os.environ.get("POLICYQA_DB")
     db_dir = Path(db).expanduser() if db else default_db_for(home, corpus_dir)
-    model_dir = Path(os.environ.get("POLICYQA_MODEL_DIR") or home / "models" / DEFAULT_MODEL_NAME)
+    model_dir = Path(os.environ.get("POLICYQA_MODEL_DIR") or default_model_dir())
     return Settings(
         home=home,
         corpus_dir=corpus_dir,

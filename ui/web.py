@@ -19,6 +19,7 @@ import gradio as gr
 from fastapi import FastAPI
 
 from corpus.load import SUPPORTED_SUFFIXES
+from index.store import SyncReport
 from qa.schema import Answer
 from qa.service import InvalidQuestion, PolicyQA
 from ui import render
@@ -74,10 +75,10 @@ def _stream_pieces(text: str) -> Iterator[str]:
 
 
 def _describe(result: Any) -> str:
-    """A sync report (added/changed/removed/chunks_embedded/seconds) or a name, for a status line."""
-    if hasattr(result, "added") and hasattr(result, "removed"):
-        return (f"：新增 {len(result.added)}，更新 {len(getattr(result, 'changed', []))}，删除 {len(result.removed)}，"
-                f"嵌入 {getattr(result, 'chunks_embedded', 0)} 个分块，用时 {getattr(result, 'seconds', 0.0):.1f} 秒")
+    """A sync report or a name, for a status line."""
+    if isinstance(result, SyncReport):
+        return (f"：新增 {len(result.added)}，更新 {len(result.changed)}，删除 {len(result.removed)}，"
+                f"嵌入 {result.chunks_embedded} 个分块，用时 {result.seconds:.1f} 秒")
     return f"：{result}" if isinstance(result, str) and result else ""
 
 
@@ -106,7 +107,7 @@ class WebApp:
         turns = list(turns or [])
         n = len(turns)
         try:
-            self.qa.qa.check_question(question)
+            self.qa.check_question(question)
             problem = ""
         except InvalidQuestion as exc:
             problem = str(exc)
