@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from corpus.chunk import chunk_document as _chunk_document
@@ -25,6 +26,12 @@ __all__ = [
 ]
 
 
+def is_folder_note(path: Path) -> bool:
+    """README.md, SOURCES.md, LICENSE.txt …: by the convention of all-capital Latin names, notes about a folder,
+    not documents in it (they would otherwise be cited as if they were policy)."""
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9_-]*", path.stem))
+
+
 def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
     """Load every supported file under `folder` (sorted by path); unreadable files become LoadErrors.
 
@@ -45,7 +52,8 @@ def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
         ),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
-    paths = [p for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    paths = [p for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+             and not is_folder_note(p)]
     docs: list[Document] = []
     seen: set[str] = set()
     for path in paths:

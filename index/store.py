@@ -168,7 +168,16 @@ class PolicyIndex:
 
     # --- reading --------------------------------------------------------------------------
 
-    def dense_search(self, query: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
+    def embed_query(self, query: str) -> list[float]:
+        """The query's vector (pass it to `dense_search` and reuse it, e.g. to score sentences)."""
+        return self._embeddings.embed_query(query)
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        """Passage vectors for short texts (sentences) scored against a query vector at answer time."""
+        return self._embeddings.embed_documents(texts)
+
+    def dense_search(self, query: str, k: int = 20, doc_ids: Collection[str] | None = None,
+                     vector: list[float] | None = None) -> list[Hit]:
         """Nearest chunks to `query` by cosine similarity (score = similarity, higher is better)."""
         snap = self._current()
         allowed = sorted(set(doc_ids)) if doc_ids is not None else None
@@ -180,7 +189,7 @@ class PolicyIndex:
         where = None if allowed is None else {"doc_id": {"$in": allowed}}
         store = self._store(snap)
         assert store is not None
-        vector = self._embeddings.embed_query(query)
+        vector = vector if vector is not None else self._embeddings.embed_query(query)
         try:
             found = store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, n), filter=where)
         except Exception as exc:

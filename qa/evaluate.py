@@ -13,8 +13,8 @@ from pathlib import Path
 import cn2an
 
 from corpus.clean import search_form
-from qa.query import Query, parse_query
-from qa.refusal import features, fit
+from qa.compose import asked_fields
+from qa.gate import features, fit
 from qa.service import PolicyQA
 
 # the scorer's own (looser) pinyin pattern, so `policyqa eval` judges answers as ../shared/eval/score.py does
@@ -103,28 +103,45 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def calibrate(qa: PolicyQA, path: Path, out: Path, split: str = "calib") -> str:
-    """Fit the refusal model on the calibration split; report its decisions' accuracy on both splits."""
-    def samples(which: str) -> list[tuple[dict[str, float], Query, bool]]:
-        result = []
-        for item in load_questions(path, which):
-            scope = qa.scope(item["question"])
-            if scope.uncovered and scope.doc_ids is None:
-                continue  # refused by the place rule, not by the model
-            query = parse_query(item["question"])
-            result.append((features(qa.search(item["question"]), query, scope, qa.terms), query,
-                           bool(item["answerable"])))
-        return result
+def gate_samples(qa: PolicyQA, path: Path, split: str | None) -> list[tuple[dict[str, float], bool]]:
+    """(gate features, answerable?) for the questions the gate decides (not place refusals or document facts)."""
+    out = []
+    for item in load_questions(path, split):
+        trace = qa.trace(item["question"])
+        if trace.found is None or asked_fields(trace.question):
+            continue
+        x = features(trace.question, trace.found, qa.pipeline.weights, trace.doc_ids, qa.config)
+        x["_id"] = item.get("id", "")  # type: ignore[assignment]  # kept for inspection, ignored by the fit
+        out.append((x, bool(item["answerable"])))
+    return out
 
-    train, held = samples(split), samples("heldout")
+
+def calibrate(sets: list[tuple[PolicyQA, Path]], out: Path, split: str = "calib",
+              samples_out: Path | None = None) -> str:
+    """Fit the gate on the calibration split of every (corpus, questions) pair; report calib and held-out
+    decision accuracy separately. `out` is the index's gate.json (or, for developers, the shipped default)."""
+    train: list[tuple[dict[str, float], bool]] = []
+    held: list[tuple[dict[str, float], bool]] = []
+    for qa, path in sets:
+        train += gate_samples(qa, path, split)
+        held += gate_samples(qa, path, "heldout")
     if not train:
-        raise ValueError(f"{path}: no questions with split={split!r}")
-    model = fit([(x, y) for x, _, y in train])
+        raise ValueError(f"no questions with split={split!r} in {', '.join(str(p) for _, p in sets)}")
+    if samples_out:
+        samples_out.write_text("".join(json.dumps({"split": sp, "answerable": y, **x}, ensure_ascii=False) + "\n"
+                                       for sp, data in ((split, train), ("heldout", held)) for x, y in data),
+                               encoding="utf-8")
+    names = ", ".join(f"{p.name}@{qa.corpus_dir.name}" for qa, p in sets)
+    model = fit(train, fitted_on=f"{len(train)} calibration questions: {names}")
+    out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
-    qa.refusal_model = model
+    threshold = sets[0][0].config.gate_threshold
 
-    def acc(data: list[tuple[dict[str, float], Query, bool]]) -> float:
-        return sum(model.answerable(x, q) == y for x, q, y in data) / len(data) if data else 0.0
+    def acc(data: list[tuple[dict[str, float], bool]]) -> str:
+        if not data:
+            return "n/a (0)"
+        right = sum((model.probability(x) >= threshold) == y for x, y in data)
+        return f"{right / len(data):.1%} ({right}/{len(data)})"
 
-    return (f"refusal model written to {out}: weights {model.weights}, bias {model.bias}\n"
-            f"decision accuracy: calib {acc(train):.1%} ({len(train)}), heldout {acc(held):.1%} ({len(held)})")
+    return (f"gate written to {out}: weights {model.weights}, bias {model.bias}\n"
+            f"decision accuracy: calib {acc(train)}, heldout {acc(held)}")

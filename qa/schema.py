@@ -21,6 +21,7 @@ class Citation:
     issuer: str = ""
     date: str = ""
     region: str = ""
+    related: bool = False  # cited to show what the corpus does say when it cannot answer (answerable is false)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -37,10 +38,13 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     rewritten_question: str = ""  # set when a follow-up was rewritten into a standalone question
+    gate: dict | None = None  # the answerability gate's verdict: probability, features, reasons
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["citations"] = [c.to_dict() for c in self.citations]
         if not self.rewritten_question:
             d.pop("rewritten_question")
+        if self.gate is None:
+            d.pop("gate")
         return d

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -14,13 +13,12 @@ from corpus.pipeline import chunk_document, load_corpus, load_document
 from corpus.schema import Chunk, Document, LoadError
 from index.embed import ensure_model, make_embeddings
 from index.store import PolicyIndex, SyncReport
-from qa.answer import compose, compose_about_document, refusal, uncovered_message
+from qa.config import AnswerConfig
 from qa.followup import rewrite
-from qa.query import parse_query
-from qa.refusal import RefusalModel, features
-from qa.retrieve import Candidate, Retriever, Scope
+from qa.gate import GateModel
+from qa.pipeline import AnswerPipeline, Trace
+from qa.retriever import Candidate
 from qa.schema import Answer
-from qa.terms import TermWeights
 
 
 class InvalidQuestion(ValueError):
@@ -48,6 +46,7 @@ class PolicyQA:
         chroma_url: str = "",
         max_question_chars: int = 500,
         today: date | None = None,
+        config: AnswerConfig | None = None,
     ) -> None:
         self.corpus_dir = Path(corpus_dir)
         self.db_dir = Path(db_dir)
@@ -56,13 +55,12 @@ class PolicyQA:
         self.chroma_url = chroma_url
         self.max_question_chars = max_question_chars
         self.today = today
-        self.refusal_model = RefusalModel.load()
+        self.config = config or AnswerConfig()
         self.load_errors: list[LoadError] = []
         self.last_sync: SyncReport | None = None
         self._docs: dict[str, Document] = {}
         self._index: PolicyIndex | None = None
-        self._retriever: Retriever | None = None
-        self._terms: TermWeights | None = None
+        self._pipeline: AnswerPipeline | None = None
         self._lock = threading.RLock()
 
     @classmethod
@@ -86,9 +84,8 @@ class PolicyQA:
             self.last_sync = self._require_index().sync(docs, chunks, progress=progress)
             self.load_errors = errors
             self._docs = {d.doc_id: d for d in docs}
-            self._terms = TermWeights(
-                (d.doc_id, f"{d.meta.title} {c.heading} {c.search_text}") for d in docs for c in chunks[d.doc_id])
-            self._retriever = Retriever(self._require_index(), self._docs, self._terms)
+            self._pipeline = AnswerPipeline(self._require_index(), self._docs, self.chunks,
+                                            GateModel.load(self.db_dir), self.config, self.today)
             return self.last_sync
 
     def _require_index(self) -> PolicyIndex:
@@ -96,10 +93,11 @@ class PolicyQA:
             raise RuntimeError("PolicyQA.open() must be called first")
         return self._index
 
-    def _require_retriever(self) -> Retriever:
-        if self._retriever is None:
+    @property
+    def pipeline(self) -> AnswerPipeline:
+        if self._pipeline is None:
             raise RuntimeError("PolicyQA.open() must be called first")
-        return self._retriever
+        return self._pipeline
 
     # --- questions -------------------------------------------------------------------------
     def check_question(self, question: str) -> str:
@@ -117,51 +115,24 @@ class PolicyQA:
         Raises InvalidQuestion for an empty or over-long question.
         """
         question = self.check_question(question)
-        t0 = time.perf_counter()
         previous = history[-1][1].rewritten_question or history[-1][0] if history else ""
         standalone = rewrite(question, previous) if previous else question
         with self._lock:
-            retriever, terms = self._require_retriever(), self.terms
-            query = parse_query(standalone)
-            scope = retriever.scope(query)
-            t1 = time.perf_counter()
-            if scope.uncovered and scope.doc_ids is None:
-                regions = sorted({d.meta.region for d in self._docs.values() if d.meta.region})
-                answer = refusal(question, uncovered_message(scope, regions),
-                                 [f"知识库未覆盖的地区：{'、'.join(scope.uncovered)}"])
-            else:
-                cands = retriever.retrieve(query, scope)
-                t1 = time.perf_counter()
-                if cands and self.refusal_model.answerable(features(cands, query, scope, terms), query):
-                    answer = (compose_about_document(question, query, cands, self.chunks)
-                              or compose(question, query, cands, terms, self.today or date.today()))
-                else:
-                    answer = refusal(question, "知识库中没有找到能回答这个问题的政策条款。"
-                                     "可以换个说法，或写明地区和政策名称再问。")
-                if scope.uncovered:
-                    answer.warnings.insert(0, f"知识库未覆盖的地区：{'、'.join(scope.uncovered)}，以下仅为已覆盖地区的规定。")
+            answer = self.pipeline.run(standalone)
+        answer.question = question
         if standalone != question:
             answer.rewritten_question = standalone
-        answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1),
-                             "total": round((time.perf_counter() - t0) * 1000, 1)}
         return answer
 
-    @property
-    def terms(self) -> TermWeights:
-        if self._terms is None:
-            raise RuntimeError("PolicyQA.open() must be called first")
-        return self._terms
-
-    def scope(self, question: str) -> Scope:
-        """The places a question names and the documents they select."""
-        return self._require_retriever().scope(parse_query(question))
-
-    def search(self, question: str, k: int = 8) -> list[Candidate]:
-        """Ranked candidate passages for a question (what `ask` composes from), for evaluation."""
-        query = parse_query(question)
+    def trace(self, question: str) -> Trace:
+        """Everything the pipeline sees before deciding (evaluation and calibration use it)."""
         with self._lock:
-            retriever = self._require_retriever()
-            return retriever.retrieve(query, retriever.scope(query), k=k)
+            return self.pipeline.prepare(question)
+
+    def search(self, question: str) -> list[Candidate]:
+        """Ranked candidate passages for a question (what `ask` composes from), for evaluation."""
+        found = self.trace(question).found
+        return found.candidates if found else []
 
     # --- documents -------------------------------------------------------------------------
     def documents(self) -> list[Document]:

@@ -128,9 +128,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from qa.evaluate import calibrate
+    from qa.gate import GATE_FILE
 
-    qa = _open_qa(_settings(args))
-    print(calibrate(qa, Path(args.questions), Path(args.out)))
+    sets = []
+    for spec in args.questions:
+        path, _, corpus = spec.partition("=")
+        settings = _settings(args) if not corpus else load_settings(corpus, None)
+        sets.append((_open_qa(settings), Path(path)))
+    if len(sets) > 1 and not args.out:
+        print("several corpora: say where the gate goes with --out", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else sets[0][0].db_dir / GATE_FILE
+    print(calibrate(sets, out, split=args.split, samples_out=Path(args.samples) if args.samples else None))
     return 0
 
 
@@ -191,9 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p)
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("calibrate", help="fit the refusal decision on the calibration split")
-    p.add_argument("questions", help="JSONL questions with a `split` field")
-    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "qa" / "refusal.json"))
+    p = sub.add_parser("calibrate", help="fit the answerability gate on calibration questions; stored with the index")
+    p.add_argument("questions", nargs="+", metavar="QUESTIONS[=CORPUS]",
+                   help="JSONL question files; QUESTIONS=DIR pairs a file with another corpus folder")
+    p.add_argument("--split", default="calib", help="the split to fit on (the heldout split is reported apart)")
+    p.add_argument("--out", help="where to write the gate (default: gate.json beside the corpus's index)")
+    p.add_argument("--samples", help="also write every question's gate features to this JSONL file")
     _add_paths(p)
     p.set_defaults(func=cmd_calibrate)
 

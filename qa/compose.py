@@ -1,0 +1,417 @@
+"""The extractive composer: the clause's own words, the answering sentence first, figures checked in code.
+
+It never writes a number of its own: the figures line repeats figures found in the quoted sentences, each
+labelled by its role (rate, cap, threshold, amount), and a last check drops it when any number in it is not in
+a quote. Questions about a document itself (文号, dates, validity, issuer, proposer) are answered from its
+metadata, citing the line that states it. Refusals say what the corpus does hold when it holds something close.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from corpus.clean import search_form
+from corpus.schema import Chunk, Document
+from qa.config import AnswerConfig
+from qa.figures import Figure, figures, numbers
+from qa.gate import GateDecision
+from qa.question import Question, parse_question
+from qa.retriever import Candidate
+from qa.schema import Answer, Citation
+from qa.terms import TermWeights
+
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
+_MARKER = re.compile(r"\[\d+\]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets into Document.text
+    end: int
+
+
+@dataclass
+class Scored:
+    cand: Candidate
+    span: Span
+    score: float
+
+
+# --- sentences -------------------------------------------------------------------------------------------
+
+def sentences(cand: Candidate) -> list[Span]:
+    """The sentences of a chunk, as spans of its document's text (trailing punctuation kept)."""
+    text, base = cand.chunk.display_text, cand.chunk.start
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if text[m.start()] != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append(Span(base + start, base + end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(Span(base + start, base + len(text)))
+    return [_strip(cand.doc, s) for s in spans]
+
+
+def _strip(doc: Document, span: Span) -> Span:
+    text = doc.text
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _overlaps_flag(doc: Document, span: Span, kind: str = "mojibake") -> bool:
+    return any(f.kind == kind and f.start < span.end and span.start < f.end for f in doc.flags)
+
+
+def _clean_pieces(cand: Candidate, span: Span) -> list[Span]:
+    """A sentence as it may be quoted: whole, or, when it holds a garbled stretch, the runs of its
+    clauses (split at commas) before and after the garbled ones."""
+    doc = cand.doc
+    if not _overlaps_flag(doc, span):
+        return [span]
+    runs: list[Span] = []
+    start = span.start
+    for end in [span.start + m.end() for m in re.finditer(r"[，,、]", doc.text[span.start:span.end])] + [span.end]:
+        if _overlaps_flag(doc, Span(start, end)):
+            start = end
+        elif runs and runs[-1].end == start:
+            runs[-1] = Span(runs[-1].start, end)
+        else:
+            runs.append(Span(start, end))
+        start = end
+    return runs
+
+
+def _is_heading_line(cand: Candidate, span: Span) -> bool:
+    line = cand.doc.text[span.start:span.end].strip()
+    return any(line == h or line.startswith(h) and len(line) <= len(h) + 12 and "。" not in line
+               for h in cand.chunk.heading_path)
+
+
+def _quotable(cand: Candidate) -> list[Span]:
+    return [p for s in sentences(cand) for p in _clean_pieces(cand, s)
+            if p.end - p.start >= 4 and not _is_heading_line(cand, p)]
+
+
+def _asked_figures(question: Question, text: str) -> list[Figure]:
+    """The figures of `text` of the kind the question asks for: its unit, its cap, else rates and amounts."""
+    figs = [f for f in figures(text)]
+    if question.unit and question.unit != "%":
+        return [f for f in figs if f.unit == question.unit or f.unit.endswith(question.unit)]
+    if question.unit == "%":
+        return [f for f in figs if f.unit == "%"]
+    if question.wants_cap:
+        return [f for f in figs if f.role == "上限"] or [f for f in figs if f.role != "门槛"]
+    return figs
+
+
+class ExtractiveComposer:
+    """Builds the answer from the gated candidates, or the refusal when the gate says no."""
+
+    def __init__(self, weights: TermWeights, config: AnswerConfig,
+                 embed: Callable[[list[str]], list[list[float]]] | None = None) -> None:
+        self.weights = weights
+        self.config = config
+        self.embed = embed  # passage embedder for sentence scoring (None: lexical only)
+        self._vectors: dict[str, np.ndarray] = {}
+
+    # --- sentence choice ------------------------------------------------------------------------------
+    def _dense(self, texts: list[str], query_vector: list[float] | None) -> list[float]:
+        if self.embed is None or query_vector is None or not texts:
+            return [0.0] * len(texts)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if todo:
+            for t, v in zip(todo, self.embed([t[:300] for t in todo]), strict=True):
+                self._vectors[t] = np.asarray(v, dtype=np.float32)
+            if len(self._vectors) > 20000:
+                self._vectors.clear()
+        q = np.asarray(query_vector, dtype=np.float32)
+        sims = [float(self._vectors[t] @ q) for t in texts]
+        lo, hi = min(sims), max(sims)
+        return [(s - lo) / (hi - lo) if hi > lo else 1.0 for s in sims]  # relative within this pool
+
+    def score_sentences(self, question: Question, cands: list[Candidate],
+                        query_vector: list[float] | None) -> list[Scored]:
+        """Every quotable sentence of `cands`, scored against the question: lexical coverage of its content
+        words, embedding similarity (relative within the pool), and whether it states the asked kind of fact."""
+        pool = [(c, s) for c in cands for s in _quotable(c)]
+        if not pool:
+            return []
+        texts = [c.doc.search_text[s.start:s.end] for c, s in pool]
+        dense = self._dense(texts, query_vector)
+        w = self.config.sentence_dense_weight if self.embed is not None else 0.0
+        focus = question.focus or question.terms
+        out = []
+        for (cand, span), text, d in zip(pool, texts, dense, strict=True):
+            lexical = 0.0 if question.crosslingual else (
+                0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
+            score = (1 - w) * lexical + w * d if not question.crosslingual else d
+            if question.wants_figure:
+                score += 0.25 * bool(_asked_figures(question, text))
+            out.append(Scored(cand, span, score))
+        out.sort(key=lambda s: s.score, reverse=True)
+        return out
+
+    def _pick(self, question: Question, scored: list[Scored], cand: Candidate) -> list[Span]:
+        """The sentences of one candidate that answer: the best first, then close seconds in reading order."""
+        own = [s for s in scored if s.cand is cand]
+        if not own:
+            return []
+        best = own[0]
+        keep = [s.span for s in own[1:self.config.max_sentences]
+                if s.score >= best.score * self.config.sentence_keep_ratio and s.score > 0]
+        if question.wants_figure and not any(
+                _asked_figures(question, cand.doc.search_text[s.start:s.end]) for s in [best.span, *keep]):
+            with_fig = next((s.span for s in own if _asked_figures(question, cand.doc.search_text[s.span.start:s.span.end])),
+                            None)
+            if with_fig is not None:
+                keep.append(with_fig)
+        return [best.span, *sorted(set(keep) - {best.span}, key=lambda s: s.start)]
+
+    # --- answers --------------------------------------------------------------------------------------
+    def compose(self, question: Question, cands: list[Candidate], gate: GateDecision,
+                query_vector: list[float] | None, today: date) -> Answer:
+        cfg = self.config
+        scored = self.score_sentences(question, cands[:cfg.max_clauses + 2], query_vector)
+        if not scored:
+            return self.refuse(question, gate, cands)
+        top = scored[0].cand  # the clause holding the best sentence leads
+        chosen: list[Candidate] = [top]
+        covered = self.weights.coverage(question.terms, top.chunk.search_text)
+        multi = len(question.parts) > 1
+        for cand in cands[:cfg.max_clauses + 2]:
+            if cand is top or len(chosen) >= cfg.max_clauses + (1 if multi else 0) or covered >= cfg.complete_coverage:
+                continue
+            # a second clause only when it adds question words the first lacks and ranks close to it; from
+            # another document only for a question in several parts (never to patch one policy with another's)
+            with_both = self.weights.coverage(question.terms, top.chunk.search_text + cand.chunk.search_text)
+            same_doc = cand.doc.doc_id == top.doc.doc_id
+            if with_both > covered + cfg.second_clause_gain and cand.score >= top.score * cfg.second_clause_score \
+                    and (same_doc or multi):
+                chosen.append(cand)
+                covered = with_both
+        picks = {id(c): self._pick(question, scored, c) for c in chosen}
+        absent_parts: list[str] = []
+        if multi:  # every part answered by its own best sentence, or said to be absent
+            for part in question.parts:
+                sub = parse_question(part, question.places)
+                ranked = self.score_sentences(sub, chosen, query_vector)
+                hit = next((s for s in ranked if self.weights.coverage(sub.focus or sub.terms,
+                            s.cand.doc.search_text[s.span.start:s.span.end]) > 0), None)
+                if hit is None or sub.wants_figure and not _asked_figures(
+                        sub, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
+                    absent_parts.append(part)
+                elif hit.span not in picks[id(hit.cand)]:
+                    picks[id(hit.cand)].append(hit.span)
+        return self._answer(question, [(c, picks[id(c)]) for c in chosen], gate, absent_parts, today)
+
+    def _answer(self, question: Question, chosen: list[tuple[Candidate, list[Span]]], gate: GateDecision,
+                absent_parts: list[str], today: date) -> Answer:
+        citations: list[Citation] = []
+        body: list[str] = []
+        for cand, picked in chosen:
+            lead, rest = picked[:1], sorted(picked[1:], key=lambda s: s.start)
+            for group in ([lead[0]] if lead else []), rest:
+                run = _clear_run(cand.doc, group)
+                if not run:
+                    continue
+                start, end = run[0].start, run[-1].end
+                citations.append(_citation(len(citations) + 1, cand, start, end))
+                said = "".join(cand.doc.text[s.start:s.end] for s in run)
+                body.append(f"{said} [{len(citations)}]")
+        if not citations:
+            return self.refuse(question, gate, [c for c, _ in chosen])
+        quotes = [c.quote for c in citations]
+        stated = [search_form(q) for q in quotes]
+        if question.wants_figure and not any(_asked_figures(question, q) for q in stated):
+            gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
+            gate.answerable = False
+            return self.refuse(question, gate, [c for c, _ in chosen])
+        head = []
+        if question.wants_figure:
+            figs = [f for q in stated[:1] + stated[1:] for f in _asked_figures(question, q)]
+            labelled = list(dict.fromkeys(f"{f.role} {f.text}" for f in figs))[:self.config.max_figures]
+            if labelled:
+                head = ["要点：" + "；".join(labelled)]
+        for part in absent_parts:
+            body.append(f"（“{part}”：引用的条款中没有写明。）")
+        sources = [f"[{c.id}] 出处：《{c.title}》{f'，{c.issuer}' if c.issuer else ''}{f'，{c.date}' if c.date else ''}；"
+                   f"{c.heading or '正文'}" for c in citations]
+        warnings: list[str] = []
+        if missing := ungrounded_numbers(_MARKER.sub(" ", "\n".join(head + body)), quotes):
+            head = []  # the figures line is the only text not copied verbatim from a quote
+            warnings.append(f"已去掉未能在引文中核实的数字：{'、'.join(missing)}")
+        for cand, _ in chosen:
+            for w in document_warnings(cand.doc, today):
+                if w not in warnings:
+                    warnings.append(w)
+            if "mojibake" in cand.chunk.flags:
+                warnings.append(f"《{cand.doc.meta.title}》该段原文含乱码片段，乱码部分未被引用，请核对原文。")
+        return Answer(question=question.raw, answer="\n".join(head + body + sources), answerable=True,
+                      citations=citations, warnings=warnings, gate=gate.to_dict())
+
+    def refuse(self, question: Question, gate: GateDecision, cands: list[Candidate]) -> Answer:
+        """A refusal; when the best passage covers part of the question, say what it does say and cite it."""
+        gate.answerable = False
+        best = cands[0] if cands else None
+        if best is None or gate.features.get("coverage", 0.0) < self.config.related_min_coverage \
+                or question.crosslingual:
+            return refusal(question.raw, "知识库中没有找到能回答这个问题的政策条款。可以换个说法，或写明地区和政策名称再问。",
+                           gate=gate)
+        spans = _quotable(best)
+        scored = self.score_sentences(question, [best], None)
+        span = scored[0].span if scored else (spans[0] if spans else Span(best.chunk.start, best.chunk.end))
+        cite = _citation(1, best, span.start, span.end)
+        cite.related = True
+        said = "、".join(gate.covered[:4]) or "相关内容"
+        lacks = "、".join(gate.missing[:4]) or {"quantity": "所问的数额", "date": "所问的日期",
+                                                "duration": "所问的期限"}.get(question.asks, "所问的具体内容")
+        text = (f"知识库中的《{cite.title}》提到{said}，但没有关于“{lacks}”的规定，无法回答这个问题。"
+                f"相关条款见 [1]（仅供参考，不是答案）。")
+        return Answer(question=question.raw, answer=text, answerable=False, citations=[cite], gate=gate.to_dict())
+
+
+def _clear_run(doc: Document, spans: list[Span]) -> list[Span]:
+    """Sentences whose covering quote crosses no garbled span: cut the run at the first one it would cross."""
+    run = spans[:1]
+    for span in spans[1:]:
+        if _overlaps_flag(doc, Span(run[0].start, span.end)):
+            break
+        run.append(span)
+    return run
+
+
+def _citation(cid: int, cand: Candidate, start: int, end: int) -> Citation:
+    meta = cand.doc.meta
+    return Citation(id=cid, chunk_id=cand.chunk.chunk_id, source=cand.doc.doc_id, title=meta.title or cand.doc.doc_id,
+                    heading=cand.chunk.heading, quote=cand.doc.text[start:end], start=start, end=end,
+                    score=round(cand.score, 4), issuer=meta.issuer,
+                    date=meta.date.isoformat() if meta.date else "", region=meta.region)
+
+
+def ungrounded_numbers(text: str, quotes: list[str]) -> list[str]:
+    """Numbers in `text` that no quote contains: the guard that no figure is invented."""
+    joined = " ".join(search_form(q).replace(" ", "") for q in quotes)
+    return [n for n in numbers(search_form(text)) if n not in joined]
+
+
+def document_warnings(doc: Document, today: date) -> list[str]:
+    """What a reader must know about a cited document: lapsed validity, stated status, draft."""
+    meta = doc.meta
+    title = meta.title or doc.doc_id
+    out = []
+    if meta.valid_until and meta.valid_until < today:
+        since = f"自{meta.valid_from.isoformat()}起，" if meta.valid_from else ""
+        out.append(f"《{title}》{since}有效期至{meta.valid_until.isoformat()}，已过有效期，请向发文单位确认是否延续或有新政策。")
+    elif meta.status and meta.status not in ("有效", "現行有效", "现行有效"):
+        out.append(f"《{title}》状态：{meta.status}。")
+    if getattr(meta, "is_draft", False):
+        out.append(f"《{title}》是征求意见稿，不是正式发布的政策，内容可能与正式文件不同。")
+    return out
+
+
+def refusal(question: str, reason: str, warnings: list[str] | None = None, gate: GateDecision | None = None) -> Answer:
+    return Answer(question=question, answer=reason, answerable=False, warnings=warnings or [],
+                  gate=gate.to_dict() if gate else None)
+
+
+# --- questions about a document itself ----------------------------------------------------------------------
+
+_DOC_FIELDS: dict[str, re.Pattern[str]] = {
+    "doc_number": re.compile(r"文号|字号|发文号|几号文"),
+    "valid_from": re.compile(r"(施行|实施|生效|执行)\S{0,4}(日期|时间|何时|什么时候|哪天)|(何时|什么时候|哪天)\S{0,12}(施行|实施|生效)"
+                             r"|自何时起"),
+    "valid_until": re.compile(r"有效期|失效|到期|截止|(执行|实施)期限|有效至"),
+    "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
+                       r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发)"),
+    "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些)(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文)"
+                         r"|发文(单位|机关)|发布(单位|机关)|谁(印发|发布|出台|制定)|由谁"),
+    "proposer": re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁"),
+}
+_FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
+                "issuer": "发文机关", "proposer": "提案人"}
+_CN = "〇一二三四五六七八九"
+_PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\u4e00-\u9fff·]{2,4}(?:委员|代表))(?:提出|在)")
+
+
+def asked_fields(question: Question) -> list[str]:
+    return [f for f, pattern in _DOC_FIELDS.items() if pattern.search(question.search)]
+
+
+def _date_forms(d: date) -> list[str]:
+    def cn(n: int) -> str:
+        return "".join(_CN[int(c)] for c in str(n))
+
+    def cn_small(n: int) -> str:
+        return ("十" if n == 10 else f"十{_CN[n - 10]}" if n < 20 else f"{_CN[n // 10]}十{_CN[n % 10] if n % 10 else ''}"
+                if n >= 10 else _CN[n])
+    return [f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02d}月{d.day:02d}日",
+            f"{d.year}-{d.month:02d}-{d.day:02d}", f"{d.year}.{d.month}.{d.day}",
+            f"{cn(d.year)}年{cn_small(d.month)}月{cn_small(d.day)}日"]
+
+
+def _value_forms(meta, field: str, doc: Document) -> list[str]:
+    value = getattr(meta, field, None) if field != "proposer" else None
+    if field == "proposer":
+        return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
+    if not value:
+        return []
+    if isinstance(value, date):
+        return _date_forms(value)
+    return [str(value)]
+
+
+def _line_span(text: str, start: int, end: int) -> Span:
+    return Span(text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
+
+
+def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
+                           score: float) -> Answer | None:
+    """文号 / dates / validity / issuer / proposer of `doc`, each with the line of its text that states it."""
+    fields_asked = asked_fields(question)
+    if not fields_asked:
+        return None
+    meta = doc.meta
+    evidence = getattr(meta, "evidence", {}) or {}
+    lines, citations = [], []
+    for field in fields_asked:
+        forms = _value_forms(meta, field, doc)
+        at = -1
+        if field in evidence:
+            at, end = evidence[field]
+            span = Span(at, end)
+            shown = forms[0] if forms else doc.text[at:end]
+        else:
+            for form in forms:
+                found = doc.text.rfind(form) if field not in ("proposer", "doc_number") else doc.text.find(form)
+                if found < 0 and field == "doc_number":
+                    found = search_form(doc.text).find(search_form(form))
+                if found >= 0:
+                    at, shown = found, form
+                    span = _line_span(doc.text, found, found + len(form))
+                    break
+        if at < 0:
+            lines.append(f"《{meta.title or doc.doc_id}》中没有写明{_FIELD_NAMES[field]}。")
+            continue
+        chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= span.start < c.end), None)
+        cid = len(citations) + 1
+        citations.append(Citation(
+            id=cid, chunk_id=chunk.chunk_id if chunk else "", source=doc.doc_id, title=meta.title or doc.doc_id,
+            heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
+            end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
+            region=meta.region))
+        lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
+    if not citations:
+        return None
+    title = meta.title or doc.doc_id
+    text = "\n".join([f"《{title}》", *lines] + [f"[{c.id}] 出处：《{c.title}》原文“{c.quote}”" for c in citations])
+    return Answer(question=question.raw, answer=text, answerable=True, citations=citations)

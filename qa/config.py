@@ -1,0 +1,45 @@
+"""Every number the answer decision uses, in one place: retrieval depth, fusion, gate, composer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """Thresholds and weights of the qa pipeline; `with_overrides` takes `POLICYQA_QA_<FIELD>` values."""
+
+    # retrieval
+    depth: int = 30  # hits taken from each retriever before fusion
+    rrf_k: int = 60  # reciprocal-rank-fusion constant (Cormack et al.)
+    candidates: int = 8  # fused candidates handed to the gate and the composer
+    background_sample: int = 256  # chunks whose vectors describe "unrelated" similarity for the dense z-score
+    # rerank: fused rank + question coverage, small penalties for non-policy and garbled chunks
+    weight_coverage: float = 1.0
+    penalty_non_policy: float = 0.2
+    penalty_garbled: float = 0.1
+    penalty_no_figure: float = 0.3  # a quantity is asked and the chunk states none
+    # gate
+    gate_threshold: float = 0.5  # answer when p(answerable) >= this
+    gate_features: int = 3  # best candidates looked at for coverage/dense features
+    related_min_coverage: float = 0.34  # a refused question whose best passage covers this much gets it cited as related
+    # composer
+    max_sentences: int = 3
+    sentence_keep_ratio: float = 0.75  # sentences scoring >= ratio × best are kept (up to max_sentences)
+    sentence_dense_weight: float = 0.5  # weight of embedding similarity against lexical coverage in sentence choice
+    max_clauses: int = 2  # clauses an answer quotes for a one-part question
+    second_clause_gain: float = 0.15  # a second clause must add this much question coverage
+    second_clause_score: float = 0.7  # … and rank within this share of the first
+    complete_coverage: float = 0.95
+    max_figures: int = 6
+
+    @classmethod
+    def with_overrides(cls, env: dict[str, str]) -> AnswerConfig:
+        """Defaults, with any `POLICYQA_QA_<FIELD>` found in `env` (so a desk can tune without code)."""
+        base = cls()
+        changes = {}
+        for f in fields(cls):
+            raw = env.get(f"POLICYQA_QA_{f.name.upper()}")
+            if raw:
+                changes[f.name] = type(getattr(base, f.name))(raw)
+        return replace(base, **changes)

@@ -1,0 +1,95 @@
+"""Figures stated in text: a number (Arabic or Chinese) with the measure word jieba's dictionary tags after it.
+
+One definition serves retrieval (does a clause state any figure?), the composer (which figure is the rate, the
+cap, the threshold) and the guard (is every stated number in a quote?).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa.question import CAP, _pos_cut
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五六七八九十]")
+_ANY_FIGURE = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*[余多]?\s*(?:[%％]|[万亿千百]?[\u4e00-\u9fff])")
+_THRESHOLD_BEFORE = re.compile(r"达到|超过|突破|首次|年产值|营收|投资|规模")
+_GRANT_OR_BREAK = re.compile(r"[，,。；;、]|给予|奖励|补助|补贴|资助")
+_DATE_UNITS = ("年", "月", "日", "号")
+_APPROX = "余多近约"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A stated figure: its text ('500万元'), its unit ('元', '%', '家'), and its role in the sentence."""
+
+    text: str
+    unit: str
+    role: str  # "比例" (rate), "上限" (cap), "门槛" (threshold), "金额" (amount), "数量" (count)
+    start: int
+    end: int
+
+
+def states_figure(text: str) -> bool:
+    """Cheap test: does `text` contain a number followed by a unit-like character?"""
+    return bool(_ANY_FIGURE.search(text))
+
+
+def _unit_of(phrase: str) -> str:
+    unit = phrase.lstrip("0123456789.,% " + _CN_DIGITS + _APPROX)
+    if "%" in phrase or "％" in phrase:
+        return "%"
+    return unit.lstrip("万亿千百") or unit
+
+
+@lru_cache(maxsize=8192)
+def figures(text: str) -> tuple[Figure, ...]:
+    """Figures in `text` with their roles: numeral phrases as jieba segments them (数词/量词 tags)."""
+    out: list[Figure] = []
+    words = _pos_cut(text)
+    i = 0
+    while i < len(words):
+        word, flag, start = words[i]
+        if not (word[0].isdigit() or (flag == "m" and word[0] in _CN_DIGITS and len(word) >= 2)):
+            i += 1
+            continue
+        end, j = start + len(word), i + 1
+        while j < len(words) and (words[j][1] in ("m", "q") or words[j][0] in ("%", "％", " ")) \
+                and not words[j][0][0].isdigit():
+            end = words[j][2] + len(words[j][0])
+            j += 1
+        phrase = text[start:end].strip()
+        unit = _unit_of(phrase)
+        i = j
+        if not unit or phrase[-1].isdigit():
+            continue  # a bare number: a list marker, a year, an article number
+        before = text[max(0, start - 16):start]
+        clause_before = _GRANT_OR_BREAK.split(before)[-1]  # what qualifies this number in its own clause
+        if unit in _DATE_UNITS:
+            continue  # a date or a year count: not a figure of the kind answers lead with
+        if unit == "%":
+            role = "比例"
+        elif out and before.rstrip().endswith("、") and out[-1].unit == unit:
+            role = out[-1].role  # a list "200亿元、150亿元" shares its first item's role
+        elif CAP.search(before[-8:]) or re.search(r"(不超过|不高于|以内|封顶)[^，,。；]{0,6}$", before):
+            role = "上限"
+        elif _THRESHOLD_BEFORE.search(clause_before) or re.match(r"\s*(?:及|\(含\))?以上", text[end:end + 5]):
+            role = "门槛"
+        elif unit in ("元",):
+            role = "金额"
+        else:
+            role = "数量"
+        out.append(Figure(phrase.replace(" ", ""), unit, role, start, end))
+    return tuple(out)
+
+
+def has_unit(text: str, unit: str) -> bool:
+    """Whether `text` states a figure in `unit` ('200余家' has 家; '500万元' has 元)."""
+    return any(f.unit == unit or f.unit.endswith(unit) for f in figures(text))
+
+
+def numbers(text: str) -> list[str]:
+    """Every Arabic number in `text` (the guard checks each against the quotes)."""
+    return re.findall(r"\d+(?:[.,]\d+)*", text)

@@ -1,0 +1,186 @@
+"""The answerability gate: does the best evidence answer the question, and why (not)?
+
+Every feature is relative to the question and the corpus, so the gate transfers between corpora and models:
+how much of the question's IDF-weighted content the best passages cover, whether the words naming what is asked
+(the focus) occur there, how much of the question the documents in scope never use, how far the best dense hit
+stands out of its own pool, whether the two retrievers agree, and whether the asked kind of fact (a figure in
+the asked unit, a date) is stated. A logistic model over them is fitted by `policyqa calibrate` on questions
+about the corpus and stored with its index; `gate_default.json` (fitted on several corpora) serves otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from qa.config import AnswerConfig
+from qa.figures import figures, has_unit
+from qa.question import Question, parse_question
+from qa.retriever import Retrieval
+from qa.terms import TermWeights, match
+
+FEATURES = ("coverage", "focus", "answer_sentence", "missing", "dense_margin", "agree", "kind", "crosslingual")
+DEFAULT_FILE = Path(__file__).with_name("gate_default.json")
+GATE_FILE = "gate.json"  # beside the index it was fitted for
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年")
+
+
+@dataclass
+class GateDecision:
+    """The gate's verdict with the evidence behind it (shown as `"gate"` in the JSON answer)."""
+
+    answerable: bool
+    probability: float
+    features: dict[str, float]
+    reasons: list[str] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)  # question words the best passage uses
+    missing: list[str] = field(default_factory=list)  # focus words it does not
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["probability"] = round(self.probability, 4)
+        d["features"] = {k: round(v, 4) for k, v in self.features.items()}
+        return d
+
+
+def _kind_present(question: Question, text: str) -> float:
+    """1 when the best passage states the kind of fact asked for (or nothing specific is asked)."""
+    if question.unit and question.unit != "%":
+        return float(has_unit(text, question.unit))
+    if question.unit == "%":
+        return float(any(f.unit == "%" for f in figures(text)))
+    if question.asks == "quantity":
+        return float(bool(figures(text)))
+    if question.asks in ("date", "duration"):
+        return float(bool(_DATE.search(text)) or bool(figures(text)))
+    return 1.0
+
+
+def features(question: Question, found: Retrieval, weights: TermWeights, scope_doc_ids: set[str] | None,
+             config: AnswerConfig) -> dict[str, float]:
+    """The gate's inputs for one question (all in [0, 1] except the dense margin, a z-like score)."""
+    cands = found.candidates[:config.gate_features]
+    if not cands:
+        return {"answer_sentence": 0.0, "coverage": 0.0, "focus": 0.0, "missing": 1.0, "dense_margin": 0.0, "agree": 0.0, "kind": 0.0,
+                "crosslingual": float(question.crosslingual)}
+    lexical = not question.crosslingual and bool(question.terms)
+    focus = question.focus or question.terms
+    texts = [f"{c.chunk.heading} {c.chunk.search_text}" for c in cands]
+    if len(question.parts) > 1:  # the parts of a multi-part question may sit in neighbouring clauses
+        texts.append(" ".join(texts))
+    return {
+        "answer_sentence": _answer_sentence(question, texts, weights) if lexical else 0.0,
+        "_dense_top": max(c.dense for c in cands),
+        "coverage": max(weights.coverage(question.terms, f"{cands[0].doc.meta.title} {t}") for t in texts)
+        if lexical else 0.0,
+        "focus": max(weights.coverage(focus, t) for t in texts) if lexical else 0.0,
+        "missing": weights.missing_share(question.terms, scope_doc_ids) if lexical else 0.0,
+        "dense_margin": found.dense_margin,
+        "agree": cands[0].fused,
+        "kind": max(_kind_present(question, t) for t in texts),
+        "crosslingual": float(question.crosslingual),
+    }
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def _answer_sentence(question: Question, texts: list[str], weights: TermWeights) -> float:
+    """Is there one sentence that names what is asked (the focus words) and states the asked kind of fact?
+    Averaged over the parts of a multi-part question. A passage cut off before its figure, or a clause on the
+    topic that never gives the asked amount, scores low; a paraphrased answer with the figure scores high."""
+    sentences = [m.group() for t in texts for m in _SENTENCE.finditer(t)]
+    if not sentences:
+        return 0.0
+    parts = [parse_question(p, question.places) for p in question.parts] if len(question.parts) > 1 else [question]
+    scores = []
+    for part in parts:
+        focus = part.focus or part.terms or question.terms
+        scores.append(max(weights.coverage(focus, s) * _kind_present(part, s) for s in sentences))
+    return sum(scores) / len(scores)
+
+
+@dataclass
+class GateModel:
+    """p(answerable) = sigmoid(bias + w·x)."""
+
+    weights: dict[str, float]
+    bias: float
+    fitted_on: str = ""
+
+    @classmethod
+    def load(cls, db_dir: Path | None = None) -> GateModel:
+        """The model fitted for this index (db_dir/gate.json) when there is one, else the shipped default."""
+        for path in ([db_dir / GATE_FILE] if db_dir else []) + [DEFAULT_FILE]:
+            if path.is_file():
+                data = json.loads(path.read_text(encoding="utf-8"))
+                return cls(weights=data["weights"], bias=data["bias"], fitted_on=data.get("fitted_on", str(path)))
+        # no fitted model at all: answer when most of the question is covered and the asked kind is stated
+        return cls(weights={"coverage": 3.0, "focus": 2.0, "missing": -4.0, "dense_margin": 0.3, "agree": 0.5,
+                            "kind": 1.5, "crosslingual": 1.0}, bias=-3.0, fitted_on="built-in prior")
+
+    def probability(self, x: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * x.get(k, 0.0) for k in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"weights": self.weights, "bias": self.bias, "fitted_on": self.fitted_on},
+                                   ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def fit(samples: list[tuple[dict[str, float], bool]], l2: float = 0.05, steps: int = 50,
+        fitted_on: str = "") -> GateModel:
+    """L2-regularised logistic regression by Newton's method (numpy only; a few hundred samples)."""
+    x = np.array([[1.0, *(s[k] for k in FEATURES)] for s, _ in samples])
+    y = np.array([float(label) for _, label in samples])
+    w = np.zeros(x.shape[1])
+    penalty = l2 * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0  # the bias is not shrunk
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + penalty @ w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + penalty + 1e-9 * np.eye(x.shape[1])
+        w -= np.linalg.solve(hess, grad)
+    return GateModel(weights={k: round(float(v), 4) for k, v in zip(FEATURES, w[1:], strict=True)},
+                     bias=round(float(w[0]), 4), fitted_on=fitted_on)
+
+
+class AnswerabilityGate:
+    """Decides answer or refuse from the retrieval evidence, and says why."""
+
+    def __init__(self, model: GateModel, weights: TermWeights, config: AnswerConfig) -> None:
+        self.model = model
+        self.weights = weights
+        self.config = config
+
+    def decide(self, question: Question, found: Retrieval, scope_doc_ids: set[str] | None) -> GateDecision:
+        x = features(question, found, self.weights, scope_doc_ids, self.config)
+        p = self.model.probability(x)
+        decision = GateDecision(answerable=p >= self.config.gate_threshold and bool(found.candidates),
+                                probability=p, features=x)
+        if not found.candidates:
+            decision.reasons.append("没有检索到任何相关条款")
+            return decision
+        best = found.candidates[0]
+        text = f"{best.doc.meta.title} {best.chunk.heading} {best.chunk.search_text}".lower()
+        decision.covered = [t for t in question.terms if match(t, text) >= 1.0]
+        decision.missing = [t for t in (question.focus or question.terms) if match(t, text) < 0.5]
+        if x["missing"] >= 0.3 and not question.crosslingual:
+            absent = [t for t in question.terms if self.weights.missing_share([t], scope_doc_ids) >= 1.0]
+            if absent:
+                decision.reasons.append(f"知识库中没有任何文件提到“{'、'.join(absent)}”")
+        if decision.missing and not question.crosslingual:
+            decision.reasons.append(f"最相关的条款没有提到“{'、'.join(decision.missing)}”")
+        if x["kind"] == 0.0:
+            decision.reasons.append(f"最相关的条款没有给出所问的{_KIND_NAMES.get(question.asks, '内容')}")
+        if x["dense_margin"] < 1.0:
+            decision.reasons.append("最相关条款与问题的语义相似度并不突出")
+        return decision
+
+
+_KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限"}

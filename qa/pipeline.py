@@ -1,0 +1,125 @@
+"""The whole answer decision in one place: parse → resolve places → retrieve → gate → compose.
+
+Each step is one component configured in its constructor (see qa/config.py for every threshold); `run` is the
+only place they meet. The fitted gate is stored with the index it was fitted for (db_dir/gate.json).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from corpus.schema import Chunk, Document
+from index.store import PolicyIndex
+from qa.compose import ExtractiveComposer, asked_fields, compose_about_document, refusal
+from qa.config import AnswerConfig
+from qa.gate import AnswerabilityGate, GateModel
+from qa.question import Question, parse_question
+from qa.retriever import HybridRetriever, Retrieval
+from qa.schema import Answer
+from qa.scoping import PlaceScoper, Scope
+from qa.terms import TermWeights
+
+
+@dataclass
+class Trace:
+    """What the pipeline saw for one question (for evaluation and calibration)."""
+
+    question: Question
+    scope: Scope
+    doc_ids: set[str] | None
+    found: Retrieval | None
+
+
+class AnswerPipeline:
+    """Answers one standalone question over one loaded corpus and index."""
+
+    def __init__(self, index: PolicyIndex, docs: dict[str, Document], chunks_of: Callable[[str], list[Chunk]],
+                 gate_model: GateModel, config: AnswerConfig, today: date | None = None) -> None:
+        self.docs = docs
+        self.chunks_of = chunks_of
+        self.config = config
+        self.today = today
+        self.weights = TermWeights(
+            (d.doc_id, f"{d.meta.title} {c.heading} {c.search_text}") for d in docs.values() for c in chunks_of(d.doc_id))
+        self.places = PlaceScoper(docs)
+        self.retriever = HybridRetriever(index=index, docs=docs, weights=self.weights, config=config)
+        self.gate = AnswerabilityGate(gate_model, self.weights, config)
+        self.composer = ExtractiveComposer(self.weights, config, embed=index.embed_passages)
+
+    def prepare(self, text: str) -> Trace:
+        """Parse, resolve places and retrieve: everything before the decision."""
+        scope = self.places.resolve(text)
+        question = parse_question(text, tuple(scope.place_names))
+        scope = self.places.edition(scope, question.search)
+        if scope.uncovered and not scope.doc_ids or scope.missing_edition:
+            return Trace(question, scope, scope.doc_ids, None)
+        doc_ids = self.places.preferred_versions(scope.doc_ids, question.search)
+        return Trace(question, scope, doc_ids, self.retriever.search(question, doc_ids))
+
+    def run(self, text: str) -> Answer:
+        t0 = time.perf_counter()
+        trace = self.prepare(text)
+        t1 = time.perf_counter()
+        question, found, scope = trace.question, trace.found, trace.scope
+        if found is None and scope.missing_edition:
+            answer = refusal(text, f"知识库中没有问题所指的{scope.missing_edition}文件，不能用其他年份版本的规定代替。"
+                             "请确认文件年份，或去掉年份再问。")
+        elif found is None:  # every place named is one no document covers
+            answer = refusal(text, scope.uncovered_message(), [scope.uncovered_warning()])
+        elif len(scope.per_place) > 1:
+            answer = self._per_place(question, scope)
+        else:
+            answer = self._decide(question, found, trace.doc_ids)
+            answer.warnings[:0] = scope.notes(answer)
+        answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "total": round((time.perf_counter() - t0) * 1000, 1)}
+        return answer
+
+    def _decide(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> Answer:
+        cands = found.candidates
+        if cands and asked_fields(question):
+            doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
+                      key=lambda d: (self.weights.coverage(question.terms, self._doc_label(d)), -_rank(cands, d)))
+            about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
+            if about is not None:
+                return about
+        decision = self.gate.decide(question, found, doc_ids)
+        if not decision.answerable:
+            return self.composer.refuse(question, decision, cands)
+        return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today())
+
+    def _per_place(self, question: Question, scope: Scope) -> Answer:
+        """A question naming several places gets one answer per place, each only from documents covering it."""
+        sections, citations, warnings = [], [], []
+        answerable = False
+        for place, doc_ids in scope.per_place.items():
+            sub = self._decide(question, self.retriever.search(question, doc_ids), doc_ids)
+            if sub.answerable:
+                text = _renumber(sub.answer, len(citations))
+                for c in sub.citations:
+                    c.id += len(citations)
+                citations += sub.citations
+            else:  # a refusal's related passages are not carried into the combined answer
+                text = "没有找到答案：" + re.sub(r"相关条款见 \[\d+\][^。]*。", "", sub.answer)
+            sections.append(f"【{place}】{text}")
+            warnings += [w for w in sub.warnings if w not in warnings]
+            answerable = answerable or sub.answerable
+        if scope.uncovered:
+            sections.append(f"【{'、'.join(scope.uncovered)}】" + scope.uncovered_message())
+        return Answer(question=question.raw, answer="\n".join(sections), answerable=answerable,
+                      citations=citations, warnings=warnings)
+
+    def _doc_label(self, doc_id: str) -> str:
+        meta = self.docs[doc_id].meta
+        return f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}".lower()
+
+
+def _renumber(text: str, offset: int) -> str:
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def _rank(cands, doc_id: str) -> int:
+    return next(i for i, c in enumerate(cands) if c.doc.doc_id == doc_id)

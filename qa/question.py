@@ -1,0 +1,182 @@
+"""Question parsing: what a question is about (content words), what it asks for (kind of fact, unit), its parts.
+
+Words are classified with general data, not per-question lists: jieba's part-of-speech dictionary (pronouns,
+particles, prepositions … carry the question's form), the ISO stop-word lists of `stopwordsiso`, and the
+closed class of Chinese interrogatives.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+import jieba.posseg as posseg
+import stopwordsiso
+
+from corpus.clean import search_form
+
+jieba.setLogLevel(60)
+_POS_LOCK = threading.Lock()  # jieba.posseg's default tokenizer initialises lazily and is not thread-safe then
+
+# Chinese interrogatives are a closed grammatical class; longer forms first.
+INTERROGATIVES = ("多少", "几", "什么", "哪", "谁", "何时", "何地", "为何", "为什么", "怎么", "怎样", "如何",
+                  "是否", "能否", "可否", "有没有", "是不是", "多久", "多长", "多大", "多高", "吗")
+_INTERROGATIVE = re.compile("|".join(sorted(INTERROGATIVES, key=len, reverse=True)))
+# parts of speech that carry form, not subject (jieba's ICTCLAS tag set): pronouns, prepositions, conjunctions,
+# particles, adverbs, locatives, place words, modal/interjections, punctuation, bare quantifiers
+_FORM_POS = ("r", "p", "c", "u", "d", "f", "s", "y", "e", "o", "x", "q", "w", "z")
+_STOPWORDS = frozenset(stopwordsiso.stopwords(["zh", "en"]))
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_MAGNITUDE_UNIT = "十百千万亿元"
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+
+# The kind of fact a question asks for, read off the interrogative and the quantity words of the language.
+RATIO = re.compile(r"比例|比率|比重|占比|百分之|几成|[\u4e00-\u9fff]率|%")
+CAP = re.compile(r"最高|上限|最多|不超过|封顶|至多")
+THRESHOLD = re.compile(r"门槛|起点|达到多少|多少以上|以上的")
+DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
+DURATION = re.compile(r"多久|多长时间|几年|期限|有效期")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question prepared for retrieval, gating and composition."""
+
+    raw: str
+    search: str  # NFKC + simplified script, the form the index searches
+    terms: tuple[str, ...]  # content words, in order (places removed)
+    focus: tuple[str, ...]  # content words right before the interrogative: what exactly is asked about
+    asks: str  # "quantity" | "date" | "duration" | "which" | "how" | "yesno" | "" (no interrogative)
+    unit: str = ""  # the unit the asked figure comes in, when the question names it (家, 吨, %) …
+    wants_cap: bool = False  # 最高/上限: the cap, not the rate
+    parts: tuple[str, ...] = ()  # the sub-questions of a multi-part question (one entry when single)
+    crosslingual: bool = False  # no Chinese in it: lexical evidence is not comparable, dense evidence decides
+    places: tuple[str, ...] = ()  # place names found in it (by the place resolver)
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.asks in ("quantity",) or bool(self.unit)
+
+
+def _pos_cut(text: str) -> list[tuple[str, str, int]]:
+    """(word, part of speech, start offset) of `text`."""
+    out, at = [], 0
+    with _POS_LOCK:
+        pairs = [(p.word, p.flag) for p in posseg.cut(text)]
+    for word, flag in pairs:
+        start = text.find(word, at)
+        start = at if start < 0 else start
+        out.append((word, flag, start))
+        at = start + len(word)
+    return out
+
+
+def _is_content(word: str, flag: str) -> bool:
+    w = word.strip().lower()
+    if not w or w in _STOPWORDS or _INTERROGATIVE.match(w):
+        return False
+    if w[0].isdigit():
+        return True
+    if _LATIN_WORD.fullmatch(w):
+        return len(w) >= 2
+    if not _CJK.match(w) or len(w) < 2:
+        return False
+    if flag == "m" and all(c in _MAGNITUDE_UNIT for c in w):
+        return False  # a bare magnitude/currency such as 万元 or 亿元: the number before it is the term
+    return not flag.startswith(_FORM_POS)
+
+
+@lru_cache(maxsize=4096)
+def content_words(search_text: str) -> tuple[tuple[str, int, int], ...]:
+    """(word, start, end) of the content words of a normalised text; numbers keep a following 万/亿 unit."""
+    out = []
+    cut = _pos_cut(search_text)
+    for i, (word, flag, start) in enumerate(cut):
+        if not _is_content(word, flag):
+            continue
+        nxt = cut[i + 1][0] if i + 1 < len(cut) else ""
+        if word[0].isdigit() and nxt[:1] in ("万", "亿"):
+            word = word + nxt[0]  # 100 + 亿元 → 100亿, as documents write the figure
+        out.append((word.lower(), start, start + len(word)))
+    return tuple(out)
+
+
+def _asked_unit(search: str) -> str:
+    """The unit right after 多少/几 (多少家 → 家, 几颗 → 颗), as jieba segments numeral phrases."""
+    for m in re.finditer(r"(?:多少|几)", search):
+        tail = search[m.end():m.end() + 4]
+        words = _pos_cut(tail)
+        if words and words[0][1] in ("m", "q") and _CJK.match(words[0][0]):
+            unit = words[0][0]
+            # a measure word, possibly with a magnitude (万元 → 元)
+            unit = unit.lstrip("万亿千百")
+            return unit or words[0][0]
+        if words and (joined := (search[m.start():m.end()] + tail)):
+            first = next((w for w, f, _ in _pos_cut(joined) if w.startswith(("多少", "几"))), "")
+            rest = first[2:] if first.startswith("多少") else first[1:]
+            if rest:
+                return rest.lstrip("万亿千百") or rest
+    return "%" if RATIO.search(search) else ""
+
+
+_ENGLISH_ASKS = (("duration", r"how long"), ("date", r"\bwhen\b|what (?:date|day|year)"),
+                 ("quantity", r"how (?:much|many)|what (?:percent|share|rate|proportion)|maximum|cap\b"),
+                 ("which", r"\b(?:which|who|what)\b"), ("how", r"\bhow\b|\bwhy\b"),
+                 ("yesno", r"^(?:is|are|can|does|do|may|will)\b"))
+
+
+def _asks(search: str) -> str:
+    low = search.lower()
+    if not _CJK.search(low):
+        return next((kind for kind, pattern in _ENGLISH_ASKS if re.search(pattern, low)), "")
+    if DURATION.search(search):
+        return "duration"
+    if DATE.search(search):
+        return "date"
+    if re.search(r"多少|几|多大|多高|比例|比率|上限|额度|金额", search):
+        return "quantity"
+    if re.search(r"哪|谁|什么", search):
+        return "which"
+    if re.search(r"怎么|怎样|如何|为什么|为何", search):
+        return "how"
+    if re.search(r"是否|能否|可否|有没有|是不是|吗", search):
+        return "yesno"
+    return ""
+
+
+_PART_SPLIT = re.compile(r"[？?；;]+|，(?=[^，]*(?:多少|几|什么|哪|谁|如何|怎么|是否))")
+
+
+def split_parts(search: str) -> tuple[str, ...]:
+    """Sub-questions: split at question marks and at commas that start a new interrogative clause."""
+    pieces = [p.strip(" ，,。") for p in _PART_SPLIT.split(search)]
+    parts = [p for p in pieces if p and _INTERROGATIVE.search(p)]
+    return tuple(parts) or (search,)
+
+
+def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8, after: int = 4) -> tuple[str, ...]:
+    """Content words just before an interrogative (流片补助多少) or right after it (多少奖励)."""
+    spans = [(m.start(), m.end()) for m in _INTERROGATIVE.finditer(search)]
+    return tuple(dict.fromkeys(w for w, s, e in words
+                               if any(a - before <= s and e <= a or b <= s and e <= b + after for a, b in spans)))
+
+
+def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
+    """Normalise a question as the index is normalised and read off what it asks for.
+
+    `places` are the place names the place resolver found in it; they select documents and are not terms.
+    """
+    search = re.sub(r"\s+", " ", search_form(raw.strip())).strip()
+    crosslingual = not _CJK.search(search)
+    terms_text = search
+    for place in sorted(places, key=len, reverse=True):
+        terms_text = terms_text.replace(place, " " * len(place))
+    words = content_words(terms_text)
+    return Question(
+        raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
+        asks=_asks(search), unit=_asked_unit(search), wants_cap=bool(CAP.search(search)),
+        parts=split_parts(search), crosslingual=crosslingual, places=tuple(places),
+    )

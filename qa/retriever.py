@@ -1,0 +1,123 @@
+"""Hybrid retrieval as a LangChain retriever: dense (e5 in Chroma) + BM25, fused by reciprocal rank on chunk id."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from corpus.schema import Chunk, Document
+from index.store import Hit, PolicyIndex
+from qa.config import AnswerConfig
+from qa.figures import states_figure
+from qa.question import Question, parse_question
+from qa.terms import TermWeights
+
+
+def rrf(rankings: Sequence[Sequence[Hit]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion keyed on chunk id: the sum of 1 / (k + rank) over the rankings."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for hit in ranking:
+            fused[hit.chunk_id] = fused.get(hit.chunk_id, 0.0) + 1.0 / (k + hit.rank)
+    return fused
+
+
+@dataclass
+class Candidate:
+    """A retrieved chunk with the evidence each retriever gave for it."""
+
+    chunk: Chunk
+    doc: Document
+    fused: float  # RRF score, normalised so 1.0 = ranked first by both retrievers
+    dense: float = 0.0  # cosine similarity to the question
+    dense_rank: int = 0  # 0: not among the dense hits
+    keyword: float = 0.0
+    keyword_rank: int = 0
+    coverage: float = 0.0  # IDF-weighted share of the question's content words in the chunk (with title, headings)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked candidates plus what the whole ranking says (for the gate)."""
+
+    candidates: list[Candidate]
+    dense_margin: float  # (best dense similarity − mean of the dense pool) / its spread: how much the best stands out
+    query_vector: list[float] | None = None
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + keyword hits fused by RRF, re-ranked by question coverage; usable in any LangChain chain."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    # typed as Any: pydantic (LangChain's base) need not build schemas for our dataclasses
+    index: Any  # PolicyIndex
+    docs: Any  # dict[str, Document]
+    weights: Any  # TermWeights
+    config: Any = AnswerConfig()
+
+    def search(self, question: Question, doc_ids: Collection[str] | None = None) -> Retrieval:
+        """The best `config.candidates` chunks for `question` within `doc_ids` (None: everywhere)."""
+        index: PolicyIndex = self.index
+        cfg = self.config
+        vector = index.embed_query(question.search) if question.search else None
+        dense = index.dense_search(question.search, k=cfg.depth, doc_ids=doc_ids, vector=vector)
+        keyword = [] if question.crosslingual else index.keyword_search(question.search, k=cfg.depth, doc_ids=doc_ids)
+        fused = rrf([dense, keyword], k=cfg.rrf_k)
+        best_possible = 2.0 / (cfg.rrf_k + 1)
+        by_dense = {h.chunk_id: h for h in dense}
+        by_keyword = {h.chunk_id: h for h in keyword}
+        out: list[Candidate] = []
+        for chunk_id, score in fused.items():
+            chunk = index.get_chunk(chunk_id)
+            if chunk is None or chunk.doc_id not in self.docs:
+                continue
+            doc = self.docs[chunk.doc_id]
+            context = f"{doc.meta.title} {chunk.heading} {chunk.search_text}"
+            cand = Candidate(chunk=chunk, doc=doc, fused=score / best_possible,
+                             coverage=self.weights.coverage(question.terms, context))
+            if (d := by_dense.get(chunk_id)) is not None:
+                cand.dense, cand.dense_rank = d.score, d.rank
+            if (b := by_keyword.get(chunk_id)) is not None:
+                cand.keyword, cand.keyword_rank = b.score, b.rank
+            cand.score = self._rerank(cand, question)
+            out.append(cand)
+        out.sort(key=lambda c: c.score, reverse=True)
+        return Retrieval(out[:cfg.candidates], _margin([h.score for h in dense]), vector)
+
+    def _rerank(self, cand: Candidate, question: Question) -> float:
+        cfg = self.config
+        score = cand.fused + cfg.weight_coverage * (0.0 if question.crosslingual else cand.coverage)
+        if cand.chunk.section != "policy":
+            score -= cfg.penalty_non_policy
+        if "mojibake" in cand.chunk.flags:
+            score -= cfg.penalty_garbled
+        if question.wants_figure and not states_figure(cand.chunk.search_text):
+            score -= cfg.penalty_no_figure
+        return score
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+        found = self.search(parse_question(query))
+        return [LCDocument(page_content=c.chunk.display_text, id=c.chunk.chunk_id,
+                           metadata={"source": c.doc.doc_id, "title": c.doc.meta.title, "heading": c.chunk.heading,
+                                     "start": c.chunk.start, "end": c.chunk.end, "score": round(c.score, 4)})
+                for c in found.candidates]
+
+
+def _margin(scores: list[float]) -> float:
+    """How far the best score stands above the rest of the pool, in units of the pool's spread."""
+    if len(scores) < 3:
+        return 0.0
+    spread = statistics.pstdev(scores) or 1e-6
+    return (max(scores) - statistics.fmean(scores)) / spread
+
+
+__all__ = ["Candidate", "HybridRetriever", "Retrieval", "TermWeights", "rrf"]

@@ -1,0 +1,34 @@
+"""The answerability gate: fitting, storage beside the index, and its default."""
+
+from __future__ import annotations
+
+import random
+
+from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, fit
+
+
+def _sample(answerable: bool, rng: random.Random) -> dict[str, float]:
+    base = 0.8 if answerable else 0.3
+    x = {k: min(1.0, max(0.0, base + rng.uniform(-0.2, 0.2))) for k in FEATURES}
+    x["missing"] = 1.0 - x["missing"]
+    x["crosslingual"] = 0.0
+    return x
+
+
+def test_fit_separates_answerable_from_unanswerable():
+    rng = random.Random(7)
+    data = [(_sample(y, rng), y) for y in [True, False] * 40]
+    model = fit(data)
+    right = sum((model.probability(x) >= 0.5) == y for x, y in data)
+    assert right >= 76
+    assert model.weights["coverage"] > 0 and model.weights["missing"] < 0
+
+
+def test_gate_is_read_from_the_index_folder_before_the_default(tmp_path):
+    assert DEFAULT_FILE.is_file(), "the shipped default gate is missing"
+    default = GateModel.load(tmp_path)
+    assert default.weights == GateModel.load(None).weights
+    mine = GateModel(weights=dict.fromkeys(FEATURES, 1.0), bias=-2.0, fitted_on="test")
+    mine.save(tmp_path / GATE_FILE)
+    loaded = GateModel.load(tmp_path)
+    assert loaded.weights == mine.weights and loaded.bias == -2.0

@@ -1,0 +1,48 @@
+"""Question parsing and figure reading: general word classes, not per-question lists."""
+
+from __future__ import annotations
+
+from qa.figures import figures, has_unit
+from qa.question import parse_question, split_parts
+
+
+def test_content_words_drop_form_words_and_keep_the_subject():
+    q = parse_question("请问我们公司首轮流片补助多少")
+    assert {"首轮", "流片", "补助"} <= set(q.terms)
+    assert not {"我们", "多少"} & set(q.terms)
+    assert q.asks == "quantity" and q.wants_figure
+
+
+def test_places_are_not_terms():
+    q = parse_question("郑州市首轮流片补助多少", places=("郑州市",))
+    assert "郑州市" not in q.terms and "郑州" not in q.terms
+
+
+def test_asked_unit_and_cap_are_read_from_the_question():
+    assert parse_question("培育了多少家企业").unit == "家"
+    assert parse_question("年产能达到多少吨").unit == "吨"
+    assert parse_question("补助比例是多少").unit == "%"
+    assert parse_question("最高能补多少").wants_cap
+    assert not parse_question("补助比例是多少").wants_cap
+
+
+def test_kinds_of_question():
+    assert parse_question("有效期几年").asks == "duration"
+    assert parse_question("什么时候开始申报").asks == "date"
+    assert parse_question("由哪个部门负责").asks == "which"
+    assert parse_question("How much is the subsidy for a first tape-out?").asks == "quantity"
+    assert parse_question("How much is the subsidy for a first tape-out?").crosslingual
+
+
+def test_multi_part_questions_are_split_at_each_interrogative_clause():
+    assert len(split_parts("开工和投产各拿多少比例？最高补助多少？")) == 2
+    assert len(split_parts("补助多少，上限是多少")) == 2
+    assert len(split_parts("对首次进入百强的企业奖励多少")) == 1
+
+
+def test_figures_carry_their_role():
+    roles = {(f.role, f.text) for f in figures("对投资1亿元以上的项目给予10%的补助，最高5000万元")}
+    assert roles == {("门槛", "1亿元"), ("比例", "10%"), ("上限", "5000万元")}
+    assert [f.text for f in figures("培育200余家企业，建设3个平台")] == ["200余家", "3个"]
+    assert figures("2019年3月5日印发") == ()  # dates are not figures an answer leads with
+    assert has_unit("年产10万吨", "吨") and not has_unit("年产10万吨", "家")
