@@ -207,13 +207,21 @@ class Gazetteer:
 
     def find(self, text: str, context: tuple[Place, ...] = ()) -> list[PlaceMatch]:
         """Places named in `text`, ambiguous names resolved by the others (and `context`) or dropped."""
+        return self.find_all(text, context)[0]
+
+    def find_all(
+        self, text: str, context: tuple[Place, ...] = ()
+    ) -> tuple[list[PlaceMatch], list[tuple[str, set[str]]]]:
+        """`find`, plus the names it dropped as ambiguous: (surface, candidate codes)."""
         s = search_form(text)
         raw = self.scan(s)
         sure = [self.places[next(iter(c))] for *_, c in raw if len(c) == 1] + list(context)
         out: list[PlaceMatch] = []
+        dropped: list[tuple[str, set[str]]] = []
         for start, end, surface, cands in raw:
             place = self._choose(cands, sure)
             if place is None:
+                dropped.append((surface, cands))
                 continue
             zone = _ZONE_RE.match(s, end)
             if zone and place.level in ("city", "county"):
@@ -221,7 +229,7 @@ class Gazetteer:
                 end = zone.end()
                 surface = s[start:end]
             out.append(PlaceMatch(start, end, surface, place))
-        return out
+        return out, dropped
 
     def _choose(self, cands: set[str], sure: list[Place]) -> Place | None:
         places = [self.places[c] for c in cands]

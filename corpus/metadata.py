@@ -347,12 +347,13 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
         if _is_orgs(ln):
             off = s + text[s:e].index(text[s:e].strip())
             return text[s:e].strip(), (off, e)
-    front = "\n".join(ln for _, _, ln in body[:8])
-    if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", front):
-        return m.group(1), None
-    for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):
-        if org in front:
-            return org, None
+    for s, e, ln in body[:8]:  # a law's adoption line: "…全国人民代表大会常务委员会…会议通过", "国务院令第N号"
+        if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", ln):
+            return m.group(1), (s, e)
+        if re.search(r"会议(?:通过|修订|修正)|公布|颁布", ln):
+            for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):
+                if org in ln:
+                    return org, (s, e)
     return "", None
 
 

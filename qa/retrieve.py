@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from corpus.schema import Chunk, Document
 from index.store import Hit, PolicyIndex
-from qa.places import find_places, is_national, region_places
+from qa.places import PlaceResolver
 from qa.query import STATED_FIGURE, Query
 from qa.terms import TermWeights
 
@@ -52,23 +52,13 @@ class Retriever:
         self.docs = docs
         self.terms = terms
         self.depth = depth
-        self.doc_places = {doc_id: region_places(d.meta.region) for doc_id, d in docs.items()}
-        self.national = {doc_id for doc_id, d in docs.items() if is_national(d.meta.region)}
-        self.extra_places = sorted({p for places in self.doc_places.values() for p in places})
+        self.places = PlaceResolver(docs)
 
     def scope(self, query: Query) -> Scope:
-        places = find_places(query.search, self.extra_places)
-        scope = Scope(places=places)
-        matched: set[str] = set()
-        for place in places:
-            docs = {doc_id for doc_id, names in self.doc_places.items() if place in names}
-            if docs:
-                matched |= docs
-            elif not self.national:
-                scope.uncovered.append(place)
-        if matched:
-            scope.doc_ids = matched | self.national
-        return scope
+        """Delegates to qa.places.PlaceResolver (the coverage rule lives there)."""
+        found = self.places.resolve(query.search)
+        uncovered = [p.short for p in found.uncovered] + found.ambiguous
+        return Scope(places=[p.short for p in found.places], doc_ids=found.doc_ids or None, uncovered=uncovered)
 
     def retrieve(self, query: Query, scope: Scope, k: int = 8) -> list[Candidate]:
         doc_ids = scope.doc_ids
