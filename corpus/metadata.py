@@ -489,9 +489,9 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         return _deepest(in_title)
     if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title) or (legal and not issuer):
         return national
-    if context:
-        return _deepest(list(context[:3]))
-    return None
+    top = "\n".join(line for line in head.split("\n") if line.strip())[:120]  # a header: its first lines
+    near = [m.place for m in gaz.find(top, context) if m.place.code != COUNTRY_CODE]
+    return _deepest(near) if near else None
 
 
 def region_of(issuer: str, title: str) -> str:
