@@ -129,6 +129,8 @@ def extract_meta(
         _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
     )
     meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
+    for key in over:  # a manifest value is not stated by any line of the text
+        evidence.pop(key, None)
     return meta
 
 
