@@ -47,6 +47,7 @@ ZONE_TYPES: dict[str, str] = {
     "自由贸易试验区": "自贸区",
     "自贸区": "自贸区",
 }
+ZONE_FULL = {"高新区": "高新技术产业开发区", "经开区": "经济技术开发区", "综保区": "综合保税区", "自贸区": "自由贸易试验区"}
 _ZONE_RE = re.compile("(?:国家级)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
 _ZONE_NAME_RE = re.compile(r"(开发区|园区|实验区|示范区|管理区|保税区)$")
 _NATIONAL_WORDS = ("中华人民共和国", "全国", "国务院", "党中央", "中共中央")
@@ -254,7 +255,7 @@ class Gazetteer:
         zones = _synthetic_zones()
         if code not in zones:
             zones[code] = Place(
-                code, parent.name + parent.short + zone_type, parent.short + zone_type, "zone",
+                code, parent.name + parent.short + ZONE_FULL.get(zone_type, zone_type), parent.short + zone_type, "zone",
                 (parent.code, *parent.parents),
             )
         return zones[code]

@@ -71,10 +71,18 @@ _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
 _ISSUER_LABELS = ("发文单位", "发文机关", "发布机构", "发文机构", "发布单位", "制发机关", "信息来源", "来源")
-_DATE_LABELS = ("发表时间", "发布时间", "发布日期", "成文日期", "印发日期", "发文日期", "公布日期")
-_FIELD_RE = re.compile(
-    r"(" + "|".join(sorted(_ISSUER_LABELS + _DATE_LABELS, key=len, reverse=True)) + r")\s*[:：]\s*([^|｜\n]*)"
+_DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "印发日期", "发文日期", "公布日期", "颁发时间", "颁布日期")
+_FROM_LABELS = ("实施日期", "施行日期", "生效日期")
+_TITLE_LABELS = ("标题",)
+_ALL_LABELS = _ISSUER_LABELS + _DATE_LABELS + _FROM_LABELS + _TITLE_LABELS + ("发文字号", "文号", "索引号", "失效时间")
+# a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)
+_FIELD_LABEL_RE = re.compile(
+    r"(?:^|(?<=[\s|｜•]))("
+    + "|".join(r"\s*".join(label) for label in sorted(_ALL_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*"
 )
+
+
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
 _NATIONAL_ORG_RE = re.compile(
     r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
@@ -96,7 +104,7 @@ def extract_meta(
     header = [_simple(h) for h in header_lines]
     evidence: dict[str, tuple[int, int]] = {}
 
-    title, span = _title(text, lines)
+    title, span = _title(text, lines, header)
     _note(evidence, "title", span)
     title = over.get("title") or title
     issuer, span = _issuer(text, lines, header, _simple(title))
@@ -114,7 +122,7 @@ def extract_meta(
         evidence=evidence,
     )
     meta.doc_type = over.get("doc_type") or _doc_type(_simple(title), header, search_text)
-    place = region_place(_simple(issuer), _simple(title), search_text[:600], legal=meta.doc_type == "法律法规")
+    place = region_place(_simple(issuer), _simple(title), search_text[:3000], legal=meta.doc_type == "法律法规")
     meta.region = over.get("region") or (place.name if place else "")
     meta.region_code = "" if over.get("region") and not place else (place.code if place else "")
     if over.get("region") and (named := _place_named(_simple(over["region"]))):
@@ -122,6 +130,11 @@ def extract_meta(
     valid_from, valid_until, spans = _validity(search_text, meta.date)
     for key, span in spans.items():
         _note(evidence, key, span)
+    if valid_from is None:
+        for label, value, span in _fields(lines, header):
+            if label in _FROM_LABELS and (valid_from := parse_date(value)):
+                _note(evidence, "valid_from", span)
+                break
     meta.valid_from = over.get("valid_from") or valid_from
     meta.valid_until = over.get("valid_until") or valid_until
     meta.status = over.get("status") or _status(search_text)
@@ -247,6 +260,20 @@ def _segments(line: str) -> list[tuple[int, int]]:
     return out
 
 
+def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[int, int] | None]]:
+    """(label, value, line span) of the metadata fields at the top (and in the cleaned-off header)."""
+    out: list[tuple[str, str, tuple[int, int] | None]] = []
+    sources = [(None, h) for h in header] + [((s, e), line) for s, e, line in lines[:20]]
+    for span, line in sources:
+        found = list(_FIELD_LABEL_RE.finditer(line))
+        for k, m in enumerate(found):
+            end = found[k + 1].start() if k + 1 < len(found) else len(line)
+            value = re.split(r"[|｜]", line[m.end() : end])[0].strip()
+            if value:
+                out.append((re.sub(r"\s+", "", m.group(1)), value, span))
+    return out
+
+
 def _title_end(s: str) -> bool:
     return bool(_TITLE_END_RE.search(_TRAILING_PARENS_RE.sub("", s)))
 
@@ -264,10 +291,16 @@ def _title_like(s: str) -> bool:
     )
 
 
-def _title(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
-    """The document's title: among the title-like pieces of its top lines, a "…关于…的通知/意见…"
-    title first, then one followed by a document number, then any with a title word, then the first.
-    A title broken over lines is joined; a trailing part number "(五)" is dropped."""
+def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[int, int] | None]:
+    """The document's title: a 标题 field, else among the title-like pieces of its top lines a
+    "…关于…的通知/意见…" title first, then one followed by a document number, then any with a title
+    word, then the first. A title broken over lines is joined (with an issuer line above a
+    "关于…" line, and a "(试行)" line below); a trailing part number "(五)" is dropped."""
+    for label, value, span in _fields(lines, header):
+        if label in _TITLE_LABELS and _title_like(value):
+            if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
+                return text[span[0] + at : span[0] + at + len(value)], span
+            return value, span
     top = [(s, e, ln) for s, e, ln in lines[:16] if ln.strip()]
     cands: list[tuple[int, int, int, int]] = []  # rank, order, start, end
     for k, (lstart, _lend, line) in enumerate(top):
@@ -277,7 +310,8 @@ def _title(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
         for j, (a, b) in enumerate(segs):
             piece = line[a:b]
             followed = False
-            if m := _DOC_NO_RE.search(piece):
+            m = _DOC_NO_RE.search(piece)
+            if m and not _cited(piece, m):
                 cut = m.start() + _glued_title_len(m)
                 piece, b, followed = piece[:cut], a + cut, True
             if (m := _INNER_HEADING_RE.search(piece)) and m.start() > 0:
@@ -296,6 +330,11 @@ def _title(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
                         break
+            if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
+                start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
+            nxt_k = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), None)
+            if nxt_k is not None and nxt_k + 1 < len(top) and _is_paren_note(top[nxt_k + 1][2]):
+                piece, end = piece + top[nxt_k + 1][2].strip(), top[nxt_k + 1][1]  # "(试行)" on its own line
             after = line[b:].strip() or (top[k + 1][2].strip() if k + 1 < len(top) else "")
             followed = followed or bool(_DOC_NO_RE.match(after.lstrip("(（ ")))
             if j + 1 < len(segs) and not followed:
@@ -307,8 +346,7 @@ def _title(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
     if not cands:
         return "", None
     _, _, start, end = min(cands)
-    title = " ".join(part.strip() for part in text[start:end].split("\n") if part.strip())
-    title = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", title) if "\n" in text[start:end] else title
+    title = "".join(part.strip() for part in text[start:end].split("\n") if part.strip())
     title = _PART_NUMBER_RE.sub("", title)
     line_start = text.rfind("\n", 0, start) + 1
     return title, (line_start, end)
@@ -324,17 +362,16 @@ def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:
 def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tuple[str, tuple[int, int] | None]:
     """Who issued it: a 发文单位-type field, the signature (organisation above the date), the
     organisation a "X关于…" title names, a header organisation, else an organisation at the top."""
-    for start, _end, line in lines[:20]:
-        for m in _FIELD_RE.finditer(line):
-            value = m.group(2).strip()
-            if m.group(1) in _ISSUER_LABELS and value and _is_orgs(value):
-                offset = start + m.start(2)
-                return text[offset : offset + len(value)], _line_of(lines, offset)
+    for label, value, span in _fields(lines, header):
+        if label in _ISSUER_LABELS and _is_orgs(value):
+            if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
+                return text[span[0] + at : span[0] + at + len(value)], span
+            return value, span
     if found := _signature(lines):
         (s, e), _ = found
         return text[s:e].strip(), _line_of(lines, s)
-    if "关于" in title:
-        prefix = title[: title.index("关于")].strip()
+    if m := re.search(r"关于|印发|转发", title):
+        prefix = title[: m.start()].strip()
         if prefix and (_is_orgs(prefix) or _place_named(prefix)):
             for s, e, line in lines[:16]:
                 if line.strip().startswith(prefix):
@@ -399,21 +436,27 @@ def parse_date(s: str) -> date | None:
         return None
 
 
+def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
+    for s, e, line in lines:
+        if (s, e) == span:
+            return line
+    return ""
+
+
 def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | None, tuple[int, int] | None]:
     """Issue date: a header item, a 发布日期-type field, the signature's date, a lone date line
     near the top or the end, else a date in the file name."""
     for item in header:
-        if d := parse_date(item):
+        if not _FIELD_LABEL_RE.search(item) and (d := parse_date(item)):
             return d, None
-    for start, end, line in lines[:20]:
-        for m in _FIELD_RE.finditer(line):
-            if m.group(1) in _DATE_LABELS and (d := parse_date(m.group(2))):
-                return d, (start, end)
     if found := _signature(lines):
         _, (s, e) = found
         for ls, le, line in lines:
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)
+    for label, value, span in _fields(lines, header):
+        if label in _DATE_LABELS and (d := parse_date(value)):
+            return d, span
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
@@ -427,7 +470,7 @@ def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | No
     """The document's own number near the top; a number cited as 《title》(number) is someone else's."""
     for start, end, line in lines[:16]:
         for m in _DOC_NO_RE.finditer(line[:400]):
-            if re.search(r"》\s*[(（]?\s*$", line[: m.start()]):
+            if _cited(line, m):
                 continue  # a cited document's number
             if m.group(1) is not None:
                 prefix = _strip_title_words(m.group(1))
@@ -439,6 +482,16 @@ def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | No
             prefix = _strip_title_words(m.group(6))
             return f"{prefix}〔{m.group(7)}〕{m.group(8)}号", (start, end)
     return "", None
+
+
+def _is_paren_note(line: str) -> bool:
+    """A line that only holds "(试行)" / "(2025年版)", not a date."""
+    return bool(re.fullmatch(r"\([^()]{1,20}\)", line.strip())) and not _is_date_line(line)
+
+
+def _cited(line: str, m: re.Match) -> bool:
+    """A document number written after a cited title, 《…》(国发〔2020〕7号), is that document's."""
+    return bool(re.search(r"》\s*[(（]?\s*$", line[: m.start()]))
 
 
 def _glued_title_len(m: re.Match) -> int:
@@ -491,9 +544,20 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         return _deepest(in_title)
     if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title) or (legal and not issuer):
         return national
-    top = "\n".join(line for line in head.split("\n") if line.strip())[:120]  # a header: its first lines
+    # no issuer or title place: the local place the opening text names most (never the addressees)
+    body = "\n".join(ln for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
+    top = "\n".join(ln for ln in body.split("\n") if ln.strip())[:120]  # a header: the first lines
     near = [m.place for m in gaz.find(top, context) if m.place.code != COUNTRY_CODE]
-    return _deepest(near) if near else None
+    if near:
+        return _deepest(near)
+    counts: dict[str, int] = {}
+    for m in gaz.find(body, context):
+        if m.place.code != COUNTRY_CODE:
+            counts[m.place.code] = counts.get(m.place.code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return gaz.get(ranked[0][0])
+    return None
 
 
 def region_of(issuer: str, title: str) -> str:
@@ -566,8 +630,10 @@ def _validity(
     if m := re.search(rf"有效期(?:至|到)\s*({d})", search_text):
         valid_until = parse_date(m.group(1))
         spans["valid_until"] = _span_of(search_text, m.start())
-    elif (m := re.search(r"有效期(?:为)?([\d一二两三四五六七八九十]+)年", search_text)) and valid_from:
-        years = _cn_number(m.group(1))
+    elif (
+        m := re.search(r"有效期(?:为|暂定)?([\d一二两三四五六七八九十]+)年|([\d一二两三四五六七八九十]+)年有效期", search_text)
+    ) and valid_from:
+        years = _cn_number(m.group(1) or m.group(2))
         if years:
             valid_until = _add_years(valid_from, years)
             spans["valid_until"] = _span_of(search_text, m.start())
