@@ -115,7 +115,14 @@ class Gazetteer:
         self.places[COUNTRY_CODE] = country
         for word in _NATIONAL_WORDS:
             self._names.setdefault(word, set()).add(COUNTRY_CODE)
-        self._max_len = max(len(k) for d in (self._names, self._shorts, self._history) for k in d)
+        # one table for the scan: full names win over short forms, which win over former names
+        self._lookup: dict[str, frozenset[str]] = {}
+        for table in (self._history, self._shorts, self._names):
+            self._lookup.update({k: frozenset(v) for k, v in table.items()})
+        lengths: dict[str, set[int]] = {}
+        for key in self._lookup:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
 
     # --- building ----------------------------------------------------------------------
 
@@ -186,20 +193,23 @@ class Gazetteer:
 
     def candidates(self, surface: str) -> set[str]:
         """Codes a surface (search form) may name: full names first, then short forms, then former names."""
-        return set(self._names.get(surface) or self._shorts.get(surface) or self._history.get(surface) or ())
+        return set(self._lookup.get(surface, ()))
 
     def scan(self, text: str) -> list[tuple[int, int, str, set[str]]]:
         """Longest-match scan: (start, end, surface, candidate codes) in reading order."""
         s = search_form(text)
         out, i, n = [], 0, len(s)
+        lookup, lengths, names = self._lookup, self._lengths, self._names
         while i < n:
-            for size in range(min(self._max_len, n - i), 1, -1):
+            for size in lengths.get(s[i], ()):
+                if i + size > n:
+                    continue
                 surface = s[i : i + size]
-                cands = self.candidates(surface)
-                if cands and surface not in self._names and i + size < n and s[i + size] in _AFFIX:
-                    cands = set()  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
+                cands = lookup.get(surface)
+                if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
+                    continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
                 if cands:
-                    out.append((i, i + size, s[i : i + size], cands))
+                    out.append((i, i + size, surface, set(cands)))
                     i += size
                     break
             else:

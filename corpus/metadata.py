@@ -63,10 +63,13 @@ _HEADING_RE = re.compile(
 )
 _INNER_HEADING_RE = re.compile(r"第[一二三四五六七八九十]+[章条]|(?<![\u4e00-\u9fff])一、")
 # the last word of a title names its kind (general forms of Chinese official documents)
-_TITLE_END_RE = re.compile(
-    r"(?:通知|意见|办法|决定|方案|规定|细则|计划|政策|通告|公告|批复|函|答复|报告|条例|纲要|规划|措施|指引|指南"
-    r"|标准|目录|清单|规则|法|令|公报|要点|决议|命令|通报|纪要|章程|制度|意见稿|草案|征求意见稿|送审稿)$"
-)
+TITLE_KIND_WORDS = (
+    "通知", "意见", "办法", "决定", "方案", "规定", "细则", "计划", "政策", "通告", "公告", "批复", "函", "答复",
+    "报告", "条例", "纲要", "规划", "措施", "指引", "指南", "标准", "目录", "清单", "规则", "法", "令", "公报",
+    "要点", "决议", "命令", "通报", "纪要", "章程", "制度", "意见稿", "草案", "征求意见稿", "送审稿",
+)  # fmt: skip
+TITLE_KIND_RE = re.compile("(?:" + "|".join(sorted(TITLE_KIND_WORDS, key=len, reverse=True)) + ")$")
+_TITLE_END_RE = TITLE_KIND_RE
 _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
@@ -397,6 +400,8 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
 
 
 def _is_date_line(line: str) -> bool:
+    if len(line) > 60 or not _DATE_RE.search(line):
+        return False
     rest = _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1)
     return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）]", "", rest)
 
@@ -531,9 +536,14 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     from corpus.gazetteer import COUNTRY_CODE, gazetteer
 
     gaz = gazetteer()
-    context = tuple(m.place for m in gaz.find(title + "\n" + head) if m.place.code != COUNTRY_CODE)
     national = gaz.get(COUNTRY_CODE)
-    local = [m.place for m in gaz.find(issuer, context) if m.place.code != COUNTRY_CODE]
+    found, dropped = gaz.find_all(issuer)
+    if dropped:  # an ambiguous name in the issuer: let the title and opening text decide
+        context = tuple(m.place for m in gaz.find(title + "\n" + head[:600]) if m.place.code != COUNTRY_CODE)
+        found = gaz.find(issuer, context)
+    else:
+        context = tuple(m.place for m in gaz.find(title) if m.place.code != COUNTRY_CODE)
+    local = [m.place for m in found if m.place.code != COUNTRY_CODE]
     if local:
         return _deepest(local)
     parts = [p for p in re.split(r"[\s、,，]+", issuer) if p]

@@ -1,9 +1,11 @@
 """Versions of one policy: link them, prefer the newest, say so when an older one or a draft is cited.
 
 Two documents are versions of one policy when they come from the same place (region code, or
-issuer when there is none) and their normalised titles are the same or nearly so (years,
-"(修订)/(试行)/(征求意见稿)", the 印发-notice wrapper and the issuer prefix removed), and they
-differ in date or one is a draft. The newest adopted version heads the group; drafts rank
+issuer when there is none) and their titles name the same subject: once years, "(修订)/(试行)/(征求意见稿)", the 印发-notice wrapper, the issuer
+prefix and filler words are removed, their subject words (jieba, two characters or more, not
+form words such as 条例/实施) overlap enough (Jaccard; more when each title has words the other
+lacks) and their kinds (条例, 法, 意见 …) agree; and they differ in date or one is a draft. Words, not
+characters: 增值税法 and 印花税法 are one character apart and two different laws. The newest adopted version heads the group; drafts rank
 below any adopted version. `link_versions` runs at the end of corpus loading.
 """
 
@@ -13,23 +15,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
 
 from corpus.clean import search_form
+from corpus.gazetteer import gazetteer
+from corpus.metadata import TITLE_KIND_RE, TITLE_KIND_WORDS
 from corpus.schema import Document
 
 
 @dataclass(frozen=True)
 class VersionConfig:
-    """How alike two normalised titles must be to count as one policy."""
+    """How much two titles' subject words must overlap, and how long a subject must be to link by."""
 
-    title_similarity: float = 0.85
+    min_overlap: float = 0.6  # when one title's words contain the other's (a revision adds words)
+    min_overlap_swapped: float = 0.8  # when each has words the other lacks (水生 vs 陆生: often two rules)
     min_title_chars: int = 6
 
 
 CONFIG = VersionConfig()
 
 _WRAPPER_RE = re.compile(r"^.*?关于(?:印发|转发|发布|公布)?\s*《?(.+?)》?\s*的?(?:通知|决定)?$")
+_FILLER_RE = re.compile(r"进一步|若干|有关|关于|的")
 _NOISE_RE = re.compile(
     r"(?:19|20)\d{2}\s*(?:年度?|[-—~至]\s*(?:19|20)?\d{2,4}\s*年?)?|[(（][^()（）]{0,12}[)）]|"
     r"征求意见稿|草案|送审稿|修订版?|试行|暂行|[\s《》〈〉“”\"'、，,。:：·-]"
@@ -43,46 +48,72 @@ def normalised_title(title: str) -> str:
         s = m.group(1)
     elif "关于" in s:
         s = s[s.index("关于") + 2 :]
-    return _NOISE_RE.sub("", s)
+    return _FILLER_RE.sub("", _NOISE_RE.sub("", s))
 
 
-def _same_policy(a: Document, b: Document, config: VersionConfig) -> bool:
-    ma, mb = a.meta, b.meta
-    place_a = ma.region_code or search_form(ma.issuer)
-    place_b = mb.region_code or search_form(mb.issuer)
-    if not place_a or place_a != place_b:
+# words that name a document's form, not its subject: they never make two titles alike
+_FORM_WORDS = frozenset(TITLE_KIND_WORDS) | {"实施", "暂行", "试行", "管理", "工作"}
+
+
+def _subject(doc: Document, config: VersionConfig) -> tuple[str, frozenset[str]]:
+    """(kind, subject words): 条例 / 法 / 实施意见 …, and the title's other words of two characters or more."""
+    import jieba
+
+    subject = normalised_title(doc.meta.title)
+    if len(subject) < config.min_title_chars:
+        return "", frozenset()
+    kind = m.group(0) if (m := TITLE_KIND_RE.search(subject)) else ""
+    words = {w for w in jieba.lcut(subject) if len(w) >= 2 and w not in _FORM_WORDS}
+    places = {m.surface for m in gazetteer().find(" ".join(words))}  # the place is compared on its own
+    return kind, frozenset(words - places)
+
+
+def _alike(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], config: VersionConfig) -> bool:
+    (kind_a, words_a), (kind_b, words_b) = a, b
+    if kind_a and kind_b and kind_a != kind_b:
+        return False  # a law and its implementing regulation are two documents
+    if not (words_a and words_b):
         return False
-    if ma.date == mb.date and ma.is_draft == mb.is_draft:
-        return False  # same day, same status: two different documents, not two versions
-    ta, tb = normalised_title(ma.title), normalised_title(mb.title)
-    if min(len(ta), len(tb)) < config.min_title_chars:
-        return False
-    return ta == tb or SequenceMatcher(None, ta, tb).ratio() >= config.title_similarity
+    overlap = len(words_a & words_b) / len(words_a | words_b)
+    nested = words_a <= words_b or words_b <= words_a
+    return overlap >= (config.min_overlap if nested else config.min_overlap_swapped)
 
 
 def _rank(doc: Document) -> tuple[bool, date, str]:
     return (not doc.meta.is_draft, doc.meta.date or date.min, doc.doc_id)
 
 
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
     """Set `version_group` and `superseded_by` on documents that are versions of one policy."""
+    by_place: dict[str, list[tuple[Document, tuple[str, frozenset[str]]]]] = {}
     for doc in docs:
         doc.meta.version_group = doc.meta.superseded_by = ""
-    groups: list[list[Document]] = []
-    for doc in docs:
-        for group in groups:
-            if any(_same_policy(doc, other, config) for other in group):
-                group.append(doc)
-                break
-        else:
-            groups.append([doc])
-    for group in groups:
-        if len(group) < 2:
-            continue
-        newest = max(group, key=_rank)
-        for doc in group:
-            doc.meta.version_group = newest.doc_id
-            doc.meta.superseded_by = "" if doc is newest else newest.doc_id
+        place = doc.meta.region_code or search_form(doc.meta.issuer)
+        if place and (subject := _subject(doc, config))[1]:
+            by_place.setdefault(place, []).append((doc, subject))
+    for members in by_place.values():
+        parent = list(range(len(members)))
+        for i in range(len(members)):
+            for j in range(i):
+                if _alike(members[i][1], members[j][1], config):
+                    parent[_root(parent, i)] = _root(parent, j)
+        groups: dict[int, list[Document]] = {}
+        for i, (doc, _) in enumerate(members):
+            groups.setdefault(_root(parent, i), []).append(doc)
+        for group in groups.values():
+            if len({(d.meta.date, d.meta.is_draft) for d in group}) < 2:
+                continue  # one document, or copies with the same date and status: not versions
+            newest = max(group, key=_rank)
+            for doc in group:
+                doc.meta.version_group = newest.doc_id
+                doc.meta.superseded_by = "" if doc is newest else newest.doc_id
 
 
 def _year(doc: Document) -> str:
