@@ -1,5 +1,10 @@
 """Describe a document (DocMeta): extracted from its text, overridden or filled by a manifest.
 
+Every pattern is a general form of Chinese official documents (印发-notice titles, signature
+blocks, 发文单位-type fields, 〔year〕 numbers, 自…起施行), never a rule for one document; the
+region comes from the issuer, title or opening text through corpus.gazetteer. `evidence`
+keeps the line that states each field, so an answer about a document fact can cite it.
+
 Extraction reads the search form (simplified script, NFKC width) so one set of patterns
 serves both scripts; values shown to people (title, issuer) are sliced from the cleaned
 text at the same offsets, so they stay in the document's own script.
@@ -126,10 +131,11 @@ def extract_meta(
     )
     meta.doc_type = over.get("doc_type") or _doc_type(_simple(title), header, search_text)
     place = region_place(_simple(issuer), _simple(title), search_text[:3000], legal=meta.doc_type == "法律法规")
-    meta.region = over.get("region") or (place.name if place else "")
-    meta.region_code = "" if over.get("region") and not place else (place.code if place else "")
-    if over.get("region") and (named := _place_named(_simple(over["region"]))):
-        meta.region_code = named.code
+    if over.get("region"):  # the manifest's region; its code when the gazetteer knows the name
+        place = _place_named(_simple(over["region"]))
+        meta.region, meta.region_code = over["region"], place.code if place else ""
+    else:
+        meta.region, meta.region_code = (place.name, place.code) if place else ("", "")
     valid_from, valid_until, spans = _validity(search_text, meta.date)
     for key, span in spans.items():
         _note(evidence, key, span)
