@@ -86,8 +86,19 @@ def _data_file() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
 
 
-def _common_words() -> dict[str, str]:
-    """jieba's dictionary word → part-of-speech tag, to keep ordinary words out of short forms."""
+@dataclass(frozen=True)
+class GazetteerConfig:
+    """When a county's short form is too ordinary a word to be read as the county."""
+
+    # jieba counts 新建/江北/长安 ≥ 1000 times in its corpus: as bare words they are mostly not places
+    common_word_freq: int = 500
+
+
+CONFIG = GazetteerConfig()
+
+
+def _common_words() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary word → (frequency, part-of-speech tag), to keep ordinary words out of short forms."""
     import jieba
 
     path = Path(jieba.__file__).parent / "dict.txt"
@@ -95,8 +106,8 @@ def _common_words() -> dict[str, str]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) == 3 and len(parts[0]) <= 4:
-                out[parts[0]] = parts[2]
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+                out[parts[0]] = (int(parts[1]), parts[2])
     return out
 
 
@@ -156,7 +167,9 @@ class Gazetteer:
                     self._zones_under.setdefault((parent.code, zone_type), []).append(code)
 
     @staticmethod
-    def _short_forms(place: Place, name: str, short: str, parent: Place | None, common: dict[str, str]):
+    def _short_forms(
+        place: Place, name: str, short: str, parent: Place | None, common: dict[str, tuple[int, str]]
+    ):
         if place.level == "zone":
             if parent is None or not short:
                 return
@@ -171,9 +184,11 @@ class Gazetteer:
             return
         if short[0] in _AFFIX or short[-1] in _AFFIX:
             return
-        tag = common.get(short)
-        if place.level == "county" and tag is not None and tag not in ("ns", "nr", "nrt", "s"):
-            return  # an ordinary word (和平, 城区): only the full name counts
+        freq, tag = common.get(short, (0, ""))
+        if place.level == "county" and (
+            (tag and tag not in ("ns", "nr", "nrt", "s")) or freq >= CONFIG.common_word_freq
+        ):
+            return  # an ordinary word (和平, 城区, 新建): only the full name counts
         yield short
 
     def _add_history(self, changes: list[tuple[list[str], list[str]]]) -> None:

@@ -68,11 +68,16 @@ class PlaceResolver:
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
+        # "宁波余姚", "宁波市海曙区": a parent written right before its child means the child
+        qualifiers = {
+            a.place.code for a, b in zip(matches, matches[1:], strict=False)
+            if a.end == b.start and a.place.code in b.place.parents
+        }
         named: dict[str, Place] = {}
         for m in matches:
-            named.setdefault(m.place.code, m.place)
-        # "宁波余姚": a place named together with its parent means the smaller one
-        places = [p for p in named.values() if not any(p.code in q.parents for q in named.values())]
+            if m.place.code not in qualifiers:
+                named.setdefault(m.place.code, m.place)
+        places = list(named.values())
         scope = PlaceScope(places=places)
         for surface, codes in dropped:
             cands = [p for c in codes if (p := self.gaz.get(c)) is not None]

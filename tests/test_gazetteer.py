@@ -56,6 +56,8 @@ def test_ambiguous_and_ordinary_words_are_not_guessed():
     assert _names("鼓楼区") == [] and _names("南京鼓楼区") == ["江苏省南京市鼓楼区"]
     assert _names("和平发展") == [] and _names("本市中小企业") == []
     assert _names("雄安新区") == []  # 安新 inside another name is not 安新县
+    assert _names("需要改建或新建的幼儿园") == []  # 新建 is a common word before it is 南昌's 新建区
+    assert _names("新建区") == ["江西省南昌市新建区"]
 
 
 def test_national_words():

@@ -77,6 +77,8 @@ def test_several_places_are_resolved_each(resolver):
     assert "002_bffc04d33daf096a.txt" in scope.covering[huli.code]
     assert scope.uncovered == [kunshan]
     assert resolver.resolve("首轮流片补助多少").doc_ids is None  # no place: the whole corpus
+    assert [p.short for p in resolver.resolve("郑州新郑的电子信息产业").places] == ["新郑"]  # parent + child
+    assert [p.short for p in resolver.resolve("郑州市和新郑市分别怎么支持").places] == ["郑州", "新郑"]
 
 
 def test_ambiguous_name_is_never_guessed(resolver):
