@@ -10,14 +10,18 @@ clause. Place data and name matching come from corpus.gazetteer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, gazetteer
+from corpus.clean import search_form
+from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
 from corpus.schema import Document
 
 __all__ = ["Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of"]
 
+_DEFINED_RE = re.compile(r"[(（]以下简称[“\"「]?([\u4e00-\u9fff]{2,6})[”\"」]?[)）]")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级"}
 
 
@@ -58,6 +62,23 @@ class PlaceResolver:
         self.gaz = gazetteer()
         self.docs = docs
         self._places = {doc_id: place_of(doc, self.gaz) for doc_id, doc in docs.items()}
+        self._aliases = self._defined_aliases(docs.values())
+
+    def _defined_aliases(self, docs) -> dict[str, Place]:
+        """Short names the documents define for a place: "苏州工业园区（以下简称“园区”）" → 园区.
+
+        An alias two documents define for different places is dropped."""
+        found: dict[str, set[str]] = {}
+        for doc in docs:
+            for m in _DEFINED_RE.finditer(doc.search_text):
+                before = self.gaz.find(doc.search_text[max(0, m.start() - 30) : m.start()])
+                if before and before[-1].end == min(30, m.start()):
+                    found.setdefault(m.group(1), set()).add(before[-1].place.code)
+        return {
+            alias: place
+            for alias, codes in found.items()
+            if len(codes) == 1 and not self.gaz.candidates(alias) and (place := self.gaz.get(next(iter(codes))))
+        }
 
     def doc_place(self, doc_id: str) -> Place | None:
         return self._places.get(doc_id)
@@ -68,6 +89,7 @@ class PlaceResolver:
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
+        matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         # "宁波余姚", "宁波市海曙区": a parent written right before its child means the child
         qualifiers = {
             a.place.code for a, b in zip(matches, matches[1:], strict=False)
@@ -99,6 +121,17 @@ class PlaceResolver:
         if not places:  # only ambiguous names, none of which the corpus covers: nothing to search
             scope.doc_ids = set()
         return scope
+
+    def _alias_matches(self, text: str, taken: list[PlaceMatch]) -> list[PlaceMatch]:
+        """Document-defined aliases written as a word of their own (园区 in "园区本级", not in "产业园区")."""
+        s = search_form(text)
+        out = []
+        for alias, place in self._aliases.items():
+            for m in re.finditer(re.escape(alias), s):
+                inside = any(t.start <= m.start() < t.end for t in taken)
+                if not inside and (m.start() == 0 or not _CJK_RE.match(s[m.start() - 1])):
+                    out.append(PlaceMatch(m.start(), m.end(), alias, place))
+        return out
 
     def _local(self, doc_ids: set[str]) -> set[str]:
         return {d for d in doc_ids if (p := self._places.get(d)) is not None and p.code != COUNTRY_CODE}

@@ -134,3 +134,17 @@ def test_national_rule_is_labelled_for_a_named_place(qa):
     answer = qa.ask("浦东新区集成电路生产企业免征企业所得税几年")
     assert answer.answerable and answer.citations[0].source == "national_2020_8.txt"
     assert "全国性规定" in answer.answer
+
+
+def test_alias_only_where_a_document_defines_it(tmp_path):
+    (tmp_path / "sip.txt").write_text(
+        "苏州工业园区管理委员会关于促进集成电路发展的若干措施\n"
+        "为推动苏州工业园区（以下简称“园区”）集成电路产业发展，制定本措施。\n一、园区对首轮流片给予补助。\n",
+        "utf-8",
+    )
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    assert [p.code for p in resolver.resolve("园区首轮流片补助多少").places] == ["320571"]
+    assert resolver.resolve("产业园区首轮流片补助多少").places == []  # part of another word
+    bare, _ = load_corpus(BUNDLED_CORPUS)  # the seeds define no such alias
+    assert PlaceResolver({d.doc_id: d for d in bare}).resolve("园区首轮流片补助多少").places == []
