@@ -1,5 +1,10 @@
 """Describe a document (DocMeta): extracted from its text, overridden or filled by a manifest.
 
+Every pattern is a general form of Chinese official documents (印发-notice titles, signature
+blocks, 发文单位-type fields, 〔year〕 numbers, 自…起施行), never a rule for one document; the
+region comes from the issuer, title or opening text through corpus.gazetteer. `evidence`
+keeps the line that states each field, so an answer about a document fact can cite it.
+
 Extraction reads the search form (simplified script, NFKC width) so one set of patterns
 serves both scripts; values shown to people (title, issuer) are sliced from the cleaned
 text at the same offsets, so they stay in the document's own script.
@@ -17,25 +22,15 @@ from pathlib import Path
 from corpus.schema import DocMeta, LoadError
 
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
+_DERIVED_FIELDS = {"evidence", "region_code", "version_group", "superseded_by"}
 DATE_FIELDS = ("date", "valid_from", "valid_until")
-
-# Known place names (simplified) -> region; checked in issuer, then title. Longest first.
-KNOWN_REGIONS: list[tuple[str, str]] = [
-    ("苏州工业园区", "苏州工业园区"),
-    ("厦门市湖里区", "厦门市湖里区"),
-    ("湖里区", "厦门市湖里区"),
-    ("新郑市", "新郑市"),
-    ("郑州市", "郑州市"),
-    ("厦门市", "厦门市"),
-    ("苏州市", "苏州市"),
-    ("全国人民代表大会", "全国"),
-    ("国务院", "全国"),
-    ("中华人民共和国", "全国"),
-]
 
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
+    "○": 0,
+    "O": 0,
+    "o": 0,
     "一": 1,
     "二": 2,
     "两": 2,
@@ -47,19 +42,61 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
-_DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_ORG_RE = re.compile(r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所)$")
+_CN_YEAR = "[〇○零Oo一二三四五六七八九]{4}"
+_CN_MD = "[一二三四五六七八九十]{1,3}"
+DATE_PATTERN = (
+    rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*(?:\d{{1,2}}|{_CN_MD})\s*月\s*(?:\d{{1,2}}|{_CN_MD})\s*日"
+    r"|(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?!\d)"
+)
+_DATE_RE = re.compile(DATE_PATTERN)
+_PARTS_RE = re.compile(
+    rf"((?:19|20)\d{{2}}|{_CN_YEAR})\s*[年\-/.]\s*(\d{{1,2}}|{_CN_MD})\s*[月\-/.]\s*(\d{{1,2}}|{_CN_MD})"
+)
+_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
+_ORG_RE = re.compile(
+    r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所|署|处|党委|区委|县委|市委|省委)$"
+)
 _LABEL_RE = re.compile(r"^([^，,。:：]{1,8})[:：]\s*(.*)$")
+# a document number: issuer abbreviation + 〔year〕 + number + 号 (any bracket, either script's 号), or a 令
 _DOC_NO_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,12}[〔\[(（][12]\d{3}[〕\])）]\s*第?\s*\d+\s*号"
-    r"|[\u4e00-\u9fff]{2,20}令第[\d一二三四五六七八九十百零〇]+号"
+    r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d+)\s*号"
+    r"|([\u4e00-\u9fff]{2,20}令)第([\d一二三四五六七八九十百零〇]+)号"
+    r"|([\u4e00-\u9fff]{1,6}[发字函])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号"
 )
 _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
 )
-_ISSUER_LABELS = ("发文单位", "发文机关", "发布机构", "发文机构", "发布单位")
-_DATE_LABELS = ("发表时间", "发布时间", "发布日期", "成文日期", "印发日期", "发文日期")
+_INNER_HEADING_RE = re.compile(r"第[一二三四五六七八九十]+[章条]|(?<![\u4e00-\u9fff])一、")
+# the last word of a title names its kind (general forms of Chinese official documents)
+TITLE_KIND_WORDS = (
+    "通知", "意见", "办法", "决定", "方案", "规定", "细则", "计划", "政策", "通告", "公告", "批复", "函", "答复",
+    "报告", "条例", "纲要", "规划", "措施", "指引", "指南", "标准", "目录", "清单", "规则", "法", "令", "公报",
+    "要点", "决议", "命令", "通报", "纪要", "章程", "制度", "意见稿", "草案", "征求意见稿", "送审稿",
+)  # fmt: skip
+TITLE_KIND_RE = re.compile("(?:" + "|".join(sorted(TITLE_KIND_WORDS, key=len, reverse=True)) + ")$")
+_TITLE_END_RE = TITLE_KIND_RE
+_TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
+_PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
+_DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
+_ISSUER_LABELS = ("发文单位", "发文机关", "发布机构", "发文机构", "发布单位", "制发机关", "信息来源", "来源")
+_DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "印发日期", "发文日期", "公布日期", "颁发时间", "颁布日期")
+_FROM_LABELS = ("实施日期", "施行日期", "生效日期")
+_TITLE_LABELS = ("标题",)
+_ALL_LABELS = _ISSUER_LABELS + _DATE_LABELS + _FROM_LABELS + _TITLE_LABELS + ("发文字号", "文号", "索引号", "失效时间")
+# a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)
+_FIELD_LABEL_RE = re.compile(
+    r"(?:^|(?<=[\s|｜•]))("
+    + "|".join(r"\s*".join(label) for label in sorted(_ALL_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*"
+)
+
+
+# a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
+_NATIONAL_ORG_RE = re.compile(
+    r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
+    r"|中华人民共和国[\u4e00-\u9fff]{1,20}|国家[\u4e00-\u9fff]{1,16}(?:局|委员会|委|署|院|总局)"
+    r"|[\u4e00-\u9fff]{1,10}部|海关总署|[\u4e00-\u9fff]{2,8}总局)$"
+)
 
 
 def extract_meta(
@@ -73,25 +110,55 @@ def extract_meta(
     lines = _lines(search_text)
     over = parse_entry(overrides or {}, doc_id)
     header = [_simple(h) for h in header_lines]
+    evidence: dict[str, tuple[int, int]] = {}
 
-    title = over.get("title") or _title(text, lines)
-    issuer = over.get("issuer") or _issuer(text, lines, header)
-    doc_date = over.get("date") or _date(lines, header, doc_id)
+    title, span = _title(text, lines, header)
+    _note(evidence, "title", span)
+    title = over.get("title") or title
+    issuer, span = _issuer(text, lines, header, _simple(title))
+    _note(evidence, "issuer", span)
+    issuer = over.get("issuer") or issuer
+    doc_date, span = _date(lines, header, doc_id)
+    _note(evidence, "date", span)
+    number, span = _doc_number(text, lines)
+    _note(evidence, "doc_number", span)
     meta = DocMeta(
         title=title,
         issuer=issuer,
-        date=doc_date,
-        doc_number=over.get("doc_number") or _doc_number(text, lines),
+        date=over.get("date") or doc_date,
+        doc_number=over.get("doc_number") or number,
+        evidence=evidence,
     )
-    meta.region = over.get("region") or region_of(_simple(issuer), _simple(title))
     meta.doc_type = over.get("doc_type") or _doc_type(_simple(title), header, search_text)
-    if not meta.region and meta.doc_type == "法律法规" and not over.get("region"):
-        meta.region = "全国"  # national laws and regulations name no place
-    valid_from, valid_until = _validity(search_text, doc_date)
+    place = region_place(_simple(issuer), _simple(title), search_text[:3000], legal=meta.doc_type == "法律法规")
+    if over.get("region"):  # the manifest's region; its code when the gazetteer knows the name
+        place = _place_named(_simple(over["region"]))
+        meta.region, meta.region_code = over["region"], place.code if place else ""
+    else:
+        meta.region, meta.region_code = (place.name, place.code) if place else ("", "")
+    valid_from, valid_until, spans = _validity(search_text, meta.date)
+    for key, span in spans.items():
+        _note(evidence, key, span)
+    if valid_from is None:
+        for label, value, span in _fields(lines, header):
+            if label in _FROM_LABELS and (valid_from := parse_date(value)):
+                _note(evidence, "valid_from", span)
+                break
     meta.valid_from = over.get("valid_from") or valid_from
     meta.valid_until = over.get("valid_until") or valid_until
     meta.status = over.get("status") or _status(search_text)
+    draft = _DRAFT_RE.search(_simple(title)) or any(
+        _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
+    )
+    meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
+    for key in over:  # a manifest value is not stated by any line of the text
+        evidence.pop(key, None)
     return meta
+
+
+def _note(evidence: dict[str, tuple[int, int]], key: str, span: tuple[int, int] | None) -> None:
+    if span is not None:
+        evidence[key] = span
 
 
 # --- manifest ----------------------------------------------------------------------------
@@ -130,7 +197,7 @@ def read_manifest(folder: Path) -> tuple[dict, list[LoadError]]:
 
 def parse_entry(entry: dict, doc_id: str = "") -> dict:
     """Validate a manifest entry and convert its dates; raise ValueError saying what to fix."""
-    known = {f.name for f in fields(DocMeta)}
+    known = {f.name for f in fields(DocMeta)} - _DERIVED_FIELDS
     out: dict = {}
     for key, value in entry.items():
         if key not in known:
@@ -147,6 +214,8 @@ def parse_entry(entry: dict, doc_id: str = "") -> dict:
                 raise ValueError(
                     f"manifest entry '{doc_id}': field '{key}' must be a date like 2022-06-02, got {value!r}"
                 ) from None
+        elif key == "is_draft":
+            out[key] = value is True or str(value).strip().lower() in ("true", "1", "yes", "是")
         elif value:
             out[key] = str(value)
     return out
@@ -154,8 +223,10 @@ def parse_entry(entry: dict, doc_id: str = "") -> dict:
 
 # --- fields ------------------------------------------------------------------------------
 
+Line = tuple[int, int, str]
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
+
+def _lines(text: str) -> list[Line]:
     out, pos = [], 0
     for line in text.split("\n"):
         out.append((pos, pos + len(line), line))
@@ -170,102 +241,345 @@ def _simple(s: str) -> str:
 
 
 def _is_org(line: str) -> bool:
-    return 4 <= len(line) <= 30 and bool(_ORG_RE.search(line)) and not re.search(r"[，,。:：;；]", line)
+    line = line.strip()
+    return 2 <= len(line) <= 30 and bool(_ORG_RE.search(line)) and not re.search(r"[，,。:：;；《》]", line)
 
 
-def _title(text: str, lines: list[tuple[int, int, str]]) -> str:
-    """First title-like line at the top: not a label, date, doc number, organisation or salutation."""
-    for start, end, line in lines[:12]:
-        s = line.strip()
-        if not s:
-            continue
-        if "。" in s or len(s) > 80 or _HEADING_RE.match(s):
+def _is_orgs(line: str) -> bool:
+    """One organisation or several joined by spaces / 、 (a joint issuance)."""
+    parts = [p for p in re.split(r"[\s、]+", line.strip()) if p]
+    return bool(parts) and all(_is_org(p) for p in parts)
+
+
+def _segments(line: str) -> list[tuple[int, int]]:
+    """Pieces of a top line that may hold a title. A run-on line (a whole notice on one line, or a
+    web page's header glued to the text) is cut at spaces and full stops, and a leading
+    "发表时间:<date>" label is dropped from a piece."""
+    if len(line) <= 80:
+        return [(0, len(line))]
+    out = []
+    for m in re.finditer(r"[^\s。]+", line[:400]):
+        start, end = m.span()
+        if lab := re.match(rf"[^:：]{{2,6}}[:：]\s*(?:{DATE_PATTERN})", line[start:end]):
+            start += lab.end()
+            if t := _TIME_RE.match(line, start):
+                start = t.end()
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[int, int] | None]]:
+    """(label, value, line span) of the metadata fields at the top (and in the cleaned-off header)."""
+    out: list[tuple[str, str, tuple[int, int] | None]] = []
+    sources = [(None, h) for h in header] + [((s, e), line) for s, e, line in lines[:20]]
+    for span, line in sources:
+        found = list(_FIELD_LABEL_RE.finditer(line))
+        for k, m in enumerate(found):
+            end = found[k + 1].start() if k + 1 < len(found) else len(line)
+            value = re.split(r"[|｜]", line[m.end() : end])[0].strip()
+            if value:
+                out.append((re.sub(r"\s+", "", m.group(1)), value, span))
+    return out
+
+
+def _title_end(s: str) -> bool:
+    return bool(_TITLE_END_RE.search(_TRAILING_PARENS_RE.sub("", s)))
+
+
+def _title_like(s: str) -> bool:
+    return (
+        6 <= len(s) <= 100
+        and "。" not in s
+        and not re.search(r"[,，;；]", s)
+        and not s.endswith((":", "："))
+        and not s.startswith(("(", "各", "附件"))
+        and not _LABEL_RE.match(s)
+        and not _DATE_RE.match(s)
+        and not (_is_orgs(s) and "关于" not in s)
+    )
+
+
+def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[int, int] | None]:
+    """The document's title: a 标题 field, else among the title-like pieces of its top lines a
+    "…关于…的通知/意见…" title first, then one followed by a document number, then any with a title
+    word, then the first. A title broken over lines is joined (with an issuer line above a
+    "关于…" line, and a "(试行)" line below); a trailing part number "(五)" is dropped."""
+    for label, value, span in _fields(lines, header):
+        if label in _TITLE_LABELS and _title_like(value):
+            if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
+                return text[span[0] + at : span[0] + at + len(value)], span
+            return value, span
+    top = [(s, e, ln) for s, e, ln in lines[:16] if ln.strip()]
+    cands: list[tuple[int, int, int, int]] = []  # rank, order, start, end
+    for k, (lstart, _lend, line) in enumerate(top):
+        if k and _HEADING_RE.match(line.strip()):
             break
-        if (
-            _LABEL_RE.match(s)
-            or s.endswith((":", "："))
-            or _DOC_NO_RE.fullmatch(s)
-            or _DATE_RE.match(s)
-            or (_is_org(s) and not s.startswith("关于"))
-            or len(s) < 6
-        ):
-            continue
-        return text[start:end].strip()
-    return ""
+        segs = _segments(line)
+        for j, (a, b) in enumerate(segs):
+            piece = line[a:b]
+            followed = False
+            m = _DOC_NO_RE.search(piece)
+            if m and not _cited(piece, m):
+                cut = m.start() + _glued_title_len(m)
+                piece, b, followed = piece[:cut], a + cut, True
+            if (m := _INNER_HEADING_RE.search(piece)) and m.start() > 0:
+                piece, b = piece[: m.start()], a + m.start()
+            lead = len(piece) - len(piece.lstrip())
+            a, piece = a + lead, piece.strip()
+            b = a + len(piece)
+            if not _title_like(piece):
+                continue
+            start, end = lstart + a, lstart + b
+            if "关于" in piece and not _title_end(piece) and b == len(line.rstrip()):
+                for _s2, e2, nxt in top[k + 1 : k + 4]:  # a title broken over lines
+                    nxt = nxt.strip()
+                    if not nxt or "。" in nxt or len(piece) + len(nxt) > 100 or _DOC_NO_RE.match(nxt):
+                        break
+                    piece, end = piece + nxt, e2
+                    if _title_end(piece):
+                        break
+            if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
+                start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
+            nxt_k = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), None)
+            if nxt_k is not None and nxt_k + 1 < len(top) and _is_paren_note(top[nxt_k + 1][2]):
+                piece, end = piece + top[nxt_k + 1][2].strip(), top[nxt_k + 1][1]  # "(试行)" on its own line
+            after = line[b:].strip() or (top[k + 1][2].strip() if k + 1 < len(top) else "")
+            followed = followed or bool(_DOC_NO_RE.match(after.lstrip("(（ ")))
+            if j + 1 < len(segs) and not followed:
+                nxt_piece = line[segs[j + 1][0] : segs[j + 1][1]].lstrip("(（ ")
+                followed = bool(_DOC_NO_RE.match(nxt_piece))
+            ends = _title_end(piece)
+            rank = 0 if "关于" in piece and ends else 1 if followed and ends else 2 if ends else 3
+            cands.append((rank, len(cands), start, end))
+    if not cands:
+        return "", None
+    _, _, start, end = min(cands)
+    title = "".join(part.strip() for part in text[start:end].split("\n") if part.strip())
+    title = _PART_NUMBER_RE.sub("", title)
+    line_start = text.rfind("\n", 0, start) + 1
+    return title, (line_start, end)
 
 
-def _issuer(text: str, lines: list[tuple[int, int, str]], header: list[str]) -> str:
-    for start, _end, line in lines[:20]:
-        m = _LABEL_RE.match(line.strip())
-        if m and m.group(1).strip() in _ISSUER_LABELS and m.group(2).strip():
-            offset = start + line.index(m.group(2))
-            return text[offset : offset + len(m.group(2).rstrip())]
+def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:
+    for s, e, _ in lines:
+        if s <= offset <= e:
+            return s, e
+    return offset, offset
+
+
+def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tuple[str, tuple[int, int] | None]:
+    """Who issued it: a 发文单位-type field, the signature (organisation above the date), the
+    organisation a "X关于…" title names, a header organisation, else an organisation at the top."""
+    for label, value, span in _fields(lines, header):
+        if label in _ISSUER_LABELS and _is_orgs(value):
+            if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
+                return text[span[0] + at : span[0] + at + len(value)], span
+            return value, span
+    if found := _signature(lines):
+        (s, e), _ = found
+        return text[s:e].strip(), _line_of(lines, s)
+    if m := re.search(r"关于|印发|转发", title):
+        prefix = title[: m.start()].strip()
+        if prefix and (_is_orgs(prefix) or _place_named(prefix)):
+            for s, e, line in lines[:16]:
+                if line.strip().startswith(prefix):
+                    off = s + line.index(prefix)
+                    return text[off : off + len(prefix)], (s, e)
+            return prefix, None
     for item in header:
         if _is_org(item):
-            return item
+            return item, None
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
-    for k in range(len(body) - 1, max(len(body) - 9, 0) - 1, -1):  # signature: organisation + date
-        s, e, ln = body[k]
-        if _DATE_LINE_RE.match(ln) and k > 0 and _is_org(body[k - 1][2]):
-            ps, pe, _ = body[k - 1]
-            return text[ps:pe].strip()
     for s, e, ln in body[:3]:
-        if _is_org(ln):
-            return text[s:e].strip()
-    front = "\n".join(ln for _, _, ln in body[:8])
-    if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", front):
-        return m.group(1)
-    for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):
-        if org in front:
-            return org
-    return ""
+        if _is_orgs(ln):
+            off = s + text[s:e].index(text[s:e].strip())
+            return text[s:e].strip(), (off, e)
+    for s, e, ln in body[:8]:  # a law's adoption line: "…全国人民代表大会常务委员会…会议通过", "国务院令第N号"
+        if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", ln):
+            return m.group(1), (s, e)
+        if re.search(r"会议(?:通过|修订|修正)|公布|颁布", ln):
+            for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):
+                if org in ln:
+                    return org, (s, e)
+    return "", None
+
+
+def _is_date_line(line: str) -> bool:
+    if len(line) > 60 or not _DATE_RE.search(line):
+        return False
+    rest = _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1)
+    return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）]", "", rest)
+
+
+def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first signature block: an organisation line right above a date line, or (in run-on
+    text) "…。<organisation><date>（此件公开发布）" at a line's end. Returns (org span, date span)."""
+    body = [(s, e, ln) for s, e, ln in lines if ln.strip()]
+    for k in range(1, len(body)):
+        s, e, ln = body[k]
+        ps, pe, prev = body[k - 1]
+        if _is_date_line(ln.strip()) and _is_orgs(prev):
+            lead = len(prev) - len(prev.lstrip())
+            return (ps + lead, ps + len(prev.rstrip())), (s, e)
+    for s, _e, ln in body:
+        m = re.search(
+            rf"(?:^|[。；;)）]\s*)([^\s。，,；;：:()（）]{{2,30}}?)\s*({DATE_PATTERN})\s*(?:\([^()]{{0,12}}\))?\s*$",
+            ln,
+        )
+        if m and _is_orgs(m.group(1)):
+            return (s + m.start(1), s + m.end(1)), (s + m.start(2), s + m.end(2))
+    return None
 
 
 def parse_date(s: str) -> date | None:
-    m = _DATE_RE.search(s)
+    """The first date in `s`, in any common form: 2019年3月5日, 二〇一九年三月五日, 2019-03-05."""
+    m = _PARTS_RE.search(s)
     if not m:
         return None
+    year = m.group(1)
+    if not year.isdigit():
+        year = "".join(str(_CN_DIGITS.get(ch, 0)) for ch in year)
+    month, day = _cn_number(m.group(2)), _cn_number(m.group(3))
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(int(year), month or 0, day or 0)
     except ValueError:
         return None
 
 
-def _date(lines: list[tuple[int, int, str]], header: list[str], doc_id: str) -> date | None:
-    for item in header:
-        if d := parse_date(item):
-            return d
-    for _, _, line in lines[:20]:
-        for label in _DATE_LABELS:
-            if label in line and (d := parse_date(line[line.index(label) :])):
-                return d
-    body = [ln.strip() for _, _, ln in lines if ln.strip()]
-    for ln in reversed(body[-8:]):
-        if _DATE_LINE_RE.match(ln):
-            return parse_date(ln)
-    if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
-        return parse_date(m.group(1))
-    return None
-
-
-def _doc_number(text: str, lines: list[tuple[int, int, str]]) -> str:
-    for start, _, line in lines[:15]:
-        if m := _DOC_NO_RE.search(line):
-            return text[start + m.start() : start + m.end()]
+def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
+    for s, e, line in lines:
+        if (s, e) == span:
+            return line
     return ""
 
 
+def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | None, tuple[int, int] | None]:
+    """Issue date: a header item, a 发布日期-type field, the signature's date, a lone date line
+    near the top or the end, else a date in the file name."""
+    for item in header:
+        if not _FIELD_LABEL_RE.search(item) and (d := parse_date(item)):
+            return d, None
+    if found := _signature(lines):
+        _, (s, e) = found
+        for ls, le, line in lines:
+            if ls <= s <= le and (d := parse_date(line[s - ls :])):
+                return d, (ls, le)
+    for label, value, span in _fields(lines, header):
+        if label in _DATE_LABELS and (d := parse_date(value)):
+            return d, span
+    body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
+    for s, e, ln in body[:16] + body[-8:][::-1]:
+        if _is_date_line(ln) and (d := parse_date(ln)):
+            return d, (s, e)
+    if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
+        return parse_date(m.group(1)), None
+    return None, None
+
+
+def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
+    """The document's own number near the top; a number cited as 《title》(number) is someone else's."""
+    for start, end, line in lines[:16]:
+        for m in _DOC_NO_RE.finditer(line[:400]):
+            if _cited(line, m):
+                continue  # a cited document's number
+            if m.group(1) is not None:
+                prefix = _strip_title_words(m.group(1))
+                raw = text[start + m.start() : start + m.end()]
+                cut = len(m.group(1)) - len(prefix)
+                return re.sub(r"\s+", "", raw[cut:]), (start, end)
+            if m.group(4) is not None:
+                return text[start + m.start() : start + m.end()], (start, end)
+            prefix = _strip_title_words(m.group(6))
+            return f"{prefix}〔{m.group(7)}〕{m.group(8)}号", (start, end)
+    return "", None
+
+
+def _is_paren_note(line: str) -> bool:
+    """A line that only holds "(试行)" / "(2025年版)", not a date."""
+    return bool(re.fullmatch(r"\([^()]{1,20}\)", line.strip())) and not _is_date_line(line)
+
+
+def _cited(line: str, m: re.Match) -> bool:
+    """A document number written after a cited title, 《…》(国发〔2020〕7号), is that document's."""
+    return bool(re.search(r"》\s*[(（]?\s*$", line[: m.start()]))
+
+
+def _glued_title_len(m: re.Match) -> int:
+    """How many characters in front of a matched document number belong to a glued title."""
+    prefix = m.group(1) if m.group(1) is not None else m.group(6) or ""
+    return len(prefix) - len(_strip_title_words(prefix))
+
+
+def _strip_title_words(prefix: str) -> str:
+    """Drop a title glued in front of a document number (…的意见国办发〔2020〕24号)."""
+    ends = [m.end() for m in re.finditer(r"通知|意见|办法|决定|方案|规定|细则|函|答复|批复|报告|计划|政策|措施", prefix)]
+    return prefix[ends[-1] :] if ends and ends[-1] < len(prefix) else prefix
+
+
+def _place_named(s: str):
+    """The one place that `s` (search form) consists of, or None."""
+    from corpus.gazetteer import gazetteer
+
+    found = gazetteer().find(s)
+    return found[0].place if len(found) == 1 and found[0].end - found[0].start >= len(s.strip()) - 1 else None
+
+
+def _deepest(places: list) -> object | None:
+    """The place that all the others contain (海曙区 over 宁波市), else the first."""
+    for p in sorted(places, key=lambda p: -len(p.parents)):
+        if all(q.code == p.code or q.code in p.parents for q in places):
+            return p
+    return places[0] if places else None
+
+
+def region_place(issuer: str, title: str, head: str, legal: bool = False):
+    """The document's region from its issuer, then its title, then its first lines, through the gazetteer.
+
+    A national organ (国务院, a ministry) gives 全国; a party committee's or department's name only
+    contributes the place inside it. Returns a gazetteer Place or None.
+    """
+    from corpus.gazetteer import COUNTRY_CODE, gazetteer
+
+    gaz = gazetteer()
+    national = gaz.get(COUNTRY_CODE)
+    found, dropped = gaz.find_all(issuer)
+    if dropped:  # an ambiguous name in the issuer: let the title and opening text decide
+        context = tuple(m.place for m in gaz.find(title + "\n" + head[:600]) if m.place.code != COUNTRY_CODE)
+        found = gaz.find(issuer, context)
+    else:
+        context = tuple(m.place for m in gaz.find(title) if m.place.code != COUNTRY_CODE)
+    local = [m.place for m in found if m.place.code != COUNTRY_CODE]
+    if local:
+        return _deepest(local)
+    parts = [p for p in re.split(r"[\s、,，]+", issuer) if p]
+    if parts and all(_NATIONAL_ORG_RE.match(p) for p in parts):
+        return national
+    in_title = [m.place for m in gaz.find(title, context) if m.place.code != COUNTRY_CODE]
+    if in_title:
+        return _deepest(in_title)
+    if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title) or (legal and not issuer):
+        return national
+    # no issuer or title place: the local place the opening text names most (never the addressees)
+    body = "\n".join(ln for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
+    top = "\n".join(ln for ln in body.split("\n") if ln.strip())[:120]  # a header: the first lines
+    near = [m.place for m in gaz.find(top, context) if m.place.code != COUNTRY_CODE]
+    if near:
+        return _deepest(near)
+    counts: dict[str, int] = {}
+    for m in gaz.find(body, context):
+        if m.place.code != COUNTRY_CODE:
+            counts[m.place.code] = counts.get(m.place.code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return gaz.get(ranked[0][0])
+    return None
+
+
 def region_of(issuer: str, title: str) -> str:
-    """Region from known place names in issuer/title, else the leading 省/市/区/县 of the issuer."""
-    for source in (issuer, title):
-        for name, region in KNOWN_REGIONS:
-            if name in source:
-                return region
-    parts, pos = [], 0
-    while m := re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|区|县|旗)").match(issuer, pos):
-        parts.append(m.group(0))
-        pos = m.end()
-    return "".join(parts)
+    """Full region name for an issuer and title (search form), "" when no place is named."""
+    place = region_place(issuer, title, "")
+    return place.name if place else ""
 
 
 def _doc_type(title: str, header: list[str], search_text: str) -> str:
@@ -302,19 +616,44 @@ def _add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years, day=28)
 
 
-def _validity(search_text: str, doc_date: date | None) -> tuple[date | None, date | None]:
+def _span_of(search_text: str, offset: int) -> tuple[int, int]:
+    start = search_text.rfind("\n", 0, offset) + 1
+    end = search_text.find("\n", offset)
+    return start, len(search_text) if end < 0 else end
+
+
+def _validity(
+    search_text: str, doc_date: date | None
+) -> tuple[date | None, date | None, dict[str, tuple[int, int]]]:
+    """Validity as the text states it: 自…起施行, 自印发之日起实施, 有效期X年 / 至…, 执行期限…至…."""
     valid_from = valid_until = None
-    if m := re.search(r"自(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)起(?:施行|实施|执行|生效)", search_text):
+    spans: dict[str, tuple[int, int]] = {}
+    d = DATE_PATTERN
+    period = re.search(
+        rf"(?:执行期限|有效期|实施期限|试行期)(?:为|限)?[:：]?\s*(?:自|从)?\s*({d})\s*(?:起)?\s*(?:至|到|-|—|~)\s*({d})",
+        search_text,
+    )
+    if period:
+        valid_from, valid_until = parse_date(period.group(1)), parse_date(period.group(2))
+        spans["valid_from"] = spans["valid_until"] = _span_of(search_text, period.start())
+        return valid_from, valid_until, spans
+    if m := re.search(rf"自\s*({d})\s*起(?:施行|实施|执行|生效|试行)", search_text):
         valid_from = parse_date(m.group(1))
-    elif re.search(r"自(?:公布|发布|印发|发文|颁布)之日起(?:施行|实施|执行|生效)", search_text):
+        spans["valid_from"] = _span_of(search_text, m.start())
+    elif m := re.search(r"自(?:公布|发布|印发|发文|颁布|下发)之日起(?:施行|实施|执行|生效|试行)", search_text):
         valid_from = doc_date
-    if m := re.search(r"有效期(?:至|到)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)", search_text):
+        spans["valid_from"] = _span_of(search_text, m.start())
+    if m := re.search(rf"有效期(?:至|到)\s*({d})", search_text):
         valid_until = parse_date(m.group(1))
-    elif (m := re.search(r"有效期(?:为)?([\d一二两三四五六七八九十]+)年", search_text)) and valid_from:
-        years = _cn_number(m.group(1))
+        spans["valid_until"] = _span_of(search_text, m.start())
+    elif (
+        m := re.search(r"有效期(?:为|暂定)?([\d一二两三四五六七八九十]+)年|([\d一二两三四五六七八九十]+)年有效期", search_text)
+    ) and valid_from:
+        years = _cn_number(m.group(1) or m.group(2))
         if years:
             valid_until = _add_years(valid_from, years)
-    return valid_from, valid_until
+            spans["valid_until"] = _span_of(search_text, m.start())
+    return valid_from, valid_until, spans
 
 
 def _status(search_text: str) -> str:

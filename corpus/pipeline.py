@@ -11,6 +11,7 @@ from corpus.clean import clean, search_form
 from corpus.load import SUPPORTED_SUFFIXES, LoadFailure, read_document
 from corpus.metadata import MANIFEST_NAMES, extract_meta, read_manifest
 from corpus.schema import Chunk, Document, LoadError
+from corpus.versions import link_versions
 
 BUNDLED_CORPUS: Path = Path(__file__).resolve().parent / "data"
 # Bump when cleaning or chunking changes the chunks, so the index layer re-embeds.
@@ -71,6 +72,7 @@ def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
                     f"manifest entry '{name}' matches no file in the folder; fix the file name",
                 )
             )
+    link_versions(docs)
     return docs, errors
 
 

@@ -33,11 +33,18 @@ class DocMeta:
     valid_from: date | None = None
     valid_until: date | None = None
     status: str = ""  # as stated by the document, e.g. "有效"
+    is_draft: bool = False  # 征求意见稿 / 草案 / 送审稿: not an adopted rule
+    region_code: str = ""  # gazetteer code of `region` ("000000" = 全国)
+    # field name → (start, end) in Document.text of the line that states it, for citing document facts
+    evidence: dict[str, tuple[int, int]] = field(default_factory=dict)
+    version_group: str = ""  # shared by documents that are versions of one policy (corpus.versions)
+    superseded_by: str = ""  # doc_id of the newest version; "" for the newest itself
 
     def to_dict(self) -> dict:
         d = asdict(self)
         for key in ("date", "valid_from", "valid_until"):
             d[key] = d[key].isoformat() if d[key] else ""
+        d["evidence"] = {k: list(v) for k, v in self.evidence.items()}
         return d
 
 

@@ -314,8 +314,6 @@ def document_warnings(doc: Document, today: date) -> list[str]:
         out.append(f"《{title}》{since}有效期至{meta.valid_until.isoformat()}，已过有效期，请向发文单位确认是否延续或有新政策。")
     elif meta.status and meta.status not in ("有效", "現行有效", "现行有效"):
         out.append(f"《{title}》状态：{meta.status}。")
-    if getattr(meta, "is_draft", False):
-        out.append(f"《{title}》是征求意见稿，不是正式发布的政策，内容可能与正式文件不同。")
     return out
 
 
@@ -381,7 +379,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     if not fields_asked:
         return None
     meta = doc.meta
-    evidence = getattr(meta, "evidence", {}) or {}
+    evidence = meta.evidence
     lines, citations = [], []
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)

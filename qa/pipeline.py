@@ -74,7 +74,7 @@ class AnswerPipeline:
             answer = self._per_place(question, scope)
         else:
             answer = self._decide(question, found, trace.doc_ids)
-            answer.warnings[:0] = scope.notes(answer)
+            answer.warnings[:0] = self.places.notes(scope, answer)
         answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "total": round((time.perf_counter() - t0) * 1000, 1)}
         return answer
 

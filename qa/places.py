@@ -1,75 +1,161 @@
-"""Place names in questions and documents, so an answer never presents one place's rule as another's."""
+"""Places a question names and which documents cover them, so an answer never presents one place's rule as another's.
+
+Coverage rule: a document covers its region and everything under it (a city's policy covers
+its districts, counties and zones; a province's covers its cities). A national document covers
+every place, but only as the national rule: a place with no document of its own or of a
+sub-national parent region is `uncovered` even when a national rule applies (the answer may
+still quote the national rule, labelled as such) and even when a sibling place has the same
+clause. Place data and name matching come from corpus.gazetteer.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-PROVINCES = ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门"]
+from corpus.clean import search_form
+from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
+from corpus.schema import Document
 
-# city → province; enough to recognise the places enterprises ask about
-CITIES: dict[str, str] = {
-    **dict.fromkeys(["深圳", "广州", "东莞", "佛山", "珠海", "中山", "惠州", "汕头"], "广东"),
-    **dict.fromkeys(["杭州", "宁波", "温州", "绍兴", "嘉兴", "金华", "台州"], "浙江"),
-    **dict.fromkeys(["南京", "苏州", "无锡", "常州", "南通", "徐州", "扬州", "镇江"], "江苏"),
-    **dict.fromkeys(["郑州", "洛阳", "开封", "新乡", "许昌"], "河南"),
-    **dict.fromkeys(["厦门", "福州", "泉州"], "福建"),
-    **dict.fromkeys(["武汉", "宜昌", "襄阳"], "湖北"),
-    **dict.fromkeys(["长沙", "株洲", "湘潭"], "湖南"),
-    **dict.fromkeys(["成都", "绵阳"], "四川"),
-    **dict.fromkeys(["济南", "青岛", "烟台", "潍坊", "临沂"], "山东"),
-    **dict.fromkeys(["合肥", "芜湖"], "安徽"),
-    **dict.fromkeys(["沈阳", "大连"], "辽宁"),
-    **dict.fromkeys(["石家庄", "唐山", "保定", "雄安"], "河北"),
-    "西安": "陕西", "南昌": "江西", "赣州": "江西", "南宁": "广西", "桂林": "广西", "柳州": "广西",
-    "海口": "海南", "三亚": "海南", "贵阳": "贵州", "昆明": "云南", "拉萨": "西藏", "兰州": "甘肃",
-    "西宁": "青海", "银川": "宁夏", "乌鲁木齐": "新疆", "哈尔滨": "黑龙江", "长春": "吉林",
-    "太原": "山西", "呼和浩特": "内蒙古", "包头": "内蒙古",
-}
+__all__ = ["Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of"]
 
-# smaller places the bundled documents are about → the city they belong to
-DISTRICTS: dict[str, str] = {"湖里": "厦门", "苏州工业园区": "苏州", "新郑": "郑州"}
-ALIASES: dict[str, str] = {"工业园区": "苏州工业园区", "苏州园区": "苏州工业园区", "园区本级": "苏州工业园区"}
-
-NATIONAL = ("全国", "中华人民共和国", "国家", "国务院")
+_DEFINED_RE = re.compile(r"[(（]以下简称[“\"「]?([\u4e00-\u9fff]{2,6})[”\"」]?[)）]")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级"}
 
 
-def parents(place: str) -> list[str]:
-    """The chain of larger places containing `place` (short names), nearest first."""
-    chain = []
-    while True:
-        place = DISTRICTS.get(place) or CITIES.get(place) or ""
-        if not place:
-            return chain
-        chain.append(place)
+@dataclass
+class PlaceScope:
+    """What the places named in a question mean for retrieval.
+
+    `doc_ids` is None when the question names no place (search the whole corpus), else the
+    documents that cover at least one named place. `covering` maps each place code to the
+    documents that cover it (its own, a parent region's, national ones); `broader` labels a
+    document that covers the asked place only as a parent region ("全国", "省级", "市级" …).
+    """
+
+    places: list[Place] = field(default_factory=list)
+    doc_ids: set[str] | None = None
+    uncovered: list[Place] = field(default_factory=list)
+    covering: dict[str, set[str]] = field(default_factory=dict)
+    broader: dict[str, str] = field(default_factory=dict)
+    ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
 
 
-def _gazetteer() -> list[str]:
-    return sorted({*PROVINCES, *CITIES, *DISTRICTS, *ALIASES}, key=len, reverse=True)
+def place_of(doc: Document, gaz: Gazetteer | None = None) -> Place | None:
+    """The place a document is about: its region code, else its region name resolved by the gazetteer."""
+    gaz = gaz or gazetteer()
+    if doc.meta.region_code and (place := gaz.get(doc.meta.region_code)):
+        return place
+    if doc.meta.region:
+        found = gaz.find(doc.meta.region)
+        if found:
+            return max((m.place for m in found), key=lambda p: len(p.parents))
+    return None
 
 
-_GAZETTEER = _gazetteer()
+class PlaceResolver:
+    """Resolves the places in a question against the documents of one corpus."""
+
+    def __init__(self, docs: Mapping[str, Document]) -> None:
+        self.gaz = gazetteer()
+        self.docs = docs
+        self._places = {doc_id: place_of(doc, self.gaz) for doc_id, doc in docs.items()}
+        self._aliases = self._defined_aliases(docs.values())
+
+    def _defined_aliases(self, docs) -> dict[str, Place]:
+        """Short names the documents define for a place: "苏州工业园区（以下简称“园区”）" → 园区.
+
+        An alias two documents define for different places is dropped."""
+        found: dict[str, set[str]] = {}
+        for doc in docs:
+            for m in _DEFINED_RE.finditer(doc.search_text):
+                before = self.gaz.find(doc.search_text[max(0, m.start() - 30) : m.start()])
+                if before and before[-1].end == min(30, m.start()):
+                    found.setdefault(m.group(1), set()).add(before[-1].place.code)
+        return {
+            alias: place
+            for alias, codes in found.items()
+            if len(codes) == 1 and not self.gaz.candidates(alias) and (place := self.gaz.get(next(iter(codes))))
+        }
+
+    def doc_place(self, doc_id: str) -> Place | None:
+        return self._places.get(doc_id)
+
+    def covering(self, place: Place) -> set[str]:
+        """Documents whose region is `place` or one of its parents (national ones included)."""
+        return {d for d, p in self._places.items() if p is not None and place.within(p.code)}
+
+    def resolve(self, text: str) -> PlaceScope:
+        matches, dropped = self.gaz.find_all(text)
+        matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
+        # "宁波余姚", "宁波市海曙区": a parent written right before its child means the child
+        qualifiers = {
+            a.place.code for a, b in zip(matches, matches[1:], strict=False)
+            if a.end == b.start and a.place.code in b.place.parents
+        }
+        named: dict[str, Place] = {}
+        for m in matches:
+            if m.place.code not in qualifiers:
+                named.setdefault(m.place.code, m.place)
+        places = list(named.values())
+        scope = PlaceScope(places=places)
+        for surface, codes in dropped:
+            cands = [p for c in codes if (p := self.gaz.get(c)) is not None]
+            if all(not self._local(self.covering(p)) for p in cands):
+                scope.ambiguous.append(surface)  # whichever place it is, no document of its own
+        if not places and not scope.ambiguous:
+            return scope
+        scope.doc_ids = set()
+        for place in places:
+            docs = self.covering(place)
+            scope.covering[place.code] = docs
+            scope.doc_ids |= docs
+            if (place.code != COUNTRY_CODE and not self._local(docs)) or not docs:
+                scope.uncovered.append(place)
+            for doc_id in docs:
+                doc_place = self._places[doc_id]
+                if doc_place is not None and doc_place.code != place.code:
+                    scope.broader[doc_id] = LEVEL_LABEL.get(doc_place.level, "")
+        if not places:  # only ambiguous names, none of which the corpus covers: nothing to search
+            scope.doc_ids = set()
+        return scope
+
+    def _alias_matches(self, text: str, taken: list[PlaceMatch]) -> list[PlaceMatch]:
+        """Document-defined aliases written as a word of their own (园区 in "园区本级", not in "产业园区")."""
+        s = search_form(text)
+        out = []
+        for alias, place in self._aliases.items():
+            for m in re.finditer(re.escape(alias), s):
+                inside = any(t.start <= m.start() < t.end for t in taken)
+                if not inside and (m.start() == 0 or not _CJK_RE.match(s[m.start() - 1])):
+                    out.append(PlaceMatch(m.start(), m.end(), alias, place))
+        return out
+
+    def _local(self, doc_ids: set[str]) -> set[str]:
+        return {d for d in doc_ids if (p := self._places.get(d)) is not None and p.code != COUNTRY_CODE}
+
+
+def coverage_note(doc: Document, place: Place | None) -> str:
+    """The label an answer adds when `doc` is not `place`'s own rule ("" when it is, or no place)."""
+    if place is None:
+        return ""
+    doc_place = place_of(doc)
+    if doc_place is None or doc_place.code == place.code:
+        return ""
+    issuer = doc.meta.issuer or doc_place.name
+    if doc_place.code == COUNTRY_CODE:
+        return f"这是{issuer}发布的全国性规定，适用于{place.short}"
+    if place.within(doc_place.code):
+        return f"这是{doc_place.name}的{LEVEL_LABEL[doc_place.level]}规定，{place.short}在其范围内"
+    return f"这是{doc_place.name}的规定，不适用于{place.short}"
 
 
 def find_places(text: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Place names in `text` in reading order; a longer name wins over the shorter ones inside it."""
-    names = sorted({*_GAZETTEER, *extra}, key=len, reverse=True)
-    found: list[tuple[int, str]] = []
-    taken = [False] * len(text)
-    for name in names:
-        for m in re.finditer(re.escape(name), text):
-            if not any(taken[m.start():m.end()]):
-                found.append((m.start(), name))
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
-    return list(dict.fromkeys(ALIASES.get(p, p) for _, p in sorted(found)))
-
-
-def region_places(region: str) -> set[str]:
-    """Every short place name a document region stands for, with its parents: '厦门市湖里区' → {湖里, 厦门, 福建}."""
-    names = set(find_places(region))
-    for name in list(names):
-        names.update(parents(name))
-    return names
+    """Place names as written in `text` (search form), in reading order; `extra` is accepted for old callers."""
+    return list(dict.fromkeys(m.surface for m in gazetteer().find(text)))
 
 
 def is_national(region: str) -> bool:
-    return any(word in region for word in NATIONAL)
+    return region == "全国" or any(m.place.code == COUNTRY_CODE for m in gazetteer().find(region))

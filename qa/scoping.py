@@ -1,5 +1,8 @@
 """Place and version scoping for one question: which documents may answer it, and what the answer must say
-about where a rule applies (a national rule, a parent region's rule, an older version, an uncovered place)."""
+about where a rule applies (a national or parent region's rule, an older version or a draft, an uncovered place).
+
+Places come from the gazetteer (qa.places.PlaceResolver); versions from corpus.versions.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from corpus.schema import Document
-from qa.places import find_places, is_national, region_places
+from corpus.versions import prefer_versions, version_note
+from qa.places import Place, PlaceResolver, coverage_note
 from qa.schema import Answer
 
 
@@ -16,13 +20,17 @@ from qa.schema import Answer
 class Scope:
     """The places a question names and the documents they select."""
 
-    place_names: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
     doc_ids: set[str] | None = None  # None: the whole corpus
-    uncovered: list[str] = field(default_factory=list)  # named places no document covers
+    uncovered: list[str] = field(default_factory=list)  # named places with no document of their own or a parent's
     covered_regions: list[str] = field(default_factory=list)
-    national: set[str] = field(default_factory=set)
-    missing_edition: str = ""  # the question names an edition year ("2024年版") that no document in scope has
     per_place: dict[str, set[str]] = field(default_factory=dict)  # covered place → the documents that cover it
+    missing_edition: str = ""  # the question names an edition year ("2024年版") that no document in scope has
+
+    @property
+    def place_names(self) -> list[str]:
+        """Every written form of the named places (full and short), so they are not taken as question terms."""
+        return list(dict.fromkeys(n for p in self.places for n in (p.name, p.short) if n))
 
     def uncovered_message(self) -> str:
         places = "、".join(self.uncovered)
@@ -33,49 +41,38 @@ class Scope:
     def uncovered_warning(self) -> str:
         return f"知识库未覆盖的地区：{'、'.join(self.uncovered)}"
 
-    def notes(self, answer: Answer) -> list[str]:
-        """Warnings for an answer given this scope: uncovered places, national rules applied to a named place."""
-        out = []
-        if self.uncovered:
-            out.append(f"知识库未覆盖的地区：{'、'.join(self.uncovered)}，以下仅为已覆盖地区的规定。")
-        if answer.answerable and self.place_names:
-            for cite in answer.citations:
-                if cite.source in self.national:
-                    out.append(f"《{cite.title}》是全国性规定（{cite.issuer or '国家'}发布），并非"
-                               f"{'、'.join(self.place_names)}的地方政策。")
-        return list(dict.fromkeys(out))
-
 
 class PlaceScoper:
-    """Resolves the places a question names against the regions of the corpus's documents."""
+    """Resolves the places, edition year and versions a question means against one corpus."""
 
     def __init__(self, docs: Mapping[str, Document]) -> None:
         self.docs = docs
-        self.doc_places = {doc_id: region_places(d.meta.region) for doc_id, d in docs.items()}
-        self.national = {doc_id for doc_id, d in docs.items() if is_national(d.meta.region)}
-        self.extra = sorted({p for places in self.doc_places.values() for p in places})
+        self.resolver = PlaceResolver(docs)
         self.regions = sorted({d.meta.region for d in docs.values() if d.meta.region})
 
     def resolve(self, text: str) -> Scope:
-        places = find_places(text, self.extra)
-        scope = Scope(place_names=places, covered_regions=self.regions, national=self.national)
-        matched: set[str] = set()
-        for place in places:
-            docs = {doc_id for doc_id, names in self.doc_places.items() if place in names}
-            if docs:
-                matched |= docs
-                scope.per_place[place] = docs | self.national
-            elif not self.national:
-                scope.uncovered.append(place)
-        if matched:
-            scope.doc_ids = matched | self.national
-        elif scope.uncovered:
-            scope.doc_ids = set()
+        found = self.resolver.resolve(text)
+        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions,
+                      uncovered=[p.name for p in found.uncovered] + list(found.ambiguous))
+        local = {p.code for p in found.places} - {p.code for p in found.uncovered}
+        if len(local) > 1:
+            scope.per_place = {p.name: found.covering[p.code] for p in found.places if p.code in local}
+        if scope.uncovered and not local:
+            # no document of the place's own or of a parent region: a national rule may still answer,
+            # labelled as such; nothing else may
+            national = {d for d in (found.doc_ids or set()) if self._is_national(d)}
+            scope.doc_ids = national
         return scope
 
+    def _is_national(self, doc_id: str) -> bool:
+        place = self.resolver.doc_place(doc_id)
+        return place is not None and place.level == "country"
+
     def preferred_versions(self, doc_ids: set[str] | None, question_search: str) -> set[str] | None:
-        """`doc_ids` without the superseded versions of a policy, unless the question names the older one."""
-        return doc_ids
+        """`doc_ids` without superseded versions and drafts of a policy, unless the question names the older one."""
+        pool = set(self.docs) if doc_ids is None else doc_ids
+        drop = prefer_versions(pool, question_search, self.docs)
+        return (pool - drop) if drop else doc_ids
 
     def edition(self, scope: Scope, question_search: str) -> Scope:
         """A question that names the year of the document it means ("2024年版", "2019年印发的通知") is scoped to
@@ -91,6 +88,25 @@ class PlaceScoper:
         else:
             scope.missing_edition = m.group(0)
         return scope
+
+    def notes(self, scope: Scope, answer: Answer) -> list[str]:
+        """Warnings an answer needs: uncovered places, a rule that is national or a parent region's (not the asked
+        place's own), an older version or a draft."""
+        out = []
+        if scope.uncovered:
+            out.append(f"知识库未覆盖的地区：{'、'.join(scope.uncovered)}，以下不是该地区自己的规定。")
+        if not answer.answerable:
+            return out
+        for cite in answer.citations:
+            doc = self.docs.get(cite.source)
+            if doc is None:
+                continue
+            for place in scope.places:
+                if note := coverage_note(doc, place):
+                    out.append(f"《{cite.title}》：{note}。")
+            if note := version_note(doc, self.docs):
+                out.append(f"《{cite.title}》：{note}。")
+        return list(dict.fromkeys(out))
 
 
 _EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")

@@ -48,3 +48,16 @@ def test_user_folder_with_bad_files_reports_them_and_loads_the_rest(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "1 documents" in out.stdout or "1 document" in out.stdout
     assert "empty.txt" in out.stdout and "binary.txt" in out.stdout
+
+
+def test_corpus_json_lists_every_documents_metadata(tmp_path):
+    import json
+
+    out = _cli("corpus", "--json", "--corpus", str(BUNDLED_CORPUS), home=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert [r["doc_id"] for r in rows] == sorted(p.name for p in BUNDLED_CORPUS.glob("*.txt"))
+    huli = next(r for r in rows if r["doc_id"].startswith("002"))
+    assert huli["region"] == "福建省厦门市湖里区" and huli["region_code"] == "350206"
+    assert huli["doc_number"] == "厦湖科工函〔2024〕14号" and huli["is_draft"] is False
+    assert "title" not in next(r for r in rows if r["doc_id"].startswith("001"))["evidence"]  # manifest title

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from corpus.metadata import parse_entry, region_of
-from corpus.pipeline import load_corpus, load_document
+from corpus.metadata import parse_date, parse_entry, region_of
+from corpus.metadata_check import check_metadata, read_expected
+from corpus.pipeline import BUNDLED_CORPUS, load_corpus, load_document
 
 EXPECTED = {
     "000": dict(
         title="关于加快郑州市开源芯片产业生态建设的提案的答复",
         issuer="郑州市科学技术局",
         date=date(2025, 7, 31),
-        region="郑州市",
+        region="河南省郑州市",
         doc_type="提案答复",
     ),
     "001": dict(
         title="郑州市关于加快新一代信息技术的实施意见",  # from the bundled manifest
         issuer="郑州市人民政府办公厅",
         date=date(2022, 6, 2),
-        region="郑州市",
+        region="河南省郑州市",
         doc_type="政策文件",
         valid_from=date(2022, 6, 2),
         valid_until=date(2025, 6, 2),
@@ -32,21 +35,21 @@ EXPECTED = {
         issuer="厦门市湖里区科技和工信局",
         date=date(2024, 6, 4),
         doc_number="厦湖科工函〔2024〕14号",
-        region="厦门市湖里区",
+        region="福建省厦门市湖里区",
         doc_type="提案答复",
     ),
     "003": dict(
         title="加快转型升级 破解发展瓶颈 新郑市全力打造中原电子信息产业高地",
         issuer="新郑市科工信局",
         date=date(2023, 11, 15),
-        region="新郑市",
+        region="河南省郑州市新郑市",
         doc_type="工作动态",
     ),
     "004": dict(
         title="蘇州工業園區全面推進集成電路產業創新集群發展行動計劃(2022-2025)",
         issuer="蘇州工業園區管理委員會",
         date=date(2023, 5, 29),
-        region="苏州工业园区",
+        region="江苏省苏州市苏州工业园区",
         doc_type="行动计划",
         status="有效",
     ),
@@ -105,7 +108,109 @@ def test_laws_markdown(tmp_path):
     assert "#" not in doc.text and "INFO END" not in doc.text
 
 
-def test_region_for_unknown_places():
+def test_region_from_the_gazetteer():
     assert region_of("河南省洛阳市工业和信息化局", "") == "河南省洛阳市"
-    assert region_of("某某县科技局", "") == "某某县"
-    assert region_of("苏州工业园区管理委员会", "") == "苏州工业园区"
+    assert region_of("某某县科技局", "") == ""  # no such place: no region rather than a made-up one
+    assert region_of("苏州工业园区管理委员会", "") == "江苏省苏州市苏州工业园区"
+    assert region_of("中共海曙区委 海曙区人民政府", "") == "浙江省宁波市海曙区"  # the place, not the committee
+    assert region_of("财政部 国家税务总局", "") == "全国"
+    assert region_of("", "青岛高新区关于加快企业培育的试行意见") == "山东省青岛市青岛高新技术产业开发区"
+
+
+SHARED_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "policies-dev"
+CORPORA = Path(__file__).resolve().parent / "corpora"
+
+
+def _txt_corpus(src: Path, dst: Path) -> Path:
+    for path in src.glob("*.txt"):
+        shutil.copy(path, dst / path.name)
+    return dst
+
+
+@pytest.mark.skipif(not SHARED_DEV.is_dir(), reason="../shared/corpora/policies-dev not present")
+def test_metadata_table_policies_dev(tmp_path):
+    """Every field of every policies-dev document against a clerk's expectation (written first)."""
+    docs, errors = load_corpus(_txt_corpus(SHARED_DEV, tmp_path))
+    report = check_metadata(docs, read_expected(CORPORA / "policies-dev" / "expected_meta.jsonl"))
+    print(report.table())
+    assert errors == [] and not report.missing and report.checked == 23
+    assert sum(report.errors.values()) <= 1  # the one known: 盘县 is named 盘州市 since 2017
+
+
+BESIDE_FILES = sorted(
+    path.parent for path in CORPORA.glob("*/expected_meta.jsonl") if any(path.parent.glob("*.txt"))
+)
+
+
+@pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
+@pytest.mark.parametrize("folder", BESIDE_FILES, ids=lambda p: p.name)
+def test_metadata_table_other_corpora(folder, tmp_path):
+    """Corpora written by others (e.g. policies-extra): at most 8% of the checked fields wrong."""
+    docs, _ = load_corpus(_txt_corpus(folder, tmp_path))
+    report = check_metadata(docs, read_expected(folder / "expected_meta.jsonl"))
+    print(report.table())
+    assert not report.missing
+    assert sum(report.errors.values()) <= 0.08 * report.checked * len(report.errors), report.table()
+
+
+def test_metadata_table_seeds():
+    docs, _ = load_corpus(BUNDLED_CORPUS)
+    report = check_metadata(docs, read_expected(CORPORA / "seeds_expected_meta.jsonl"))
+    print(report.table())
+    assert report.checked == 5 and sum(report.errors.values()) == 0
+
+
+def _doc(tmp_path, text: str, name: str = "a.txt"):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return load_document(path)
+
+
+def test_dates_in_every_common_form():
+    assert parse_date("二〇一九年三月五日") == date(2019, 3, 5)
+    assert parse_date("二○○九年十月二十九日") == date(2009, 10, 29)
+    assert parse_date("2019-03-05") == date(2019, 3, 5)
+    assert parse_date("2019 年 3 月 5 日") == date(2019, 3, 5)
+    assert parse_date("二〇二一年十二月三十一日") == date(2021, 12, 31)
+
+
+def test_traditional_notice_with_signature_number_and_period(tmp_path):
+    doc = _doc(
+        tmp_path,
+        "某某市人民政府辦公室關於印發某某市促進製造業發展\n若干措施的通知\n某市政辦發〔2021〕7號\n"
+        "各縣（市、區）人民政府：\n《若干措施》已經市政府同意，現印發給你們。\n"
+        "本措施執行期限為2021年1月1日至2023年12月31日。\n杭州市人民政府辦公室\n二〇二一年三月五日\n",
+    )
+    m = doc.meta
+    assert m.title == "某某市人民政府辦公室關於印發某某市促進製造業發展若干措施的通知"
+    assert m.doc_number == "某市政辦發〔2021〕7號"
+    assert m.issuer == "杭州市人民政府辦公室" and m.region == "浙江省杭州市" and m.region_code == "330100"
+    assert m.date == date(2021, 3, 5)
+    assert (m.valid_from, m.valid_until) == (date(2021, 1, 1), date(2023, 12, 31))
+    for key in ("title", "doc_number", "issuer", "date", "valid_from", "valid_until"):
+        start, end = m.evidence[key]
+        assert doc.text[start:end].strip(), key
+    assert "二〇二一年三月五日" in doc.text[slice(*m.evidence["date"])]
+    assert "執行期限" in doc.text[slice(*m.evidence["valid_until"])]
+    assert not m.is_draft
+
+
+def test_draft_cited_numbers_and_county_region(tmp_path):
+    doc = _doc(
+        tmp_path,
+        "砚山县促进工业发展办法（征求意见稿）\n"
+        "根据《国务院关于促进工业发展的若干意见》（国发〔2020〕7号），结合我县实际，制定本办法。\n"
+        "第一条 本办法自印发之日起施行，有效期3年。\n",
+    )
+    m = doc.meta
+    assert m.is_draft
+    assert m.doc_number == ""  # 国发〔2020〕7号 is a cited document's number
+    assert m.region == "云南省文山壮族苗族自治州砚山县" and m.issuer != "国务院"
+
+
+def test_manifest_can_mark_a_draft(tmp_path):
+    (tmp_path / "a.txt").write_text("某某市促进办法\n一、总则\n为规范管理，制定本办法。\n", "utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"a.txt": {"is_draft": True}}), "utf-8")
+    [doc], errors = load_corpus(tmp_path)
+    assert errors == [] and doc.meta.is_draft
+    assert json.loads(json.dumps(doc.meta.to_dict()))["is_draft"] is True

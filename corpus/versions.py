@@ -1,0 +1,167 @@
+"""Versions of one policy: link them, prefer the newest, say so when an older one or a draft is cited.
+
+Two documents are versions of one policy when they come from the same place (region code, or
+issuer when there is none) and their titles name the same subject: once years, "(修订)/(试行)/(征求意见稿)", the 印发-notice wrapper, the issuer
+prefix and filler words are removed, their subject words (jieba, two characters or more, not
+form words such as 条例/实施) overlap enough (Jaccard; more when each title has words the other
+lacks) and their kinds (条例, 法, 意见 …) agree; and they differ in date or one is a draft. Words, not
+characters: 增值税法 and 印花税法 are one character apart and two different laws. The newest adopted version heads the group; drafts rank
+below any adopted version. `link_versions` runs at the end of corpus loading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from corpus.clean import search_form
+from corpus.gazetteer import gazetteer
+from corpus.metadata import TITLE_KIND_RE, TITLE_KIND_WORDS
+from corpus.schema import Document
+
+
+@dataclass(frozen=True)
+class VersionConfig:
+    """How much two titles' subject words must overlap, and how long a subject must be to link by."""
+
+    min_overlap: float = 0.6  # when one title's words contain the other's (a revision adds words)
+    min_overlap_swapped: float = 0.8  # when each has words the other lacks (水生 vs 陆生: often two rules)
+    min_title_chars: int = 6
+
+
+CONFIG = VersionConfig()
+
+_WRAPPER_RE = re.compile(r"^.*?关于(?:印发|转发|发布|公布)?\s*《?(.+?)》?\s*的?(?:通知|决定)?$")
+_FILLER_RE = re.compile(r"进一步|若干|有关|关于|的")
+_NOISE_RE = re.compile(
+    r"(?:19|20)\d{2}\s*(?:年度?|[-—~至]\s*(?:19|20)?\d{2,4}\s*年?)?|[(（][^()（）]{0,12}[)）]|"
+    r"征求意见稿|草案|送审稿|修订版?|试行|暂行|[\s《》〈〉“”\"'、，,。:：·-]"
+)
+
+
+def normalised_title(title: str) -> str:
+    """The title's subject: no issuer prefix, notice wrapper, years, version or draft marks, punctuation."""
+    s = search_form(title or "")
+    if m := _WRAPPER_RE.match(s):
+        s = m.group(1)
+    elif "关于" in s:
+        s = s[s.index("关于") + 2 :]
+    return _FILLER_RE.sub("", _NOISE_RE.sub("", s))
+
+
+# words that name a document's form, not its subject: they never make two titles alike
+_FORM_WORDS = frozenset(TITLE_KIND_WORDS) | {"实施", "暂行", "试行", "管理", "工作"}
+
+
+def _subject(doc: Document, config: VersionConfig) -> tuple[str, frozenset[str]]:
+    """(kind, subject words): 条例 / 法 / 实施意见 …, and the title's other words of two characters or more."""
+    import jieba
+
+    subject = normalised_title(doc.meta.title)
+    if len(subject) < config.min_title_chars:
+        return "", frozenset()
+    kind = m.group(0) if (m := TITLE_KIND_RE.search(subject)) else ""
+    words = {w for w in jieba.lcut(subject) if len(w) >= 2 and w not in _FORM_WORDS}
+    places = {m.surface for m in gazetteer().find(" ".join(words))}  # the place is compared on its own
+    return kind, frozenset(words - places)
+
+
+def _alike(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], config: VersionConfig) -> bool:
+    (kind_a, words_a), (kind_b, words_b) = a, b
+    if kind_a and kind_b and kind_a != kind_b:
+        return False  # a law and its implementing regulation are two documents
+    if not (words_a and words_b):
+        return False
+    overlap = len(words_a & words_b) / len(words_a | words_b)
+    nested = words_a <= words_b or words_b <= words_a
+    return overlap >= (config.min_overlap if nested else config.min_overlap_swapped)
+
+
+def _rank(doc: Document) -> tuple[bool, date, str]:
+    return (not doc.meta.is_draft, doc.meta.date or date.min, doc.doc_id)
+
+
+def _root(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
+    """Set `version_group` and `superseded_by` on documents that are versions of one policy."""
+    by_place: dict[str, list[tuple[Document, tuple[str, frozenset[str]]]]] = {}
+    for doc in docs:
+        doc.meta.version_group = doc.meta.superseded_by = ""
+        place = doc.meta.region_code or search_form(doc.meta.issuer)
+        if place and (subject := _subject(doc, config))[1]:
+            by_place.setdefault(place, []).append((doc, subject))
+    for members in by_place.values():
+        parent = list(range(len(members)))
+        for i in range(len(members)):
+            for j in range(i):
+                if _alike(members[i][1], members[j][1], config):
+                    parent[_root(parent, i)] = _root(parent, j)
+        groups: dict[int, list[Document]] = {}
+        for i, (doc, _) in enumerate(members):
+            groups.setdefault(_root(parent, i), []).append(doc)
+        for group in groups.values():
+            if len({(d.meta.date, d.meta.is_draft) for d in group}) < 2:
+                continue  # one document, or copies with the same date and status: not versions
+            newest = max(group, key=_rank)
+            for doc in group:
+                doc.meta.version_group = newest.doc_id
+                doc.meta.superseded_by = "" if doc is newest else newest.doc_id
+
+
+def _year(doc: Document) -> str:
+    return str(doc.meta.date.year) if doc.meta.date else ""
+
+
+def version_note(doc: Document, docs: Mapping[str, Document] | None = None) -> str:
+    """What an answer citing `doc` must say about its version ("" for the newest adopted one)."""
+    notes = []
+    if doc.meta.is_draft:
+        notes.append("征求意见稿，非正式文件")
+    if doc.meta.superseded_by:
+        newer = (docs or {}).get(doc.meta.superseded_by)
+        year = f"{_year(doc)}年" if _year(doc) else "较早"
+        if newer is not None:
+            newer_year = f"{_year(newer)}年" if _year(newer) else "更新的"
+            notes.append(f"引用的是{year}版本，知识库中有更新的{newer_year}版本《{newer.meta.title or newer.doc_id}》")
+        else:
+            notes.append(f"引用的是{year}版本，知识库中有更新的版本")
+    return "；".join(notes)
+
+
+def _distinctive(old: Document, new: Document) -> list[str]:
+    """Words of the older title that the newer one lacks (e.g. a year or a subject word)."""
+    import jieba
+
+    new_title = search_form(new.meta.title)
+    return [w for w in jieba.lcut(search_form(old.meta.title)) if len(w) >= 2 and w not in new_title]
+
+
+def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Document]) -> set[str]:
+    """The documents to drop for this question: superseded versions (and drafts with a final),
+    unless the question names the older one's year, document number or distinctive title words."""
+    q = search_form(question or "")
+    ids = set(doc_ids)
+    drop: set[str] = set()
+    for doc_id in ids:
+        doc = docs.get(doc_id)
+        if doc is None or not doc.meta.superseded_by or doc.meta.superseded_by not in docs:
+            continue
+        newest = docs[doc.meta.superseded_by]
+        year = _year(doc)
+        number = re.sub(r"\s+", "", search_form(doc.meta.doc_number))
+        named = (
+            (year and year in q and year != _year(newest))
+            or (number and number in re.sub(r"\s+", "", q))
+            or any(word in q for word in _distinctive(doc, newest))
+        )
+        if not named:
+            drop.add(doc_id)
+    return drop

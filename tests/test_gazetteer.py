@@ -1,0 +1,64 @@
+"""The gazetteer: complete hierarchy from jionlp's data, short forms, zones, ambiguity, both scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.gazetteer import COUNTRY_CODE, gazetteer
+
+
+def _names(text: str) -> list[str]:
+    return [m.place.name for m in gazetteer().find(text)]
+
+
+def test_hierarchy_is_complete():
+    gaz = gazetteer()
+    levels = [p.level for p in gaz.places.values()]
+    assert levels.count("province") == 34 and levels.count("city") > 330 and levels.count("county") > 2800
+    kunshan = gaz.get("320583")
+    assert kunshan.name == "江苏省苏州市昆山市" and kunshan.short == "昆山"
+    assert kunshan.parents == ("320500", "320000") and kunshan.within("320000") and kunshan.within(COUNTRY_CODE)
+    assert [p.name for p in gaz.chain(kunshan)] == ["江苏省苏州市昆山市", "江苏省苏州市", "江苏省"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("浦东首轮流片补助多少", ["上海市浦东新区"]),
+        ("昆山有什么政策", ["江苏省苏州市昆山市"]),
+        ("寧波市人民政府關於", ["浙江省宁波市"]),  # traditional script
+        ("慈溪和余姚", ["浙江省宁波市慈溪市", "浙江省宁波市余姚市"]),
+        ("盘县招商引资优惠办法", ["贵州省六盘水市盘州市"]),  # a former name resolves to today's place
+        ("北京朝阳区", ["北京市朝阳区"]),
+        ("北京的朝阳区", ["北京市", "北京市朝阳区"]),  # resolved by the other place named
+        ("辽宁朝阳", ["辽宁省", "辽宁省朝阳市"]),
+    ],
+)
+def test_names_and_short_forms(text, expected):
+    assert _names(text) == expected
+
+
+def test_development_zones():
+    gaz = gazetteer()
+    [qingdao] = gaz.find("青岛高新区的奖励")
+    assert qingdao.place.code == "370271" and qingdao.place.level == "zone"
+    assert qingdao.place.parents[0] == "370200"
+    [suzhou] = gaz.find("苏州高新区集成电路")  # not in the data: recognised as <city> + zone type
+    assert suzhou.place.level == "zone" and suzhou.place.parents[0] == "320500"
+    assert suzhou.place.code != gaz.find("苏州工业园区")[0].place.code  # a different zone of the same city
+    assert gaz.find("郑州市高新区")[0].place.code == "410172"
+
+
+def test_ambiguous_and_ordinary_words_are_not_guessed():
+    gaz = gazetteer()
+    matches, dropped = gaz.find_all("朝阳区的补贴")
+    assert matches == [] and dropped and dropped[0][0] == "朝阳区"
+    assert _names("鼓楼区") == [] and _names("南京鼓楼区") == ["江苏省南京市鼓楼区"]
+    assert _names("和平发展") == [] and _names("本市中小企业") == []
+    assert _names("雄安新区") == []  # 安新 inside another name is not 安新县
+    assert _names("需要改建或新建的幼儿园") == []  # 新建 is a common word before it is 南昌's 新建区
+    assert _names("新建区") == ["江西省南昌市新建区"]
+
+
+def test_national_words():
+    assert [m.place.code for m in gazetteer().find("国务院办公厅")] == [COUNTRY_CODE]

@@ -1,0 +1,69 @@
+"""Versions of one policy, made from a real seed document copied with a new date and new figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corpus.pipeline import BUNDLED_CORPUS, load_corpus
+from corpus.versions import normalised_title, prefer_versions, version_note
+
+SEED = BUNDLED_CORPUS / "004_446eb3355726a05e.txt"  # 蘇州工業園區…行動計劃(2022-2025), 發表時間 2023-05-29
+
+
+@pytest.fixture()
+def two_versions(tmp_path):
+    old = SEED.read_text("utf-8")
+    new = (
+        old.replace("(2022-2025)", "(2025-2027)")
+        .replace("發(fā)表時(shí)間:2023-05-29", "發(fā)表時(shí)間:2025-03-01")
+        .replace("10家", "15家")
+    )
+    assert new != old and "2025-03-01" in new
+    (tmp_path / "plan_2023.txt").write_text(old, "utf-8")
+    (tmp_path / "plan_2025.txt").write_text(new, "utf-8")
+    docs, errors = load_corpus(tmp_path)
+    assert errors == []
+    return {d.doc_id: d for d in docs}
+
+
+def test_versions_are_linked_and_newest_heads(two_versions):
+    old, new = two_versions["plan_2023.txt"], two_versions["plan_2025.txt"]
+    assert old.meta.date == date(2023, 5, 29) and new.meta.date == date(2025, 3, 1)
+    assert old.meta.version_group == new.meta.version_group == "plan_2025.txt"
+    assert old.meta.superseded_by == "plan_2025.txt" and new.meta.superseded_by == ""
+    note = version_note(old, two_versions)
+    assert "2023年版本" in note and "2025年版本" in note and new.meta.title in note
+    assert version_note(new, two_versions) == ""
+
+
+def test_newest_preferred_older_reachable(two_versions):
+    ids = set(two_versions)
+    assert prefer_versions(ids, "园区集成电路企业目标多少家", two_versions) == {"plan_2023.txt"}
+    assert prefer_versions(ids, "2023年版园区集成电路企业目标多少家", two_versions) == set()
+    assert prefer_versions(ids, "2022-2025行动计划的企业目标", two_versions) == set()  # its own title words
+    assert prefer_versions({"plan_2023.txt"}, "园区集成电路企业目标", two_versions) == {"plan_2023.txt"}
+
+
+def test_draft_and_final(tmp_path):
+    final = SEED.read_text("utf-8")
+    lines = final.split("\n")
+    lines[0] = lines[0] + "（征求意见稿）"
+    draft = "\n".join(lines).replace("發(fā)表時(shí)間:2023-05-29", "發(fā)表時(shí)間:2023-01-10")
+    (tmp_path / "final.txt").write_text(final, "utf-8")
+    (tmp_path / "draft.txt").write_text(draft, "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    assert by_id["draft.txt"].meta.is_draft and not by_id["final.txt"].meta.is_draft
+    assert by_id["draft.txt"].meta.superseded_by == "final.txt"
+    assert "征求意见稿" in version_note(by_id["draft.txt"], by_id)
+
+
+def test_different_places_are_not_versions(tmp_path):
+    text = "{city}人民政府关于推进制造业高质量发展的若干意见\n一、总则\n为推进制造业发展，制定本意见。\n{city}人民政府\n{day}\n"
+    (tmp_path / "a.txt").write_text(text.format(city="余姚市", day="2020年12月30日"), "utf-8")
+    (tmp_path / "b.txt").write_text(text.format(city="慈溪市", day="2021年3月1日"), "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    assert all(d.meta.version_group == "" for d in docs)
+    assert normalised_title(docs[0].meta.title) == normalised_title(docs[1].meta.title)
