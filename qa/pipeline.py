@@ -74,7 +74,10 @@ class AnswerPipeline:
             answer = self._per_place(question, scope)
         else:
             answer = self._decide(question, found, trace.doc_ids)
-            answer.warnings[:0] = self.places.notes(scope, answer)
+            notes = self.places.notes(scope, answer)
+            answer.warnings[:0] = notes
+            if answer.answerable and notes:  # where the rule comes from is part of the answer, not a footnote
+                answer.answer += "\n" + "\n".join(f"说明：{n}" for n in notes)
         answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "total": round((time.perf_counter() - t0) * 1000, 1)}
         return answer
 

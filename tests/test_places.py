@@ -129,7 +129,6 @@ def test_uncovered_place_is_refused_without_a_national_rule(tmp_path):
     assert not answer.answerable and not answer.citations and "苏州高新区" in answer.answer
 
 
-@pytest.mark.xfail(reason="needs composer integration (coverage_note in the answer)", strict=False)
 def test_national_rule_is_labelled_for_a_named_place(qa):
     answer = qa.ask("浦东新区集成电路生产企业免征企业所得税几年")
     assert answer.answerable and answer.citations[0].source == "national_2020_8.txt"
