@@ -7,6 +7,7 @@ retriever); a write (upload, delete, re-index) builds the next state aside and s
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -119,7 +120,9 @@ class PolicyQA:
             try:
                 self.reindex(progress=progress)
                 return self
-            except PermissionError as exc:
+            except OSError as exc:  # a folder that looked writable but is not (permissions, read-only mount)
+                if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise
                 log.debug("sync refused: %s", exc)
                 self.read_only = True
         if self._index.generation is None:
