@@ -100,7 +100,7 @@ class Backend:
         settings = Settings(anonymized_telemetry=False)
         if not self.remote:
             path = self.db_dir / gen / CHROMA_DIR
-            if not os.access(path, os.W_OK):  # Chroma cannot open a read-only folder: read a private copy
+            if path.is_dir() and not os.access(path, os.W_OK):  # Chroma cannot open a read-only folder: read a private copy
                 copy = Path(tempfile.mkdtemp(prefix=f"policyqa-ro-{gen}-")) / CHROMA_DIR
                 shutil.copytree(path, copy)
                 path = copy

@@ -183,7 +183,7 @@ def add_api_routes(
             return _error(400, str(exc))
         except Exception:
             log.exception("ask failed")
-            return _error(503, "the search backend is unavailable; please try again shortly")
+            return _error(503, "search backend unavailable: please try again shortly")
         return JSONResponse(answer.to_dict())
 
     @app.get("/api/health")
