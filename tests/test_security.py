@@ -252,7 +252,8 @@ def test_document_over_the_byte_cap_is_refused_before_it_is_read(admin: Served) 
 
 
 def test_document_over_the_chunk_cap_is_refused_by_name(admin: Served) -> None:
-    clauses = "".join(f"{i}.对第{i}类企业给予一次性奖励{i}万元。\n" for i in range(1, 3 * CHUNK_CAP))
+    filler = "支持企业开展技术改造和研发创新活动，" * 12  # long clauses: the chunker merges short ones
+    clauses = "".join(f"{i}.对第{i}类企业给予一次性奖励{i}万元，{filler}。\n" for i in range(1, 3 * CHUNK_CAP))
     text = "郑州市关于测试分块上限的通知\n一、支持措施\n" + clauses
     r = httpx.put(admin.url + "api/admin/documents/many_clauses.txt", content=text.encode(), headers=AUTH, timeout=120)
     assert r.status_code == 400 and "many_clauses.txt" in r.json()["error"] and str(CHUNK_CAP) in r.json()["error"]
