@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -37,6 +38,7 @@ TOKEN = "sec-test-token"
 AUTH = {"authorization": f"Bearer {TOKEN}"}
 ASK = "首轮流片补助多少"
 SMALL_SEEDS = ["000_7ffa5a2794a463d8.txt", "002_bffc04d33daf096a.txt"]  # the two smallest bundled documents
+SMALL_QUESTION, SMALL_FACT = "郑州下一步优化集成电路产业空间布局，以哪些区域为重点？", "高新区"  # from 000_
 CHUNK_CAP = 60
 REPO = Path(__file__).resolve().parent.parent
 
@@ -346,8 +348,10 @@ def _clean_chunk_ids(corpus: Path) -> list[str]:
     return sorted(c.chunk_id for d in docs for c in chunk_document(d))
 
 
-def test_kill_9_during_index_converges_to_a_clean_build(tmp_path: Path) -> None:
-    home = _small_home(tmp_path)
+@pytest.fixture(scope="module")
+def small_indexed(tmp_path_factory) -> Path:
+    """A small corpus indexed by `policyqa index` after two runs were killed (-9) at different points."""
+    home = _small_home(tmp_path_factory.mktemp("sec-small"))
     db = home / "db"
     env = {**os.environ, "POLICYQA_HOME": str(home), "POLICYQA_MODEL_DIR": str(model_dir()), "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "ui.cli", "index", "-q", "--corpus", str(home / "corpus"), "--db", str(db)]
@@ -355,43 +359,28 @@ def test_kill_9_during_index_converges_to_a_clean_build(tmp_path: Path) -> None:
     def gen_dirs() -> list[Path]:
         return sorted(db.glob("gen-*")) if db.exists() else []
 
-    points = {  # kill when the new generation's folder appears / when Chroma holds vectors
+    points = {  # kill when the new generation's folder appears / once Chroma's database is being written
         "folder": lambda: any(gen_dirs()),
-        "vectors": lambda: any((g / "chroma" / "chroma.sqlite3").exists() and (g / "chroma").stat().st_size
-                               for g in gen_dirs()),
+        "vectors": lambda: any((g / "chroma" / "chroma.sqlite3").exists() for g in gen_dirs()),
     }
     for point, reached in points.items():
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while not reached() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
+        if point == "vectors":
+            time.sleep(1.0)  # some batches in
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         assert not (db / "CURRENT").exists() or _live_chunk_ids(db), point  # never a half-written live index
     done = _cli(home, "index", "-q")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert sorted(_live_chunk_ids(db)) == _clean_chunk_ids(home / "corpus")
-
-    with (home / "corpus" / SMALL_SEEDS[0]).open("a", encoding="utf-8") as fh:  # an incremental run, killed
-        fh.write("\n十、附则\n对测试企业给予一次性奖励12万元。\n")
-    before = _live_chunk_ids(db)
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while len(gen_dirs()) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(10)
-    assert _live_chunk_ids(db) in (before, _clean_chunk_ids(home / "corpus"))  # old one serving, or finished
-    assert _cli(home, "index", "-q").returncode == 0
-    assert sorted(_live_chunk_ids(db)) == _clean_chunk_ids(home / "corpus")
-
-
-@pytest.fixture(scope="module")
-def small_indexed(tmp_path_factory) -> Path:
-    home = _small_home(tmp_path_factory.mktemp("sec-small"))
-    done = _cli(home, "index", "-q")
-    assert done.returncode == 0, done.stderr[-2000:]
     return home
+
+
+def test_kill_9_during_index_converges_to_a_clean_build(small_indexed: Path) -> None:
+    assert sorted(_live_chunk_ids(small_indexed / "db")) == _clean_chunk_ids(small_indexed / "corpus")
+    assert len(list((small_indexed / "db").glob("gen-*"))) == 1  # the killed runs' unfinished folders are gone
 
 
 def test_finding6_cli_ask_does_not_wait_for_a_running_index(small_indexed: Path) -> None:
@@ -402,12 +391,12 @@ def test_finding6_cli_ask_does_not_wait_for_a_running_index(small_indexed: Path)
     try:
         with (home / "db" / ".lock").open("a+") as lock:  # what a running `policyqa index` holds
             fcntl.flock(lock, fcntl.LOCK_EX)
-            out = _cli(home, "ask", "--json", "新郑市规划建设了几个变电站", timeout=120)
+            out = _cli(home, "ask", "--json", SMALL_QUESTION, timeout=120)
             fcntl.flock(lock, fcntl.LOCK_UN)
     finally:
         changed.write_bytes(original)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout)["question"] == "新郑市规划建设了几个变电站"
+    assert SMALL_FACT in json.loads(out.stdout)["answer"]
     assert "policyqa index" in out.stderr and SMALL_SEEDS[1] in out.stderr  # says the changed file waits
 
 
@@ -420,29 +409,30 @@ def _read_only_mount_works() -> bool:
 
 def test_finding7_read_only_index_folder_serves_with_a_warning(small_indexed: Path) -> None:
     home, db = small_indexed, small_indexed / "db"
-    question = "新郑市规划建设了几个变电站"
+    question = SMALL_QUESTION
     env_args = " ".join(f"{k}={v}" for k, v in [("POLICYQA_HOME", home), ("POLICYQA_MODEL_DIR", model_dir()),
                                                    ("PYTHONPATH", REPO)])
     if _read_only_mount_works():  # a read-only bind mount: refuses writes even to root
         inner = (f"mount --bind {db} {db} && mount -o remount,bind,ro {db} && env {env_args} {sys.executable} "
                  f"-m ui.cli {{cmd}} --corpus {home / 'corpus'} --db {db}")
-        run = lambda cmd: subprocess.run(["unshare", "-rm", "sh", "-c", inner.format(cmd=cmd)],  # noqa: E731
-                                         capture_output=True, text=True, timeout=300)
+        run = lambda args: subprocess.run(  # noqa: E731
+            ["unshare", "-rm", "sh", "-c", inner.format(cmd=shlex.join(args))], capture_output=True, text=True,
+            timeout=300)
     elif os.geteuid() != 0:
         for p in [db, *db.rglob("*")]:
             p.chmod(p.stat().st_mode & ~0o222)
-        run = lambda cmd: _cli(home, *cmd.split(" "))  # noqa: E731
+        run = lambda args: _cli(home, *args)  # noqa: E731
     else:
         pytest.skip("root without user namespaces: no way to make a folder read-only here")
     try:
-        asked = run(f"ask --sync {question}")
-        indexed = run("index -q")
+        asked = run(["ask", "--sync", question])
+        indexed = run(["index", "-q"])
     finally:
         for p in [db, *db.rglob("*")]:
             p.chmod(p.stat().st_mode | 0o200)
     assert asked.returncode == 0, asked.stderr[-2000:]
     assert "只读" in asked.stderr and "Traceback" not in asked.stderr
-    assert "变电站" in asked.stdout
+    assert SMALL_FACT in asked.stdout
     assert indexed.returncode == 1 and "只读" in indexed.stderr and "Traceback" not in indexed.stderr
 
 
@@ -490,7 +480,7 @@ def test_chroma_server_stopped_and_restarted_under_serve(tmp_path: Path) -> None
         settings = Settings(home=home, corpus_dir=home / "corpus", db_dir=home / "db", model_dir=model_dir(),
                             chroma_url=f"http://127.0.0.1:{port}")
         qa = PolicyQA.from_settings(settings).open(progress=False)
-        question = {"question": "新郑市规划建设了几个变电站"}
+        question = {"question": SMALL_QUESTION}
         with serve_app(build_app(qa, settings)) as url:
             assert httpx.post(url + "api/ask", json=question, timeout=60).status_code == 200
             _stop(chroma)
@@ -504,6 +494,6 @@ def test_chroma_server_stopped_and_restarted_under_serve(tmp_path: Path) -> None
             while (r := httpx.post(url + "api/ask", json=question, timeout=60)).status_code != 200:
                 assert time.monotonic() < deadline, r.text
                 time.sleep(1)
-            assert "变电站" in r.json()["answer"]
+            assert SMALL_FACT in r.json()["answer"]
     finally:
         _stop(chroma)
