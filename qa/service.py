@@ -203,6 +203,11 @@ class PolicyQA:
         with self._lock:
             self._state = state
 
+    @property
+    def version(self) -> tuple[int, str | None]:
+        """Changes whenever answers could change (a new state here, or a generation published elsewhere)."""
+        return id(self._state), self._require_index().generation
+
     @contextmanager
     def _read(self) -> Iterator[_State]:
         """The state one answer reads from start to end (no lock: states are immutable)."""

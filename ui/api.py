@@ -7,11 +7,15 @@ a 400 names the field, never Python's error text.
 
 from __future__ import annotations
 
+import copy
 import hmac
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,17 +34,40 @@ MAX_HISTORY_CITATIONS = 50
 
 class SerialQA:
     """The one PolicyQA all surfaces share. No lock here: PolicyQA answers from an immutable state
-    and swaps in the next one when a write finishes, so questions never wait for uploads."""
+    and swaps in the next one when a write finishes, so questions never wait for uploads.
 
-    def __init__(self, qa: PolicyQA) -> None:
+    Questions asked without history are answered from a small LRU cache (`cache_size` entries, 0: off)
+    keyed on the question, the day (validity warnings) and `PolicyQA.version`, so any write empties it.
+    """
+
+    def __init__(self, qa: PolicyQA, cache_size: int = 0) -> None:
         self.qa = qa
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple, Answer] = OrderedDict()
+        self._cache_lock = threading.Lock()  # guards the dict only, never held while answering
 
     def check_question(self, question: str) -> str:
         """Raises InvalidQuestion for an empty, over-long or nonsense question."""
         return self.qa.check_question(question)
 
     def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
-        return self.qa.ask(question, history=list(history))
+        if history or not self.cache_size:
+            return self.qa.ask(question, history=list(history))
+        key = (question.strip(), date.today(), self.qa.version)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+        if hit is not None:
+            answer = copy.deepcopy(hit)
+            answer.timings_ms = {"retrieve": 0.0, "total": 0.0, "cached": 1.0}
+            return answer
+        answer = self.qa.ask(question)
+        with self._cache_lock:
+            self._cache[key] = copy.deepcopy(answer)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return answer
 
     def documents(self) -> list[Document]:
         return list(self.qa.documents())

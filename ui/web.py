@@ -329,7 +329,7 @@ def theme() -> gr.themes.Base:
 
 def build_app(qa: PolicyQA | SerialQA, settings: Settings) -> EdgeGuard:
     """The JSON API under /api and the Gradio UI at "/" (sharing one PolicyQA), behind EdgeGuard."""
-    sqa = qa if isinstance(qa, SerialQA) else SerialQA(qa)
+    sqa = qa if isinstance(qa, SerialQA) else SerialQA(qa, cache_size=settings.answer_cache)
     api = add_api_routes(
         FastAPI(title="PolicyQA", docs_url="/api/docs", openapi_url="/api/openapi.json"), sqa,
         admin_token=settings.admin_token, max_history_turns=settings.max_history_turns,
