@@ -497,3 +497,19 @@ def test_chroma_server_stopped_and_restarted_under_serve(tmp_path: Path) -> None
             assert SMALL_FACT in r.json()["answer"]
     finally:
         _stop(chroma)
+
+
+def test_answer_cache_is_emptied_by_any_write(admin: Served) -> None:
+    from ui.api import SerialQA
+
+    cached = SerialQA(admin.qa, cache_size=8)
+    first = cached.ask(ASK)
+    again = cached.ask(ASK)
+    assert again.timings_ms.get("cached") and again.answer == first.answer and again is not first
+    name = "970_cache_test.txt"
+    admin.qa.add_file(name, "郑州市关于缓存测试的通知\n一、支持措施\n1.对缓存测试企业给予一次性奖励7万元。\n".encode())
+    try:
+        assert not cached.ask(ASK).timings_ms.get("cached")  # a new state: answered afresh
+        assert not cached.ask(ASK, [(ASK, first)]).timings_ms.get("cached")  # follow-ups are never cached
+    finally:
+        admin.qa.delete_document(name)
