@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -98,7 +99,12 @@ class Backend:
         """A new client for `gen`; close it when done (Chroma caches one system per local path)."""
         settings = Settings(anonymized_telemetry=False)
         if not self.remote:
-            return chromadb.PersistentClient(path=str(self.db_dir / gen / CHROMA_DIR), settings=settings)
+            path = self.db_dir / gen / CHROMA_DIR
+            if path.is_dir() and not os.access(path, os.W_OK):  # Chroma cannot open a read-only folder: read a private copy
+                copy = Path(tempfile.mkdtemp(prefix=f"policyqa-ro-{gen}-")) / CHROMA_DIR
+                shutil.copytree(path, copy)
+                path = copy
+            return chromadb.PersistentClient(path=str(path), settings=settings)
         try:
             return chromadb.HttpClient(host=self._host, port=self._port, ssl=self._ssl, settings=settings)
         except ValueError as exc:

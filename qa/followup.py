@@ -22,8 +22,9 @@ def _core(question: str) -> str:
 
 
 def rewrite(question: str, previous: str) -> str:
-    """A standalone form of `question` given the previous question; unchanged when it is not a follow-up."""
-    if not previous or not is_followup(question):
+    """A standalone form of `question` given the previous question; unchanged when it is not a follow-up
+    (or when `previous` is not text: history may come from an untrusted client)."""
+    if not isinstance(previous, str) or not previous.strip() or not is_followup(question):
         return question
     core = _PRONOUN.sub("", _core(question))
     prev = _TAIL.sub("", previous.strip())

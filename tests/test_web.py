@@ -157,13 +157,18 @@ def test_knowledge_base_requires_the_token_deletes_and_uploads(page, served: Ser
     table.get_by_text(XSS_DOC).first.wait_for(timeout=WAIT_MS)
     assert "郑州市关于加快新一代信息技术的实施意见" in table.inner_text()
 
-    page.get_by_label("选择文档").click()
-    page.get_by_role("option", name=XSS_DOC).click()
-    page.get_by_role("button", name="删除所选文档").click()
+    page.locator("#pq-doc-select").select_option(XSS_DOC)
+    page.locator("#pq-delete-btn").click()
     page.locator("#pq-kb-status .pq-status-err").wait_for(timeout=WAIT_MS)  # no token typed
+    page.locator("#pq-token-input").fill("wrong-token")
+    page.locator("#pq-delete-btn").click()
+    page.wait_for_function("() => document.querySelector('#pq-kb-status').innerText.includes('token')",
+                           timeout=WAIT_MS)
+    assert served.qa.document(XSS_DOC) is not None
 
-    page.locator("#pq-token input").fill(ADMIN_TOKEN)
-    page.get_by_role("button", name="删除所选文档").click()
+    page.locator("#pq-token-input").fill(ADMIN_TOKEN)
+    page.locator("#pq-doc-select").select_option(XSS_DOC)
+    page.locator("#pq-delete-btn").click()
     page.locator("#pq-kb-status .pq-status-ok").wait_for(timeout=WAIT_MS)
     page.wait_for_function(f"() => !document.querySelector('#pq-docs').innerText.includes('{XSS_DOC}')",
                            timeout=WAIT_MS)
@@ -173,9 +178,17 @@ def test_knowledge_base_requires_the_token_deletes_and_uploads(page, served: Ser
     upload = tmp_path / "901_upload_test.txt"
     upload.write_text("郑州市关于支持上传测试企业的通知\n一、支持措施\n1.对上传测试企业给予一次性奖励10万元。\n",
                       encoding="utf-8")
-    page.locator("#pq-upload input[type=file]").set_input_files(str(upload))
-    page.get_by_role("button", name="上传并索引").click()
+    page.locator("#pq-file").set_input_files(str(upload))
+    page.locator("#pq-upload-btn").click()
     page.wait_for_function("() => document.querySelector('#pq-docs').innerText.includes('901_upload_test.txt')",
                            timeout=WAIT_MS)
     assert "上传完成" in page.locator("#pq-kb-status").inner_text()
     assert served.qa.document("901_upload_test.txt") is not None
+
+    page.locator("#pq-upload-btn").click()  # the same name again, without 替换同名文档
+    page.locator("#pq-kb-status .pq-status-err").wait_for(timeout=WAIT_MS)
+    assert "替换同名文档" in page.locator("#pq-kb-status").inner_text()
+    page.locator("#pq-replace").check()
+    page.locator("#pq-upload-btn").click()
+    page.wait_for_function("() => document.querySelector('#pq-kb-status').innerText.includes('上传完成')",
+                           timeout=WAIT_MS)

@@ -62,18 +62,27 @@ class Served:
 
 
 @contextmanager
-def serve_for_tests(tmp: Path, *, admin_token: str = "") -> Iterator[Served]:
-    """Serve build_app() for a fresh copy of the indexed corpus under `tmp`; stops on exit."""
+def serve_for_tests(tmp: Path, *, admin_token: str = "", **limits: int) -> Iterator[Served]:
+    """Serve build_app() for a fresh copy of the indexed corpus under `tmp`; stops on exit.
+
+    `limits` override Settings fields (max_body_bytes, max_document_chunks, ...)."""
     home = tmp / "home"
     shutil.copytree(_template(), home)
     settings = Settings(home=home, corpus_dir=home / "corpus", db_dir=home / "db", model_dir=model_dir(),
-                        admin_token=admin_token)
+                        admin_token=admin_token, **limits)
     qa = open_qa(settings, progress=False)
+    with serve_app(build_app(qa, settings)) as url:
+        yield Served(url, qa, settings)
+
+
+@contextmanager
+def serve_app(app) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on a free loopback port in a thread; yields its URL (ends with "/")."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_app(qa, settings), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -82,7 +91,7 @@ def serve_for_tests(tmp: Path, *, admin_token: str = "") -> Iterator[Served]:
             raise RuntimeError("test server did not start")
         time.sleep(0.05)
     try:
-        yield Served(f"http://127.0.0.1:{port}/", qa, settings)
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -74,6 +74,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
     qa = PolicyQA.from_settings(settings)
     report = qa.open(progress=not args.quiet).last_sync
+    if report is None:  # read-only index folder: served as it is
+        for warning in qa.warnings:
+            print(f"policyqa: {warning}", file=sys.stderr)
+        return 1
     print(
         f"index {settings.db_dir}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged; "
@@ -85,9 +89,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.service import InvalidQuestion
+    from qa.service import InvalidQuestion, PolicyQA
 
-    qa = _open_qa(_settings(args), progress=not (args.json or args.jsonl))
+    # reads the index as it is (no waiting for a running `policyqa index`); --sync updates it first
+    qa = PolicyQA.from_settings(_settings(args)).open(progress=not (args.json or args.jsonl), sync=args.sync)
+    for warning in qa.warnings:
+        print(f"policyqa: {warning}", file=sys.stderr)
     if args.jsonl:
         for line in sys.stdin:
             question = line.strip()
@@ -198,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*", help="the question, in Chinese or English")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--jsonl", action="store_true", help="read questions on stdin, write JSON lines")
+    p.add_argument("--sync", action="store_true", help="bring the index up to date with the corpus first")
     _add_paths(p)
     p.set_defaults(func=cmd_ask)
 

@@ -24,6 +24,11 @@ class Settings:
     chroma_url: str = ""
     admin_token: str = ""
     max_question_chars: int = 500
+    max_body_bytes: int = 256 * 1024  # any request body except a document upload
+    max_document_bytes: int = 20 * 1024 * 1024  # one uploaded or indexed document file
+    max_document_chunks: int = 5000  # clauses one document may become
+    max_history_turns: int = 20  # earlier turns a follow-up may carry
+    answer_cache: int = 0  # answers kept for repeated questions (0: off)
 
     @property
     def feedback_db(self) -> Path:
@@ -66,5 +71,24 @@ def load_settings(corpus: str | Path | None = None, db: str | Path | None = None
         embedder=os.environ.get("POLICYQA_EMBEDDER", "e5-small"),
         chroma_url=os.environ.get("POLICYQA_CHROMA_URL", ""),
         admin_token=os.environ.get("POLICYQA_ADMIN_TOKEN", ""),
-        max_question_chars=int(os.environ.get("POLICYQA_MAX_QUESTION_CHARS", "500")),
+        max_question_chars=_int_env("POLICYQA_MAX_QUESTION_CHARS", Settings.max_question_chars),
+        max_body_bytes=_int_env("POLICYQA_MAX_BODY_BYTES", Settings.max_body_bytes),
+        max_document_bytes=_int_env("POLICYQA_MAX_DOCUMENT_BYTES", Settings.max_document_bytes),
+        max_document_chunks=_int_env("POLICYQA_MAX_DOCUMENT_CHUNKS", Settings.max_document_chunks),
+        max_history_turns=_int_env("POLICYQA_MAX_HISTORY_TURNS", Settings.max_history_turns),
+        answer_cache=_int_env("POLICYQA_ANSWER_CACHE", Settings.answer_cache, allow_zero=True),
     )
+
+
+def _int_env(name: str, default: int, *, allow_zero: bool = False) -> int:
+    """A positive integer from the environment; a bad value is a clear error at start-up."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value

@@ -1,12 +1,14 @@
 """The web app: a Gradio chat with a citation panel and source viewer, a knowledge-base tab, and the JSON API.
 
-`build_app()` returns one FastAPI app: `/api/*` (ui.api) plus the Gradio UI mounted at "/".
+`build_app()` returns one ASGI app: ui.guard.EdgeGuard around a FastAPI app with `/api/*` (ui.api) and the
+Gradio UI mounted at "/". Gradio's function table holds only public, read-only actions (chat, citations,
+feedback, the document list): upload, delete and re-index are FastAPI routes behind the admin token,
+called by the knowledge-base tab's own small form (see SECURITY.md).
 All HTML comes from ui.render, which escapes every piece of document text and every question.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import sys
@@ -19,12 +21,12 @@ import gradio as gr
 from fastapi import FastAPI
 
 from corpus.load import SUPPORTED_SUFFIXES
-from index.store import SyncReport
 from qa.schema import Answer
 from qa.service import InvalidQuestion, PolicyQA
 from ui import render
 from ui.api import SerialQA, add_api_routes
 from ui.feedback import record
+from ui.guard import EdgeGuard
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,20 +68,62 @@ go();
 """
 
 
+# The knowledge-base form: calls the token-checked /api/admin routes with fetch(); nothing goes through Gradio.
+ADMIN_JS = """
+const $ = (id) => element.querySelector('#' + id);
+const say = (text, kind) => {
+  const box = $('pq-kb-status'); box.textContent = '';
+  const div = document.createElement('div'); div.className = 'pq-status pq-status-' + kind;
+  div.textContent = text; box.appendChild(div);
+};
+const fillDocs = async () => {
+  const docs = await (await fetch('api/documents')).json();
+  const sel = $('pq-doc-select'); sel.textContent = '';
+  for (const d of docs) { const o = document.createElement('option'); o.value = o.textContent = d.doc_id; sel.appendChild(o); }
+};
+const call = async (method, url, body) => {
+  const token = $('pq-token-input').value;
+  if (!token) { say('请先输入管理令牌。', 'err'); return null; }
+  const r = await fetch(url, {method, body, headers: {'Authorization': 'Bearer ' + token}});
+  let data = {}; try { data = await r.json(); } catch (e) {}
+  if (!r.ok) { say(data.error || ('请求失败：HTTP ' + r.status), 'err'); return null; }
+  await fillDocs();
+  const refresh = document.querySelector('#pq-kb-refresh'); if (refresh) refresh.click();
+  return data;
+};
+const describe = (rep) => rep && rep.added ? `：新增 ${rep.added.length}，更新 ${rep.changed.length}，删除 ${rep.removed.length}，嵌入 ${rep.chunks_embedded} 个分块` : '';
+$('pq-upload-btn').addEventListener('click', async () => {
+  const files = [...$('pq-file').files];
+  if (!files.length) { say('请先选择要上传的文件。', 'info'); return; }
+  const replace = $('pq-replace').checked ? '?replace=true' : '';
+  for (const f of files) {
+    say('正在上传并索引 ' + f.name + ' …（问答照常可用）', 'info');
+    const data = await call('PUT', 'api/admin/documents/' + encodeURIComponent(f.name) + replace, f);
+    if (!data) return;
+    say('上传完成：' + f.name + describe(data.report), 'ok');
+  }
+});
+$('pq-delete-btn').addEventListener('click', async () => {
+  const id = $('pq-doc-select').value;
+  if (!id) { say('请先选择要删除的文档。', 'info'); return; }
+  const data = await call('DELETE', 'api/admin/documents/' + encodeURIComponent(id));
+  if (data) say('删除完成：' + id + describe(data.report), 'ok');
+});
+$('pq-reindex-btn').addEventListener('click', async () => {
+  say('正在重新索引…（问答照常可用）', 'info');
+  const data = await call('POST', 'api/admin/reindex');
+  if (data) say('重新索引完成' + describe(data.report), 'ok');
+});
+fillDocs();
+"""
+
+
 def _stream_pieces(text: str) -> Iterator[str]:
     """Progressively longer prefixes of `text`, never cutting a [n] marker in half."""
     tokens = re.findall(r"\[\d{1,3}\]|.", text, flags=re.S)
     for i in range(STREAM_STEP, len(tokens), STREAM_STEP):
         yield "".join(tokens[:i])
     yield text
-
-
-def _describe(result: Any) -> str:
-    """A sync report or a name, for a status line."""
-    if isinstance(result, SyncReport):
-        return (f"：新增 {len(result.added)}，更新 {len(result.changed)}，删除 {len(result.removed)}，"
-                f"嵌入 {result.chunks_embedded} 个分块，用时 {result.seconds:.1f} 秒")
-    return f"：{result}" if isinstance(result, str) and result else ""
 
 
 def _short(question: str, limit: int = 200) -> str:
@@ -122,7 +166,7 @@ class WebApp:
             return
         except Exception:
             log.exception("ask failed")
-            msg = "回答时出错，请稍后重试或联系管理员。"
+            msg = "检索服务暂时不可用（search backend unavailable），请稍后重试；如持续出现请联系管理员。"
             yield render.transcript(turns, render.error_html(_short(question), msg)), gr.skip(), question, turns, {"error": msg}
             return
         for partial in _stream_pieces(answer.answer):
@@ -179,13 +223,6 @@ class WebApp:
     def admin_enabled(self) -> bool:
         return bool(self.settings.admin_token)
 
-    def _authorised(self, token: str) -> str:
-        if not self.admin_enabled:
-            return "管理功能未启用：服务器未配置 POLICYQA_ADMIN_TOKEN。"
-        if not hmac.compare_digest((token or "").encode(), self.settings.admin_token.encode()):
-            return "管理令牌不正确。"
-        return ""
-
     def doc_rows(self) -> list[list[Any]]:
         rows = []
         for d in self.qa.documents():
@@ -195,42 +232,6 @@ class WebApp:
                 m.valid_until.isoformat() if m.valid_until else "", len(self.qa.chunks(d.doc_id)), len(d.flags),
             ])
         return rows
-
-    def kb_refresh(self) -> tuple:
-        rows = self.doc_rows()
-        return rows, gr.update(choices=[r[0] for r in rows], value=None)
-
-    def _admin(self, token: str, action: str, fn: Any, *args: Any) -> tuple:
-        if problem := self._authorised(token):
-            return render.status(problem, "err"), gr.skip(), gr.skip()
-        try:
-            result = fn(*args)
-        except Exception as exc:
-            log.exception("%s failed", action)
-            return render.status(f"{action}失败：{exc}", "err"), gr.skip(), gr.skip()
-        return (render.status(f"{action}完成{_describe(result)}", "ok"), *self.kb_refresh())
-
-    def kb_upload(self, token: str, files: list[str] | None) -> tuple:
-        if not files:
-            return render.status("请先选择要上传的文件。", "info"), gr.skip(), gr.skip()
-
-        def add_all() -> str:
-            names = []
-            for f in files:
-                path = Path(f)
-                self.qa.add_file(path.name, path.read_bytes())
-                names.append(path.name)
-            return "、".join(names)
-
-        return self._admin(token, "上传", add_all)
-
-    def kb_delete(self, token: str, doc_id: str | None) -> tuple:
-        if not doc_id:
-            return render.status("请先选择要删除的文档。", "info"), gr.skip(), gr.skip()
-        return self._admin(token, f"删除 {doc_id} ", self.qa.delete_document, doc_id)
-
-    def kb_reindex(self, token: str) -> tuple:
-        return self._admin(token, "重新索引", self.qa.reindex)
 
 
 def build_blocks(qa: SerialQA, settings: Settings) -> gr.Blocks:
@@ -289,32 +290,36 @@ def build_blocks(qa: SerialQA, settings: Settings) -> gr.Blocks:
     return demo
 
 
+def _admin_form() -> str:
+    """The staff form (static HTML; the token stays in the page and goes out only as a request header)."""
+    accept = ",".join(UPLOAD_TYPES)
+    return f"""
+<div class="pq-admin">
+  <label>管理令牌 <input type="password" id="pq-token-input" autocomplete="off"></label>
+  <div><input type="file" id="pq-file" multiple accept="{accept}">
+    <label><input type="checkbox" id="pq-replace"> 替换同名文档</label>
+    <button type="button" id="pq-upload-btn" class="lg primary">上传并索引</button></div>
+  <div><select id="pq-doc-select" aria-label="选择文档"></select>
+    <button type="button" id="pq-delete-btn" class="lg stop">删除所选文档</button>
+    <button type="button" id="pq-reindex-btn" class="lg secondary">重新索引</button></div>
+  <div id="pq-kb-status" role="status"></div>
+</div>"""
+
+
 def _kb_tab(app: WebApp) -> None:
     enabled = app.admin_enabled
     note = (
-        "上传、删除和重新索引需要管理令牌；问答功能在操作期间照常可用。"
+        "上传、删除和重新索引需要管理令牌；问答功能在操作期间照常可用。同名文档须勾选“替换同名文档”才会被替换。"
         if enabled
         else "⚠ 管理功能已停用：服务器未配置环境变量 `POLICYQA_ADMIN_TOKEN`。设置后重启服务即可上传、删除和重新索引文档。"
     )
     gr.Markdown(note)
     headers = ["文件", "标题", "发文机关", "日期", "地区", "类型", "有效期至", "分块数", "标记"]
-    rows = app.doc_rows()
-    table = gr.Dataframe(value=rows, headers=headers, interactive=False, wrap=True, elem_id="pq-docs")
-    refresh = gr.Button("刷新列表", size="sm")
-    token = gr.Textbox(label="管理令牌", type="password", interactive=enabled, elem_id="pq-token")
-    with gr.Row():
-        files = gr.File(label="上传文档（txt/md/docx/html/pdf）", file_types=UPLOAD_TYPES, file_count="multiple",
-                        interactive=enabled, elem_id="pq-upload")
-        with gr.Column():
-            upload = gr.Button("上传并索引", interactive=enabled, variant="primary")
-            doc_choice = gr.Dropdown([r[0] for r in rows], value=None, label="选择文档", interactive=enabled)
-            delete = gr.Button("删除所选文档", interactive=enabled, variant="stop")
-            reindex = gr.Button("重新索引", interactive=enabled)
-    kb_status = gr.HTML("", elem_id="pq-kb-status")
-    refresh.click(app.kb_refresh, None, [table, doc_choice], api_visibility="private")
-    upload.click(app.kb_upload, [token, files], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
-    delete.click(app.kb_delete, [token, doc_choice], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
-    reindex.click(app.kb_reindex, [token], [kb_status, table, doc_choice], api_visibility="private", concurrency_limit=1)
+    table = gr.Dataframe(value=app.doc_rows(), headers=headers, interactive=False, wrap=True, elem_id="pq-docs")
+    refresh = gr.Button("刷新列表", size="sm", elem_id="pq-kb-refresh")
+    refresh.click(app.doc_rows, None, table, api_visibility="private")
+    if enabled:
+        gr.HTML(_admin_form(), elem_id="pq-admin", js_on_load=ADMIN_JS)
 
 
 def theme() -> gr.themes.Base:
@@ -322,24 +327,28 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=cjk, font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
-def build_app(qa: PolicyQA | SerialQA, settings: Settings) -> FastAPI:
-    """One FastAPI app: the JSON API under /api and the Gradio UI at "/" (sharing one locked PolicyQA)."""
-    sqa = qa if isinstance(qa, SerialQA) else SerialQA(qa)
-    api = add_api_routes(FastAPI(title="PolicyQA", docs_url="/api/docs", openapi_url="/api/openapi.json"), sqa)
+def build_app(qa: PolicyQA | SerialQA, settings: Settings) -> EdgeGuard:
+    """The JSON API under /api and the Gradio UI at "/" (sharing one PolicyQA), behind EdgeGuard."""
+    sqa = qa if isinstance(qa, SerialQA) else SerialQA(qa, cache_size=settings.answer_cache)
+    api = add_api_routes(
+        FastAPI(title="PolicyQA", docs_url="/api/docs", openapi_url="/api/openapi.json"), sqa,
+        admin_token=settings.admin_token, max_history_turns=settings.max_history_turns,
+        max_question_chars=settings.max_question_chars,
+    )
     demo = build_blocks(sqa, settings)
     demo.queue(default_concurrency_limit=4)
-    return gr.mount_gradio_app(
+    app = gr.mount_gradio_app(
         api, demo, path="/", theme=theme(), css_paths=[STATIC / "policyqa.css"], footer_links=["api"],
     )
+    # Mounted apps are never `launch`ed, which turns off Gradio's own "a file input must have been
+    # uploaded to the cache" check; say it was launched so that check holds too (EdgeGuard is the first line).
+    demo.has_launched = True
+    return EdgeGuard(app, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_document_bytes)
 
 
 def open_qa(settings: Settings, *, progress: bool = True) -> PolicyQA:
     """Construct and open the PolicyQA described by `settings` (builds the index on first run)."""
-    qa = PolicyQA(
-        settings.corpus_dir, settings.db_dir, settings.model_dir, embedder=settings.embedder,
-        chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars,
-    )
-    return qa.open(progress=progress)
+    return PolicyQA.from_settings(settings).open(progress=progress)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -347,10 +356,13 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     import uvicorn
 
     print(f"PolicyQA: 加载语料 {settings.corpus_dir}（首次运行会建立索引，请稍候）…", file=sys.stderr, flush=True)
-    app = build_app(open_qa(settings, progress=True), settings)
+    qa = open_qa(settings, progress=True)
+    for warning in qa.warnings:
+        print(f"注意：{warning}", file=sys.stderr, flush=True)
+    app = build_app(qa, settings)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/"
     print(f"PolicyQA 已就绪：{url}  （JSON API：POST {url}api/ask）", flush=True)
     if not settings.admin_token:
         print("提示：未设置 POLICYQA_ADMIN_TOKEN，知识库管理功能已停用。", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
