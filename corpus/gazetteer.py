@@ -153,7 +153,7 @@ class Gazetteer:
             is_zone = depth == 2 and ("71" <= code[4:6] <= "79" or bool(_ZONE_NAME_RE.search(name)))
             level = ("province", "city", "zone" if is_zone else "county")[depth]
             full = (parent.name if parent else "") + name
-            place = Place(code, full, short or name, level, parents)
+            place = Place(code, full, self._display_short(name, short, parent, is_zone), level, parents)
             self.places[code] = place
             chain[depth] = place
             self._names.setdefault(name, set()).add(code)
@@ -165,6 +165,15 @@ class Gazetteer:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:
                     self._zones_under.setdefault((parent.code, zone_type), []).append(code)
+
+    @staticmethod
+    def _display_short(name: str, short: str, parent: Place | None, is_zone: bool) -> str:
+        """The name people use: 浦东, 昆山; for a zone 青岛高新区 or 苏州工业园区, never a bare 高新区."""
+        if not is_zone or parent is None:
+            return short or name
+        if short in ZONE_TYPES.values() or short in ZONE_TYPES:
+            return parent.short + short
+        return name if name.startswith(parent.short) else parent.short + (short or name)
 
     @staticmethod
     def _short_forms(
