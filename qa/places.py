@@ -18,7 +18,9 @@ from corpus.clean import search_form
 from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
 from corpus.schema import Document
 
-__all__ = ["Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of"]
+__all__ = [
+    "Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of", "region_places",
+]
 
 _DEFINED_RE = re.compile(r"[(（]以下简称[“\"「]?([\u4e00-\u9fff]{2,6})[”\"」]?[)）]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -153,8 +155,20 @@ def coverage_note(doc: Document, place: Place | None) -> str:
 
 
 def find_places(text: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Place names as written in `text` (search form), in reading order; `extra` is accepted for old callers."""
-    return list(dict.fromkeys(m.surface for m in gazetteer().find(text)))
+    """Short names (浦东, 湖里, 苏州工业园区) of the places `text` names, in reading order.
+
+    Kept for older callers; `extra` is ignored (the gazetteer knows every place)."""
+    return list(dict.fromkeys(m.place.short for m in gazetteer().find(text)))
+
+
+def region_places(region: str) -> set[str]:
+    """Short names of a region and of every place containing it: '福建省厦门市湖里区' → {湖里, 厦门, 福建}."""
+    gaz = gazetteer()
+    found = gaz.find(region)
+    if not found:
+        return set()
+    place = max((m.place for m in found), key=lambda p: len(p.parents))
+    return {p.short for p in gaz.chain(place)}
 
 
 def is_national(region: str) -> bool:
