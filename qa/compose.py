@@ -104,7 +104,7 @@ def _quotable(cand: Candidate) -> list[Span]:
 
 def _asked_figures(question: Question, text: str) -> list[Figure]:
     """The figures of `text` of the kind the question asks for: its unit, its cap, else rates and amounts."""
-    figs = [f for f in figures(text)]
+    figs = list(figures(text, question.asks == "duration" or question.unit in ("年", "月", "天", "个月")))
     if question.unit and question.unit != "%":
         return [f for f in figs if f.unit == question.unit or f.unit.endswith(question.unit)]
     if question.unit == "%":
@@ -130,7 +130,7 @@ class ExtractiveComposer:
             return [0.0] * len(texts)
         todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if todo:
-            for t, v in zip(todo, self.embed([t[:300] for t in todo]), strict=True):
+            for t, v in zip(todo, self.embed([t[:self.config.dense_sentence_chars] for t in todo]), strict=True):
                 self._vectors[t] = np.asarray(v, dtype=np.float32)
             if len(self._vectors) > 20000:
                 self._vectors.clear()
@@ -142,23 +142,29 @@ class ExtractiveComposer:
     def score_sentences(self, question: Question, cands: list[Candidate],
                         query_vector: list[float] | None) -> list[Scored]:
         """Every quotable sentence of `cands`, scored against the question: lexical coverage of its content
-        words, embedding similarity (relative within the pool), and whether it states the asked kind of fact."""
+        words and of its focus words, whether it states the asked kind of fact, and — when the words cannot
+        decide (a cross-lingual question, or a near tie) — embedding similarity, relative within the pool."""
+        cfg = self.config
         pool = [(c, s) for c in cands for s in _quotable(c)]
         if not pool:
             return []
         texts = [c.doc.search_text[s.start:s.end] for c, s in pool]
-        dense = self._dense(texts, query_vector)
-        w = self.config.sentence_dense_weight if self.embed is not None else 0.0
         focus = question.focus or question.terms
-        out = []
-        for (cand, span), text, d in zip(pool, texts, dense, strict=True):
+        scores = []
+        for text in texts:
             lexical = 0.0 if question.crosslingual else (
                 0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
-            score = (1 - w) * lexical + w * d if not question.crosslingual else d
-            if question.wants_figure:
-                score += 0.25 * bool(_asked_figures(question, text))
-            out.append(Scored(cand, span, score))
-        out.sort(key=lambda s: s.score, reverse=True)
+            scores.append(lexical + (0.25 * bool(_asked_figures(question, text)) if question.wants_figure else 0.0))
+        ranked = sorted(scores, reverse=True)
+        tie = len(ranked) > 1 and ranked[0] - ranked[1] < cfg.sentence_tie_margin
+        if query_vector is not None and self.embed is not None and (question.crosslingual or tie):
+            near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:cfg.dense_sentences]
+            dense = self._dense([texts[i] for i in near], query_vector)
+            w = 1.0 if question.crosslingual else cfg.sentence_dense_weight
+            for i, d in zip(near, dense, strict=True):
+                scores[i] = (1 - w) * scores[i] + w * d
+        out = [Scored(c, s, score) for (c, s), score in zip(pool, scores, strict=True)]
+        out.sort(key=lambda x: x.score, reverse=True)
         return out
 
     def _pick(self, question: Question, scored: list[Scored], cand: Candidate) -> list[Span]:
@@ -341,8 +347,13 @@ _CN = "〇一二三四五六七八九"
 _PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\u4e00-\u9fff·]{2,4}(?:委员|代表))(?:提出|在)")
 
 
-def asked_fields(question: Question) -> list[str]:
-    return [f for f, pattern in _DOC_FIELDS.items() if pattern.search(question.search)]
+def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
+    """The document facts a question asks for, read with document titles taken out (a title such as
+    《…实施意见》 must not make "什么时候印发" a question about the 实施 date)."""
+    text = re.sub(r"《[^》]*》", " ", question.search)
+    for title in sorted((t for t in titles if len(t) >= 6), key=len, reverse=True):
+        text = text.replace(search_form(title), " ")
+    return [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
 
 
 def _date_forms(d: date) -> list[str]:
@@ -375,7 +386,7 @@ def _line_span(text: str, start: int, end: int) -> Span:
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
                            score: float) -> Answer | None:
     """文号 / dates / validity / issuer / proposer of `doc`, each with the line of its text that states it."""
-    fields_asked = asked_fields(question)
+    fields_asked = asked_fields(question, (doc.meta.title,))
     if not fields_asked:
         return None
     meta = doc.meta
@@ -407,6 +418,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
             end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
             region=meta.region))
+        quote = citations[-1].quote
+        if search_form(shown).replace(" ", "") not in search_form(quote).replace(" ", ""):
+            shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line
         lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
     if not citations:
         return None

@@ -108,7 +108,8 @@ def gate_samples(qa: PolicyQA, path: Path, split: str | None) -> list[tuple[dict
     out = []
     for item in load_questions(path, split):
         trace = qa.trace(item["question"])
-        if trace.found is None or asked_fields(trace.question):
+        titles = tuple({c.doc.meta.title for c in trace.found.candidates}) if trace.found else ()
+        if trace.found is None or asked_fields(trace.question, titles):
             continue
         x = features(trace.question, trace.found, qa.pipeline.weights, trace.doc_ids, qa.config)
         x["_id"] = item.get("id", "")  # type: ignore[assignment]  # kept for inspection, ignored by the fit

@@ -17,7 +17,7 @@ NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五�
 _ANY_FIGURE = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*[余多]?\s*(?:[%％]|[万亿千百]?[\u4e00-\u9fff])")
 _THRESHOLD_BEFORE = re.compile(r"达到|超过|突破|首次|年产值|营收|投资|规模")
 _GRANT_OR_BREAK = re.compile(r"[，,。；;、]|给予|奖励|补助|补贴|资助")
-_DATE_UNITS = ("年", "月", "日", "号")
+_DATE_UNITS = ("年", "月", "日", "号", "个月", "天")
 _APPROX = "余多近约"
 
 
@@ -38,21 +38,23 @@ def states_figure(text: str) -> bool:
 
 
 def _unit_of(phrase: str) -> str:
-    unit = phrase.lstrip("0123456789.,% " + _CN_DIGITS + _APPROX)
+    unit = phrase.lstrip("第0123456789.,% " + _CN_DIGITS + _APPROX)
     if "%" in phrase or "％" in phrase:
         return "%"
     return unit.lstrip("万亿千百") or unit
 
 
 @lru_cache(maxsize=8192)
-def figures(text: str) -> tuple[Figure, ...]:
-    """Figures in `text` with their roles: numeral phrases as jieba segments them (数词/量词 tags)."""
+def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
+    """Figures in `text` with their roles: numeral phrases as jieba segments them (数词/量词 tags). Year, month
+    and day counts ("三年", "6个月") are left out unless `with_dates` (a question asking 几年 wants them)."""
     out: list[Figure] = []
     words = _pos_cut(text)
     i = 0
     while i < len(words):
         word, flag, start = words[i]
-        if not (word[0].isdigit() or (flag == "m" and word[0] in _CN_DIGITS and len(word) >= 2)):
+        core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
+        if not (core[0].isdigit() or (flag == "m" and core[0] in _CN_DIGITS and len(word) >= 2)):
             i += 1
             continue
         end, j = start + len(word), i + 1
@@ -63,11 +65,11 @@ def figures(text: str) -> tuple[Figure, ...]:
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j
-        if not unit or phrase[-1].isdigit():
+        if not unit or phrase[-1].isdigit() or phrase.startswith("第") and unit not in _DATE_UNITS:
             continue  # a bare number: a list marker, a year, an article number
         before = text[max(0, start - 16):start]
         clause_before = _GRANT_OR_BREAK.split(before)[-1]  # what qualifies this number in its own clause
-        if unit in _DATE_UNITS:
+        if unit in _DATE_UNITS and not with_dates:
             continue  # a date or a year count: not a figure of the kind answers lead with
         if unit == "%":
             role = "比例"
@@ -87,7 +89,7 @@ def figures(text: str) -> tuple[Figure, ...]:
 
 def has_unit(text: str, unit: str) -> bool:
     """Whether `text` states a figure in `unit` ('200余家' has 家; '500万元' has 元)."""
-    return any(f.unit == unit or f.unit.endswith(unit) for f in figures(text))
+    return any(f.unit == unit or f.unit.endswith(unit) for f in figures(text, unit in _DATE_UNITS))
 
 
 def numbers(text: str) -> list[str]:

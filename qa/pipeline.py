@@ -83,7 +83,7 @@ class AnswerPipeline:
 
     def _decide(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> Answer:
         cands = found.candidates
-        if cands and asked_fields(question):
+        if cands and asked_fields(question, tuple({c.doc.meta.title for c in cands})):
             doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
                       key=lambda d: (self.weights.coverage(question.terms, self._doc_label(d)), -_rank(cands, d)))
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)

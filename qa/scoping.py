@@ -52,8 +52,9 @@ class PlaceScoper:
 
     def resolve(self, text: str) -> Scope:
         found = self.resolver.resolve(text)
+        written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions,
-                      uncovered=[p.name for p in found.uncovered] + list(found.ambiguous))
+                      uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
         if len(local) > 1:
             scope.per_place = {p.name: found.covering[p.code] for p in found.places if p.code in local}
@@ -107,6 +108,11 @@ class PlaceScoper:
             if note := version_note(doc, self.docs):
                 out.append(f"《{cite.title}》：{note}。")
         return list(dict.fromkeys(out))
+
+
+def _shown(place: Place, written: str) -> str:
+    """A place as the asker wrote it, with its full name when that differs: 苏州高新区（江苏省苏州市苏州高新技术产业开发区）."""
+    return f"{written}（{place.name}）" if written and written != place.name else place.name
 
 
 _EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")
