@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from corpus.load import SUPPORTED_SUFFIXES, LoadFailure
-from corpus.pipeline import chunk_document, load_corpus, load_document
+from corpus.pipeline import load_document
 from corpus.schema import Chunk, Document, LoadError
+from index.corpus_cache import CORPUS_CACHE, load_corpus_cached
 from index.embed import ensure_model, make_embeddings
 from index.store import PolicyIndex, SyncReport
 from qa.answer import compose, compose_about_document, refusal, uncovered_message
@@ -40,7 +41,7 @@ class PolicyQA:
 
     def __init__(
         self,
-        corpus_dir: Path,
+        corpus_dir: Path | None,
         db_dir: Path,
         model_dir: Path,
         *,
@@ -49,7 +50,7 @@ class PolicyQA:
         max_question_chars: int = 500,
         today: date | None = None,
     ) -> None:
-        self.corpus_dir = Path(corpus_dir)
+        self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else None  # None: a stateless reader
         self.db_dir = Path(db_dir)
         self.model_dir = Path(model_dir)
         self.embedder = embedder
@@ -63,6 +64,7 @@ class PolicyQA:
         self._index: PolicyIndex | None = None
         self._retriever: Retriever | None = None
         self._terms: TermWeights | None = None
+        self._view_gen: str | None = None  # the index generation `_docs`/`_terms`/`_retriever` were built for
         self._lock = threading.RLock()
 
     @classmethod
@@ -71,25 +73,56 @@ class PolicyQA:
                    chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars)
 
     def open(self, *, progress: bool = True) -> PolicyQA:
-        if not self.corpus_dir.is_dir():
+        """Load the model and the index; sync the corpus folder into it, or (reader) just read it."""
+        if self.corpus_dir is None and not self.chroma_url:
+            raise ValueError("a worker without a corpus folder reads the index from a Chroma server: "
+                             "set POLICYQA_CHROMA_URL (or pass --corpus DIR)")
+        if self.corpus_dir is not None and not self.corpus_dir.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {self.corpus_dir} (pass --corpus DIR)")
         embeddings = make_embeddings(self.embedder, ensure_model(self.model_dir))
         self._index = PolicyIndex(self.db_dir, embeddings, chroma_url=self.chroma_url)
-        self.reindex(progress=progress)
+        if self.corpus_dir is None:
+            self._follow_index()
+        else:
+            self.reindex(progress=progress)
         return self
 
     def reindex(self, *, progress: bool = False) -> SyncReport:
         """Reload the corpus folder and bring the index in line with it (only changed documents are embedded)."""
         with self._lock:
-            docs, errors = load_corpus(self.corpus_dir)
-            chunks = {d.doc_id: chunk_document(d) for d in docs}
-            self.last_sync = self._require_index().sync(docs, chunks, progress=progress)
+            if self.corpus_dir is None:
+                raise InvalidDocument("this worker has no corpus folder: re-index through one that has")
+            docs, chunks, errors = self._load_corpus(progress=progress)
+            index = self._require_index()
+            self.last_sync = index.sync(docs, chunks, progress=progress)
             self.load_errors = errors
-            self._docs = {d.doc_id: d for d in docs}
-            self._terms = TermWeights(
-                (d.doc_id, f"{d.meta.title} {c.heading} {c.search_text}") for d in docs for c in chunks[d.doc_id])
-            self._retriever = Retriever(self._require_index(), self._docs, self._terms)
+            self._build_view(docs, chunks, index.generation)
             return self.last_sync
+
+    def _build_view(self, docs: list[Document], chunks: dict[str, list[Chunk]], generation: str | None) -> None:
+        """The documents, term weights and retriever that answer questions, for one index generation."""
+        self._docs = {d.doc_id: d for d in docs}
+        self._terms = TermWeights(
+            (d.doc_id, f"{d.meta.title} {c.heading} {c.search_text}") for d in docs for c in chunks[d.doc_id])
+        self._retriever = Retriever(self._require_index(), self._docs, self._terms)
+        self._view_gen = generation
+
+    def _follow_index(self) -> None:
+        """With a Chroma server, rebuild the view when any worker has published a new generation."""
+        index = self._require_index()
+        if not self.chroma_url or index.generation == self._view_gen:
+            return
+        with self._lock:
+            generation = index.generation
+            if generation != self._view_gen:
+                docs = sorted(index.documents().values(), key=lambda d: d.doc_id)
+                self._build_view(docs, {d.doc_id: index.chunks(d.doc_id) for d in docs}, generation)
+
+    def _load_corpus(self, *, progress: bool = False) -> tuple[list[Document], dict[str, list[Chunk]], list[LoadError]]:
+        """The corpus folder's documents and chunks; unchanged files come from the cache in the index folder."""
+        assert self.corpus_dir is not None
+        loaded = load_corpus_cached(self.corpus_dir, self.db_dir / CORPUS_CACHE, progress=progress)
+        return loaded.docs, loaded.chunks, loaded.errors
 
     def _require_index(self) -> PolicyIndex:
         if self._index is None:
@@ -117,6 +150,7 @@ class PolicyQA:
         Raises InvalidQuestion for an empty or over-long question.
         """
         question = self.check_question(question)
+        self._follow_index()
         t0 = time.perf_counter()
         previous = history[-1][1].rewritten_question or history[-1][0] if history else ""
         standalone = rewrite(question, previous) if previous else question
@@ -159,6 +193,7 @@ class PolicyQA:
     def search(self, question: str, k: int = 8) -> list[Candidate]:
         """Ranked candidate passages for a question (what `ask` composes from), for evaluation."""
         query = parse_query(question)
+        self._follow_index()
         with self._lock:
             retriever = self._require_retriever()
             return retriever.retrieve(query, retriever.scope(query), k=k)

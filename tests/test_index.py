@@ -6,12 +6,10 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from corpus.schema import Chunk, Document
 from index.embed import default_model_dir, ensure_model, load_embeddings
 from index.store import PolicyIndex
 from index.sync import MANIFEST, read_current
+from tests.chroma_server import free_port, run_chroma_server
 
 REPO = Path(__file__).resolve().parents[1]
 LOANS = "000_7ffa5a2794a463d8.txt"  # 13 chunks
@@ -238,45 +237,9 @@ def test_crash_mid_sync_keeps_previous_generation(tmp_path: Path, embeddings: Em
     assert not any(p.exists() for p in half_built), "the next sync cleans up the crashed build"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    exe = Path(sys.executable).with_name("chroma")
-    if not exe.exists():
-        pytest.skip(f"the `chroma` command is not installed next to {sys.executable}")
-    port = _free_port()
-    log_path = tmp_path / "chroma.log"
-    with log_path.open("wb") as log:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen(
-            [str(exe), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-1500:]
-                    pytest.skip(f"`chroma run` did not start on {url}: {tail}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+    yield from run_chroma_server(tmp_path)
 
 
 def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str) -> None:
@@ -303,7 +266,7 @@ def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str)
     host, port = chroma_server.removeprefix("http://").split(":")
     client = chromadb.HttpClient(host=host, port=int(port))
     names = {c.name for c in client.list_collections()}
-    assert names == {f"pq-{gen2}", f"pq-{index.generation}"} and f"pq-{gen1}" not in names
+    assert names == {f"pq-{gen2}", f"pq-{index.generation}", "pq-state"} and f"pq-{gen1}" not in names
     client.close()
 
     reader = PolicyIndex(tmp_path / "db", embeddings, chroma_url=chroma_server, collection="pq")
@@ -313,7 +276,7 @@ def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str)
 
 
 def test_unreachable_server_says_what_to_do(tmp_path: Path, embeddings: Embeddings) -> None:
-    index = PolicyIndex(tmp_path / "db", embeddings, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    index = PolicyIndex(tmp_path / "db", embeddings, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(ConnectionError, match="chroma run"):
         index.sync([], {}, progress=False)
     with pytest.raises(ValueError, match="http://host:port"):

@@ -54,10 +54,11 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from index.embed import ensure_model
+    from index.embed import ensure_model, ensure_onnx
 
     path = ensure_model(_settings(args).model_dir)
     print(f"embedding model ready: {path}")
+    print(f"int8 ONNX export ready: {ensure_onnx(path)}")
     return 0
 
 
@@ -169,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p)
     p.set_defaults(func=cmd_corpus)
 
-    p = sub.add_parser("setup", help="prepare the offline embedding model (once)")
+    p = sub.add_parser("setup", help="prepare the offline embedding model and its int8 ONNX export (once)")
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("index", help="build or update the index incrementally")
