@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from corpus.schema import Chunk, Document
-from index.embed import default_model_dir, ensure_model, load_embeddings
+from index.embed import DEFAULT_KIND, default_model_dir, ensure_model, make_embeddings
 from index.store import PolicyIndex
 from index.sync import MANIFEST, read_current
 from tests.chroma_server import free_port, run_chroma_server
@@ -37,7 +37,7 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embeddings(model_dir: Path) -> Embeddings:
-    return load_embeddings(model_dir)
+    return make_embeddings(DEFAULT_KIND, model_dir)
 
 
 def seed(folder: Path, *names: str) -> Path:
@@ -177,10 +177,10 @@ def _sync_script(corpus: Path, db: Path, model: Path) -> str:
     return (
         "from pathlib import Path\n"
         "from corpus.pipeline import chunk_document, load_corpus\n"
-        "from index.embed import load_embeddings\n"
+        "from index.embed import make_embeddings\n"
         "from index.store import PolicyIndex\n"
         f"docs, _ = load_corpus(Path({str(corpus)!r}))\n"
-        f"index = PolicyIndex(Path({str(db)!r}), load_embeddings(Path({str(model)!r})))\n"
+        f"index = PolicyIndex(Path({str(db)!r}), make_embeddings('e5-small', Path({str(model)!r})))\n"
         "index.sync(docs, {d.doc_id: chunk_document(d) for d in docs}, progress=True)\n"
     )
 
