@@ -72,6 +72,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"index {settings.db_dir}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged; "
         f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s"
+        + (f" ({report.chunks_per_second:.1f} chunks/s embedding)" if report.chunks_embedded else "")
     )
     for err in qa.load_errors:
         print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
