@@ -206,8 +206,9 @@ def test_int8_onnx_agrees_with_torch(e5_model_dir: Path, e5_embeddings, doc_para
     assert np.mean(_cosines(vectors, doc_vectors)) >= 0.995
     for question in ("首轮流片补助多少", "What subsidy is there for the first tape-out?"):
         assert float(np.dot(int8.embed_query(question), e5_embeddings.embed_query(question))) >= 0.99
-    # length-bucketed batches give each text the vector it gets alone (padding is masked out)
+    # batching texts of different lengths gives each (nearly) the vector it gets alone: padding is
+    # masked out of the pooling; int8 activations are scaled per batch, hence "nearly"
     mixed = [doc_paragraphs[0], "流片", doc_paragraphs[1] * 3]
     alone = np.asarray([int8.embed_documents([t])[0] for t in mixed])
-    assert np.allclose(np.asarray(int8.embed_documents(mixed)), alone, atol=2e-3)
+    assert _cosines(np.asarray(int8.embed_documents(mixed)), alone).min() >= 0.995
     assert int8.embed_documents([]) == []
