@@ -61,6 +61,7 @@ class PolicyIndex:
         self._embeddings = embeddings
         self._backend = Backend(self._db_dir, chroma_url, collection)
         self._lock = threading.RLock()
+        self._refreshing = threading.Lock()  # one thread at a time looks for a new generation
         self._retired: _Snapshot | None = None
         self._checked = float("-inf")
         self._snap = _Snapshot(None)
@@ -98,20 +99,32 @@ class PolicyIndex:
         )
 
     def _current(self) -> _Snapshot:
-        """The loaded generation, reloaded if CURRENT moved on (checked at most once a second)."""
-        now = time.monotonic()
-        if now - self._checked >= _RECHECK_S:
-            with self._lock:
-                first = self._checked == float("-inf")
-                self._checked = now
-                try:
-                    gen = self._backend.state.current()
-                    if gen != self._snap.gen:
-                        self._swap(self._load(gen))
-                except Exception as exc:  # e.g. deleted under us by a later sync, or the server is away
-                    if first:
-                        raise
-                    log.warning("could not load index generation (%s); still serving %s", exc, self._snap.gen)
+        """The loaded generation, reloaded if CURRENT moved on (checked at most once a second).
+
+        A new generation is loaded outside `_lock` by one thread while the others keep answering
+        from the old one; only the very first load (nothing to serve yet) makes callers wait.
+        """
+        if time.monotonic() - self._checked < _RECHECK_S:
+            return self._snap
+        first = self._checked == float("-inf")
+        if not self._refreshing.acquire(blocking=first):
+            return self._snap  # another thread is checking
+        try:
+            if time.monotonic() - self._checked < _RECHECK_S:  # it did so while we waited
+                return self._snap
+            self._checked = time.monotonic()
+            gen = self._backend.state.current()
+            if gen != self._snap.gen:
+                snap = self._load(gen)
+                with self._lock:
+                    self._swap(snap)
+        except Exception as exc:  # e.g. deleted under us by a later sync, or the server is away
+            if first:
+                self._checked = float("-inf")
+                raise
+            log.warning("could not load index generation (%s); still serving %s", exc, self._snap.gen)
+        finally:
+            self._refreshing.release()
         return self._snap
 
     def _swap(self, snap: _Snapshot) -> None:
@@ -168,10 +181,12 @@ class PolicyIndex:
             self._retired = None
         # not under self._lock: searches keep being served from the active generation meanwhile
         report = sync_generation(self._backend, self._embeddings, docs, chunks_by_doc, progress=progress)
-        with self._lock:
+        with self._refreshing:
             gen = self._backend.state.current()
             if gen != self._snap.gen:
-                self._swap(self._load(gen))
+                snap = self._load(gen)  # outside `_lock`: searches go on meanwhile
+                with self._lock:
+                    self._swap(snap)
             self._checked = time.monotonic()
         return report
 
