@@ -22,6 +22,8 @@ import bm25s
 import jieba
 import numpy as np
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+
 TOKENIZER_VERSION = "jieba0.42+uni+bigram+num/1"
 
 # Function words and question words: they match everywhere and rank nothing.

@@ -20,7 +20,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from corpus.schema import Chunk, Document
-from index.keyword import Hit, KeywordIndex
+from index.keyword import Hit, KeywordIndex, tokenize
 from index.records import document_from_json
 from index.sync import Backend, SyncReport, load_chunks, load_keyword, load_manifest, sync_generation
 
@@ -150,6 +150,18 @@ class PolicyIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def warm_up(self) -> None:
+        """Do the one-off work of a first query now (jieba's dictionary, the Chroma client, the model's
+        first run), e.g. in a background thread right after opening, so the first question is fast."""
+        try:
+            snap = self._current()
+            tokenize("政策预热")
+            self._embeddings.embed_query("政策预热")
+            if snap.chunks:
+                self._store(snap)
+        except Exception as exc:  # only a head start: the first query will meet (and report) the problem
+            log.debug("warm-up failed: %s", exc)
 
     def vectorstore(self) -> Chroma | None:
         """The active generation as a LangChain vector store (None before the first sync)."""

@@ -85,6 +85,7 @@ class PolicyQA:
             self._follow_index()
         else:
             self.reindex(progress=progress)
+        threading.Thread(target=self._index.warm_up, name="policyqa-warm-up", daemon=True).start()
         return self
 
     def reindex(self, *, progress: bool = False) -> SyncReport:
