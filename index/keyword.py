@@ -1,4 +1,10 @@
-"""Keyword retrieval: jieba words plus character uni/bigrams, ranked with BM25, persisted as token lists."""
+"""Keyword retrieval: jieba words plus character uni/bigrams, ranked with BM25 (``bm25s``, sparse).
+
+The BM25 weights of every (token, chunk) pair sit in one sparse matrix, so a query costs the
+postings of its own tokens (a few ms at 100k chunks), not a pass over every chunk. The token
+lists are persisted beside the matrix: a sync re-tokenises only changed chunks and rebuilds the
+matrix from them (idf is corpus-wide, so BM25 cannot be patched in place).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,15 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import bm25s
 import jieba
-from rank_bm25 import BM25Okapi
+import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
 
 TOKENIZER_VERSION = "jieba0.42+uni+bigram+num/1"
 
@@ -97,20 +106,48 @@ class Hit:
     rank: int
 
 
+@dataclass(frozen=True)
+class BM25Params:
+    """Okapi BM25 with Lucene's idf (never negative, unlike Robertson's on tokens in most chunks)."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    method: str = "lucene"
+
+
+_MATRIX_DIR = "bm25s"  # beside the token file: `<name>.bm25s/`
+
+
 class KeywordIndex:
-    """BM25 (Okapi) over chunk search texts; persisted as JSON token lists and rebuilt on load."""
+    """BM25 over chunk search texts, searchable within a set of documents.
+
+    Persisted as the token lists (JSON, for incremental syncs and for rebuilding) plus bm25s's
+    own matrix files, which `load` reads directly (no re-tokenising or re-weighting on open).
+    """
 
     def __init__(
-        self, tokens_by_chunk: dict[str, list[str]] | None = None, doc_by_chunk: dict[str, str] | None = None
+        self,
+        tokens_by_chunk: Mapping[str, list[str]] | None = None,
+        doc_by_chunk: Mapping[str, str] | None = None,
+        *,
+        params: BM25Params = BM25Params(),
     ) -> None:
-        self._tokens: dict[str, list[str]] = dict(tokens_by_chunk or {})
+        self._tokens: dict[str, list[str]] | None = dict(tokens_by_chunk or {})
+        self._tokens_path: Path | None = None
+        self.params = params
         self._ids: list[str] = list(self._tokens)
-        doc_by_chunk = doc_by_chunk or {}
-        # chunk ids are "{doc_id}:{position}:{digest}", so the doc id is recoverable without a table
-        self._doc_of = [doc_by_chunk.get(c) or c.rsplit(":", 2)[0] for c in self._ids]
-        self._bm25: BM25Okapi | None = None
+        self._bm25: bm25s.BM25 | None = None
         if any(self._tokens.values()):
-            self._bm25 = BM25Okapi([self._tokens[c] or ["\0"] for c in self._ids])
+            self._bm25 = bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
+            self._bm25.index([self._tokens[c] for c in self._ids], show_progress=False)
+        self._index_docs(doc_by_chunk or {})
+
+    def _index_docs(self, doc_by_chunk: Mapping[str, str]) -> None:
+        # chunk ids are "{doc_id}:{position}:{digest}", so the doc id is recoverable without a table
+        positions: dict[str, list[int]] = {}
+        for i, cid in enumerate(self._ids):
+            positions.setdefault(doc_by_chunk.get(cid) or cid.rsplit(":", 2)[0], []).append(i)
+        self._rows_of = {doc: np.asarray(rows, dtype=np.int64) for doc, rows in positions.items()}
 
     @classmethod
     def build(cls, texts_by_chunk: Iterable[tuple[str, str]]) -> KeywordIndex:
@@ -119,41 +156,90 @@ class KeywordIndex:
 
     @property
     def tokens(self) -> dict[str, list[str]]:
-        """chunk_id -> tokens (reuse them when only some documents change)."""
+        """chunk_id -> tokens (reuse them when only some documents change); read from disk on first use."""
+        if self._tokens is None:
+            assert self._tokens_path is not None
+            self._tokens = _read_tokens(self._tokens_path)
         return self._tokens
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def search(self, query_search_text: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
-        """The top `k` chunks by BM25 score (> 0 only), optionally only from the given documents.
-
-        """
-        query = tokenize(query_search_text)
-        if self._bm25 is None or not query or k <= 0:
+        """The top `k` chunks by BM25 score (> 0 only), optionally only from the given documents."""
+        if self._bm25 is None or k <= 0:
             return []
-        scores = self._bm25.get_scores(query)
-        allowed = set(doc_ids) if doc_ids is not None else None
-        ranked = sorted(
-            (
-                (float(s), cid)
-                for cid, doc, s in zip(self._ids, self._doc_of, scores, strict=True)
-                if s > 0 and (allowed is None or doc in allowed)
-            ),
-            key=lambda t: (-t[0], t[1]),
-        )
-        return [Hit(cid, score, rank) for rank, (score, cid) in enumerate(ranked[:k], start=1)]
+        query = self._bm25.get_tokens_ids(tokenize(query_search_text))
+        if not query:
+            return []
+        scores = self._bm25.get_scores_from_ids(query)
+        if doc_ids is None:
+            rows = np.flatnonzero(scores > 0)
+        else:
+            parts = [self._rows_of[d] for d in set(doc_ids) if d in self._rows_of]
+            if not parts:
+                return []
+            rows = np.concatenate(parts)
+            rows = rows[scores[rows] > 0]
+        if len(rows) > k:  # keep the top k and everything tied with the k-th, then order exactly
+            kth = np.partition(scores[rows], len(rows) - k)[len(rows) - k]
+            rows = rows[scores[rows] >= kth]
+        ranked = sorted(((float(scores[r]), self._ids[r]) for r in rows), key=lambda t: (-t[0], t[1]))[:k]
+        return [Hit(cid, score, rank) for rank, (score, cid) in enumerate(ranked, start=1)]
 
     def save(self, path: Path) -> None:
-        """Write the token lists as JSON (atomically: temp file + rename)."""
+        """Write the token lists (JSON) and the BM25 matrix (`<path>.bm25s/`), each atomically."""
+        path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        payload = {"version": TOKENIZER_VERSION, "tokens": self._tokens}
+        payload = {"version": TOKENIZER_VERSION, "ids": self._ids, "tokens": self.tokens}
         tmp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
+        matrix = _matrix_dir(path)
+        tmp_dir = matrix.with_name(matrix.name + ".tmp")
+        _remove_tree(tmp_dir)
+        tmp_dir.mkdir(parents=True)
+        meta = {"version": TOKENIZER_VERSION, "params": self.params.__dict__, "ids": self._ids}
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp_dir), show_progress=False)
+        (tmp_dir / "policyqa.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        _remove_tree(matrix)
+        os.replace(tmp_dir, matrix)
 
     @classmethod
-    def load(cls, path: Path, doc_by_chunk: dict[str, str] | None = None) -> KeywordIndex:
-        """Read token lists written by `save` and rebuild BM25 (callers compare `version_of` with
-        TOKENIZER_VERSION to decide whether to re-tokenize)."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["tokens"], doc_by_chunk)
+    def load(cls, path: Path, doc_by_chunk: Mapping[str, str] | None = None) -> KeywordIndex:
+        """Read what `save` wrote; without a usable matrix folder, rebuild BM25 from the token lists.
+
+        (Callers compare the stored tokenizer version with TOKENIZER_VERSION to decide whether to
+        re-tokenize.)
+        """
+        path = Path(path)
+        matrix = _matrix_dir(path)
+        try:
+            meta = json.loads((matrix / "policyqa.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if meta is None or meta.get("params") != BM25Params().__dict__:
+            return cls(_read_tokens(path), doc_by_chunk)
+        index = cls.__new__(cls)
+        index.params = BM25Params(**meta["params"])
+        index._ids = list(meta["ids"])
+        index._tokens, index._tokens_path = None, path
+        index._bm25 = bm25s.BM25.load(str(matrix), show_progress=False, verbosity=0) if index._ids else None
+        index._index_docs(doc_by_chunk or {})
+        return index
+
+
+def _matrix_dir(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.{_MATRIX_DIR}")
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir():
+        for child in path.iterdir():
+            child.unlink()
+        path.rmdir()
+
+
+def _read_tokens(path: Path) -> dict[str, list[str]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data["tokens"]

@@ -20,16 +20,9 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from corpus.schema import Chunk, Document
-from index.keyword import Hit, KeywordIndex
-from index.sync import (
-    KEYWORD,
-    Backend,
-    SyncReport,
-    load_chunks,
-    load_manifest,
-    read_current,
-    sync_generation,
-)
+from index.keyword import Hit, KeywordIndex, tokenize
+from index.records import document_from_json
+from index.sync import Backend, SyncReport, load_chunks, load_keyword, load_manifest, sync_generation
 
 __all__ = ["Hit", "PolicyIndex", "SyncReport"]
 
@@ -46,6 +39,7 @@ class _Snapshot:
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     chunks: dict[str, Chunk] = field(default_factory=dict)
     keyword: KeywordIndex = field(default_factory=KeywordIndex)
+    documents: dict[str, Document] = field(default_factory=dict)  # only with a Chroma server
     collection: str = ""
     client: ClientAPI | None = None
     store: Chroma | None = None
@@ -55,7 +49,9 @@ class PolicyIndex:
     """Chunks of the corpus, searchable densely (Chroma, cosine) and by keywords (jieba BM25).
 
     `db_dir` holds generations (see `index.sync`); the active one is loaded at construction and
-    re-loaded when another process publishes a newer one. Construction does not touch Chroma.
+    re-loaded when another process publishes a newer one. With `chroma_url` everything (generations,
+    chunk table, keyword tokens, documents) is read from the server, first on use, and a generation
+    published by any worker is picked up within a second. Construction does not touch Chroma.
     """
 
     def __init__(
@@ -65,44 +61,70 @@ class PolicyIndex:
         self._embeddings = embeddings
         self._backend = Backend(self._db_dir, chroma_url, collection)
         self._lock = threading.RLock()
+        self._refreshing = threading.Lock()  # one thread at a time looks for a new generation
         self._retired: _Snapshot | None = None
-        self._checked = 0.0
-        self._snap = self._load(read_current(self._db_dir))
+        self._checked = float("-inf")
+        self._snap = _Snapshot(None)
+        if not self._backend.remote:
+            self._snap = self._load(self._backend.state.current())
+            self._checked = time.monotonic()
 
     # --- lifecycle ------------------------------------------------------------------------
 
     def _load(self, gen: str | None) -> _Snapshot:
         if gen is None:
             return _Snapshot(None)
-        gen_dir = self._db_dir / gen
+        state = self._backend.state
+        where = self._backend.url or self._db_dir
         try:
-            manifest = load_manifest(gen_dir)
-            chunks = load_chunks(gen_dir)
-            keyword = KeywordIndex.load(gen_dir / KEYWORD, {c.chunk_id: c.doc_id for c in chunks})
+            manifest = load_manifest(state, gen)
+            chunks = load_chunks(state, gen)
+            keyword = load_keyword(self._backend, gen, {c.chunk_id: c.doc_id for c in chunks})
+            documents: dict[str, Document] = {}
+            if self._backend.remote:
+                stored = state.get_documents(e["sig"] for e in manifest["docs"].values())
+                for doc_id, entry in manifest["docs"].items():
+                    if entry["sig"] not in stored:
+                        raise KeyError(f"document {doc_id} is missing")
+                    documents[doc_id] = document_from_json(stored[entry["sig"]])
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RuntimeError(
-                f"the index in {self._db_dir} is unreadable ({exc}); delete that folder and sync again"
-            ) from exc
+            raise RuntimeError(f"the index in {where} is unreadable ({exc}); delete it and sync again") from exc
         return _Snapshot(
             gen=gen,
             docs=manifest["docs"],
             chunks={c.chunk_id: c for c in chunks},
             keyword=keyword,
+            documents=documents,
             collection=manifest["collection"],
         )
 
     def _current(self) -> _Snapshot:
-        """The loaded generation, reloaded if CURRENT moved on (checked at most once a second)."""
-        now = time.monotonic()
-        if now - self._checked >= _RECHECK_S:
-            with self._lock:
-                self._checked = now
-                gen = read_current(self._db_dir)
-                if gen != self._snap.gen:
-                    try:
-                        self._swap(self._load(gen))
-                    except RuntimeError:  # e.g. deleted under us by a later sync: keep serving, retry later
-                        log.warning("could not load index generation %s; still serving %s", gen, self._snap.gen)
+        """The loaded generation, reloaded if CURRENT moved on (checked at most once a second).
+
+        A new generation is loaded outside `_lock` by one thread while the others keep answering
+        from the old one; only the very first load (nothing to serve yet) makes callers wait.
+        """
+        if time.monotonic() - self._checked < _RECHECK_S:
+            return self._snap
+        first = self._checked == float("-inf")
+        if not self._refreshing.acquire(blocking=first):
+            return self._snap  # another thread is checking
+        try:
+            if time.monotonic() - self._checked < _RECHECK_S:  # it did so while we waited
+                return self._snap
+            self._checked = time.monotonic()
+            gen = self._backend.state.current()
+            if gen != self._snap.gen:
+                snap = self._load(gen)
+                with self._lock:
+                    self._swap(snap)
+        except Exception as exc:  # e.g. deleted under us by a later sync, or the server is away
+            if first:
+                self._checked = float("-inf")
+                raise
+            log.warning("could not load index generation (%s); still serving %s", exc, self._snap.gen)
+        finally:
+            self._refreshing.release()
         return self._snap
 
     def _swap(self, snap: _Snapshot) -> None:
@@ -128,6 +150,18 @@ class PolicyIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def warm_up(self) -> None:
+        """Do the one-off work of a first query now (jieba's dictionary, the Chroma client, the model's
+        first run), e.g. in a background thread right after opening, so the first question is fast."""
+        try:
+            snap = self._current()
+            tokenize("政策预热")
+            self._embeddings.embed_query("政策预热")
+            if snap.chunks:
+                self._store(snap)
+        except Exception as exc:  # only a head start: the first query will meet (and report) the problem
+            log.debug("warm-up failed: %s", exc)
 
     def vectorstore(self) -> Chroma | None:
         """The active generation as a LangChain vector store (None before the first sync)."""
@@ -159,10 +193,12 @@ class PolicyIndex:
             self._retired = None
         # not under self._lock: searches keep being served from the active generation meanwhile
         report = sync_generation(self._backend, self._embeddings, docs, chunks_by_doc, progress=progress)
-        with self._lock:
-            gen = read_current(self._db_dir)
+        with self._refreshing:
+            gen = self._backend.state.current()
             if gen != self._snap.gen:
-                self._swap(self._load(gen))
+                snap = self._load(gen)  # outside `_lock`: searches go on meanwhile
+                with self._lock:
+                    self._swap(snap)
             self._checked = time.monotonic()
         return report
 
@@ -214,6 +250,10 @@ class PolicyIndex:
         if doc_id is None:
             return list(snap.chunks.values())
         return [snap.chunks[c] for c in snap.docs.get(doc_id, {}).get("chunk_ids", [])]
+
+    def documents(self) -> dict[str, Document]:
+        """The indexed documents themselves (doc_id -> Document), kept only on a Chroma server."""
+        return self._current().documents
 
     def doc_ids(self) -> set[str]:
         return set(self._current().docs)

@@ -13,6 +13,10 @@ Layout of `db_dir`::
 A sync never touches the active generation: it builds the next one aside (reusing the vectors of
 unchanged documents), then swaps CURRENT. A crash leaves at worst an unfinished folder that no
 reader looks at and the next sync deletes.
+
+With a Chroma server (`chroma_url`) the same records live on the server instead (`index.state`:
+CURRENT, each generation's manifest, chunk table and keyword tokens, and the documents), so workers
+need no local state at all; `db_dir` then only holds the writer lock and the corpus cache.
 """
 
 from __future__ import annotations
@@ -22,14 +26,13 @@ import hashlib
 import json
 import logging
 import os
-import re
 import secrets
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -42,18 +45,21 @@ from tqdm import tqdm
 
 from corpus.schema import Chunk, DocMeta, Document
 from index.keyword import TOKENIZER_VERSION, KeywordIndex, tokenize
+from index.records import document_to_json
+from index.state import CURRENT, GEN_PATTERN, LocalState, ServerState, read_current, write_json
+
+__all__ = ["CURRENT", "MANIFEST", "Backend", "SyncReport", "read_current", "sync_generation", "write_json"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = "policyqa-index/1"
-CURRENT = "CURRENT"
+FORMAT = "policyqa-index/2"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 KEYWORD = "keyword.json"
 CHROMA_DIR = "chroma"
-EMBED_BATCH = 32
+EMBED_BATCH = 256  # texts per embedder call: it sorts them by length, so bigger calls pad less
 COPY_BATCH = 1000
-_GEN = re.compile(r"^gen-(\d{6})-[0-9a-f]{6}$")
+DOCUMENTS = "documents"  # manifest entry key: the document's record on a server
 
 
 @dataclass
@@ -66,6 +72,12 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    embed_seconds: float = 0.0  # of `seconds`, spent embedding and writing vectors
+
+    @property
+    def chunks_per_second(self) -> float:
+        """Embedding throughput of this sync (0 when nothing was embedded)."""
+        return self.chunks_embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
 
 
 # --- where vectors live -------------------------------------------------------------------
@@ -86,6 +98,14 @@ class Backend:
             self._host = parsed.hostname
             self._port = parsed.port or (443 if parsed.scheme == "https" else 8000)
             self._ssl = parsed.scheme == "https"
+        self._state: LocalState | ServerState | None = None
+
+    @property
+    def state(self) -> LocalState | ServerState:
+        """The generation pointer and tables: files in `db_dir`, or records on the server."""
+        if self._state is None:
+            self._state = ServerState(self.client(""), self.collection) if self.remote else LocalState(self.db_dir)
+        return self._state
 
     @property
     def remote(self) -> bool:
@@ -114,15 +134,15 @@ class Backend:
             ) from exc
 
     def drop(self, gen: str) -> None:
-        """Delete a generation's server collection (local collections go with their folder)."""
-        if not self.remote:
-            return
-        client = self.client(gen)
-        try:
-            with suppress(Exception):  # already gone, or never created
-                client.delete_collection(self.collection_name(gen))
-        finally:
-            client.close()
+        """Delete a generation: its folder, or its server collection and records."""
+        if self.remote:
+            client = self.client(gen)
+            try:
+                with suppress(Exception):  # already gone, or never created
+                    client.delete_collection(self.collection_name(gen))
+            finally:
+                client.close()
+        self.state.drop(gen)
 
 
 def create_collection(client: ClientAPI, name: str) -> Any:
@@ -130,53 +150,12 @@ def create_collection(client: ClientAPI, name: str) -> Any:
     return client.create_collection(name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
 
 
-# --- generations on disk ------------------------------------------------------------------
+# --- generations ---------------------------------------------------------------------------
 
 
-def read_current(db_dir: Path) -> str | None:
-    """The active generation's name, or None before the first sync."""
-    try:
-        name = (db_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    return name if _GEN.match(name) else None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON durably and atomically (temp file, fsync, rename)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def _write_current(db_dir: Path, gen: str) -> None:
-    tmp = db_dir / f".{CURRENT}.{os.getpid()}.tmp"
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(gen + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, db_dir / CURRENT)
-    _fsync_dir(db_dir)
-
-
-def _generations(db_dir: Path) -> list[str]:
-    return sorted(p.name for p in db_dir.iterdir() if p.is_dir() and _GEN.match(p.name))
-
-
-def _new_generation_name(db_dir: Path) -> str:
-    numbers = [int(_GEN.match(g).group(1)) for g in _generations(db_dir)]  # type: ignore[union-attr]
-    current = read_current(db_dir)
+def _new_generation_name(backend: Backend) -> str:
+    numbers = [int(GEN_PATTERN.match(g).group(1)) for g in backend.state.generations()]  # type: ignore[union-attr]
+    current = backend.state.current()
     if current:
         numbers.append(int(current[4:10]))
     return f"gen-{max(numbers, default=0) + 1:06d}-{secrets.token_hex(3)}"
@@ -184,11 +163,10 @@ def _new_generation_name(db_dir: Path) -> str:
 
 def _cleanup(backend: Backend, keep: set[str]) -> None:
     """Delete every generation not in `keep`: old ones and unfinished leftovers of crashed syncs."""
-    for gen in _generations(backend.db_dir):
+    for gen in backend.state.generations():
         if gen in keep:
             continue
         backend.drop(gen)
-        shutil.rmtree(backend.db_dir / gen, ignore_errors=True)
         log.info("removed index generation %s", gen)
 
 
@@ -204,13 +182,19 @@ def writer_lock(db_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def load_manifest(gen_dir: Path) -> dict[str, Any]:
-    return json.loads((gen_dir / MANIFEST).read_text(encoding="utf-8"))
+def load_manifest(state: LocalState | ServerState, gen: str) -> dict[str, Any]:
+    return state.get(gen, MANIFEST)
 
 
-def load_chunks(gen_dir: Path) -> list[Chunk]:
-    rows = json.loads((gen_dir / CHUNKS).read_text(encoding="utf-8"))
-    return [Chunk(**row) for row in rows]
+def load_chunks(state: LocalState | ServerState, gen: str) -> list[Chunk]:
+    return [Chunk(**row) for row in state.get(gen, CHUNKS)]
+
+
+def load_keyword(backend: Backend, gen: str, doc_by_chunk: dict[str, str] | None = None) -> KeywordIndex:
+    """The generation's BM25 index: read from its files locally, rebuilt from the stored tokens on a server."""
+    if backend.remote:
+        return KeywordIndex(backend.state.get(gen, KEYWORD)["tokens"], doc_by_chunk)
+    return KeywordIndex.load(backend.db_dir / gen / KEYWORD, doc_by_chunk)
 
 
 # --- what goes into Chroma ----------------------------------------------------------------
@@ -241,8 +225,9 @@ def doc_signature(doc: Document, chunks: list[Chunk]) -> str:
     """Changes whenever anything stored for the document would change (raw bytes, chunking, metadata)."""
     h = hashlib.sha256(doc.content_hash.encode())
     h.update(json.dumps([doc.meta.title, doc.meta.region, str(doc.meta.date or "")], ensure_ascii=False).encode())
-    for c in chunks:
-        h.update(json.dumps(asdict(c), ensure_ascii=False, sort_keys=True).encode())
+    names = [f.name for f in fields(Chunk)]
+    for c in chunks:  # field by field, shallow: asdict's deep copy costs a second per 5,000 chunks
+        h.update(json.dumps([getattr(c, n) for n in names], ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -347,17 +332,17 @@ def sync_generation(
     """Bring the index in `backend.db_dir` up to date with `docs`; see the module docstring."""
     t0 = time.perf_counter()
     _validate(docs, chunks_by_doc)
-    db_dir = backend.db_dir
-    with writer_lock(db_dir):
-        current = read_current(db_dir)
+    state = backend.state
+    with writer_lock(backend.db_dir):
+        current = state.current()
         keep = {current} if current else set()
         if current:  # the newest finished generation before the current one stays for old readers
-            older = [g for g in _generations(db_dir) if g < current and (db_dir / g / MANIFEST).exists()]
+            older = [g for g in state.generations() if g < current and state.has(g, MANIFEST)]
             keep.update(older[-1:])
         _cleanup(backend, keep)
 
         version = {"format": FORMAT, "embedder": embedder_version(embeddings), "chunker": chunker_version()}
-        old = load_manifest(db_dir / current) if current else {"docs": {}, "version": {}}
+        old = load_manifest(state, current) if current else {"docs": {}, "version": {}}
         compatible = old.get("version") == version
         if current and not compatible:
             log.info("index version changed (%s -> %s): re-embedding everything", old.get("version"), version)
@@ -367,9 +352,8 @@ def sync_generation(
             plan.report.seconds = time.perf_counter() - t0
             return plan.report
 
-        gen = _new_generation_name(db_dir)
-        gen_dir = db_dir / gen
-        gen_dir.mkdir(parents=True)
+        gen = _new_generation_name(backend)
+        state.begin(gen)
         meta = {d.doc_id: d.meta for d in docs}
         ordered = [c for doc_id in plan.entries for c in chunks_by_doc.get(doc_id, [])]
         client = backend.client(gen)
@@ -377,20 +361,27 @@ def sync_generation(
             collection = create_collection(client, backend.collection_name(gen))
             if plan.reuse:
                 _copy_vectors(backend, current, collection, plan.reuse, meta)  # type: ignore[arg-type]
+            t_embed = time.perf_counter()
             plan.report.chunks_embedded = _embed_into(collection, embeddings, plan.embed, meta, progress)
+            plan.report.embed_seconds = time.perf_counter() - t_embed
         finally:
             client.close()
 
-        old_tokens = KeywordIndex.load(db_dir / current / KEYWORD).tokens if current and same_tokens else {}
+        old_tokens = load_keyword(backend, current).tokens if current and same_tokens else {}
         reused = {c.chunk_id for old_id, c in plan.reuse if old_id == c.chunk_id}
         tokens = {
             c.chunk_id: (old_tokens.get(c.chunk_id) if c.chunk_id in reused else None) or tokenize(c.search_text)
             for c in ordered
         }
-        KeywordIndex(tokens).save(gen_dir / KEYWORD)
-        write_json(gen_dir / CHUNKS, [asdict(c) for c in ordered])
-        write_json(
-            gen_dir / MANIFEST,
+        if backend.remote:
+            state.put(gen, KEYWORD, {"version": TOKENIZER_VERSION, "tokens": tokens})
+            state.put_documents({plan.entries[d.doc_id]["sig"]: document_to_json(d) for d in docs})
+        else:
+            KeywordIndex(tokens).save(backend.db_dir / gen / KEYWORD)
+        state.put(gen, CHUNKS, [asdict(c) for c in ordered])
+        state.put(
+            gen,
+            MANIFEST,  # written last: marks the generation finished
             {
                 "version": version,
                 "tokenizer": TOKENIZER_VERSION,
@@ -399,10 +390,15 @@ def sync_generation(
                 "docs": plan.entries,
             },
         )
-        _fsync_dir(gen_dir)
-        _write_current(db_dir, gen)
+        state.finish(gen)
+        state.set_current(gen)
         log.info("index generation %s is live (%s)", gen, _summary(plan.report))
         _cleanup(backend, {gen, current} if current else {gen})
+        if backend.remote:
+            sigs = {e["sig"] for e in plan.entries.values()}
+            if current:
+                sigs.update(e["sig"] for e in old["docs"].values())
+            state.keep_documents(sigs)
     plan.report.seconds = time.perf_counter() - t0
     return plan.report
 

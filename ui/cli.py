@@ -61,10 +61,11 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from index.embed import ensure_model
+    from index.embed import ensure_model, ensure_onnx
 
     path = ensure_model(_settings(args).model_dir)
     print(f"embedding model ready: {path}")
+    print(f"int8 ONNX export ready: {ensure_onnx(path)}")
     return 0
 
 
@@ -82,6 +83,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"index {settings.db_dir}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged; "
         f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s"
+        + (f" ({report.chunks_per_second:.1f} chunks/s embedding)" if report.chunks_embedded else "")
     )
     for err in qa.load_errors:
         print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
@@ -193,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p)
     p.set_defaults(func=cmd_corpus)
 
-    p = sub.add_parser("setup", help="prepare the offline embedding model (once)")
+    p = sub.add_parser("setup", help="prepare the offline embedding model and its int8 ONNX export (once)")
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("index", help="build or update the index incrementally")
