@@ -155,6 +155,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         load_users=args.load_users if args.load_users is not None else (4 if quick else 8),
         load_seconds=args.load_seconds if args.load_seconds is not None else (10 if quick else 30),
         workdir=Path(args.workdir) if args.workdir else None,
+        checkpoint=lambda partial: write_json(partial, Path(args.json)),  # a long run keeps what it measured
     )
     report = run_bench(load_settings(), opts)
     print(format_table(report))

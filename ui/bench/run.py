@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class BenchOptions:
     load_users: int = 8
     load_seconds: float = 30.0
     workdir: Path | None = None  # kept for inspection when given; a temporary folder otherwise
+    checkpoint: Callable[[dict], None] | None = None  # called with the report so far after each section
 
 
 def _copy_corpus(src: Path, dest: Path, limit: int = 0) -> Path:
@@ -46,6 +48,11 @@ def _copy_corpus(src: Path, dest: Path, limit: int = 0) -> Path:
         if (src / manifest).is_file():
             shutil.copy2(src / manifest, dest / manifest)
     return dest
+
+
+def _checkpoint(opts: BenchOptions, report: dict) -> None:
+    if opts.checkpoint is not None:
+        opts.checkpoint(report)
 
 
 def _set_name(path: Path) -> str:
@@ -100,6 +107,8 @@ def run_bench(settings, opts: BenchOptions) -> dict:
         figs.update(reindex_figures(qa, seeds))
         report["speed"]["seeds"] = figs
 
+        _checkpoint(opts, report)
+
         # --- further question sets on their own corpora ----------------------------------------------------
         for i, (qpath, cdir) in enumerate(opts.question_sets):
             if not qpath.is_file() or not cdir.is_dir():
@@ -117,6 +126,8 @@ def run_bench(settings, opts: BenchOptions) -> dict:
                 "documents", "chunks", "index_sync_s", "index_chunks_per_s")}
             del other
 
+        _checkpoint(opts, report)
+
         # --- laws-cn: indexing throughput at size ---------------------------------------------------------
         base_qa, base_dir, base_db = qa, seeds, seeds_db
         if not opts.quick:
@@ -125,7 +136,7 @@ def run_bench(settings, opts: BenchOptions) -> dict:
                 laws_db = work / "db-laws"
                 print(f"bench: indexing {len(corpus_files(laws))} laws-cn documents (cold)", file=sys.stderr)
                 lqa, lfigs = open_cold(laws, laws_db, settings)
-                law_questions = sample_questions([c for d in lqa.documents() for c in lqa.chunks(d.doc_id)], 40)
+                law_questions = sample_questions([c for d in lqa.documents() for c in lqa.chunks(d.doc_id)], 30)
                 lfigs["cold_start_to_first_answer_s"] = cold_start_first_answer(laws, laws_db, law_questions[0])
                 lat = warm_ask(lqa, law_questions)
                 lfigs.update({"warm_ask_p50_ms": lat["p50_ms"], "warm_ask_p95_ms": lat["p95_ms"],
@@ -136,14 +147,19 @@ def run_bench(settings, opts: BenchOptions) -> dict:
             else:
                 report["notes"].append(f"laws-cn not found at {opts.laws_dir} (pass --laws DIR): skipped")
 
+        _checkpoint(opts, report)
+
         # --- scale curve ----------------------------------------------------------------------------------
         if opts.scale_points:
             all_chunks = [c for d in base_qa.documents() for c in base_qa.chunks(d.doc_id)]
             report["scale"] = scale_curve(base_dir, base_qa, base_db, settings, opts.scale_points,
-                                          sample_questions(all_chunks, 20 if opts.quick else 40), work / "scale",
-                                          server=opts.server)
+                                          sample_questions(all_chunks, 20), work / "scale",
+                                          server=opts.server, on_row=lambda rows: _checkpoint(
+                                              opts, {**report, "scale": {"rows": rows}}))
             report["scale"]["base_corpus"] = "bundled seeds" if base_dir == seeds else str(opts.laws_dir)
             shutil.rmtree(work / "scale", ignore_errors=True)
+
+        _checkpoint(opts, report)
 
         # --- HTTP load against `policyqa serve` on the seeds ----------------------------------------------
         if opts.load_seconds > 0 and opts.load_users > 0:

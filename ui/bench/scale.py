@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tqdm import tqdm
@@ -154,7 +154,7 @@ def measure_point(corpus_dir: Path, db_dir: Path, settings, embeddings, table: V
 
 
 def scale_curve(base: Path, base_qa, base_db: Path, settings, points: list[int], questions: list[str],
-                work: Path, *, server: bool = True) -> dict:
+                work: Path, *, server: bool = True, on_row: Callable[[list[dict]], None] | None = None) -> dict:
     """Rows (backend, chunks, ask p50/p95) for every point on embedded Chroma and, if asked, a server."""
     from index.embed import ensure_model, make_embeddings
 
@@ -185,5 +185,7 @@ def scale_curve(base: Path, base_qa, base_db: Path, settings, points: list[int],
                 db = work / f"db-{backend}-{target}"
                 rows.append(measure_point(folder, db, settings, embeddings, table, questions,
                                           chroma_url=url, backend=backend))
+                if on_row:
+                    on_row(rows)
                 shutil.rmtree(db, ignore_errors=True)
     return {"rows": rows, "base_vectors_reused": prefilled, "passages_embedded": table.misses, "notes": notes}
