@@ -149,6 +149,17 @@ def run_bench(settings, opts: BenchOptions) -> dict:
 
         _checkpoint(opts, report)
 
+        # --- HTTP load against `policyqa serve` on the seeds ----------------------------------------------
+        if opts.load_seconds > 0 and opts.load_users > 0:
+            print(f"bench: {opts.load_users} HTTP users for {opts.load_seconds:g} s", file=sys.stderr)
+            try:
+                report["load"] = load_test(seeds, seeds_db, seed_questions or ["首轮流片补助多少"],
+                                           users=opts.load_users, seconds=opts.load_seconds, work=work)
+            except RuntimeError as exc:
+                report["load"] = {"skipped": str(exc)}
+
+        _checkpoint(opts, report)
+
         # --- scale curve ----------------------------------------------------------------------------------
         if opts.scale_points:
             all_chunks = [c for d in base_qa.documents() for c in base_qa.chunks(d.doc_id)]
@@ -158,17 +169,6 @@ def run_bench(settings, opts: BenchOptions) -> dict:
                                               opts, {**report, "scale": {"rows": rows}}))
             report["scale"]["base_corpus"] = "bundled seeds" if base_dir == seeds else str(opts.laws_dir)
             shutil.rmtree(work / "scale", ignore_errors=True)
-
-        _checkpoint(opts, report)
-
-        # --- HTTP load against `policyqa serve` on the seeds ----------------------------------------------
-        if opts.load_seconds > 0 and opts.load_users > 0:
-            print(f"bench: {opts.load_users} HTTP users for {opts.load_seconds:g} s", file=sys.stderr)
-            try:
-                report["load"] = load_test(seeds, seeds_db, seed_questions or ["首轮流片补助多少"],
-                                           users=opts.load_users, seconds=opts.load_seconds, work=work)
-            except RuntimeError as exc:
-                report["load"] = {"skipped": str(exc)}
     finally:
         report["meta"].update({"loadavg_end": [round(x, 2) for x in os.getloadavg()],
                                "bench_total_s": round(time.perf_counter() - t_start, 1),

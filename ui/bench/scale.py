@@ -168,24 +168,23 @@ def scale_curve(base: Path, base_qa, base_db: Path, settings, points: list[int],
               file=sys.stderr)
     per_file = {d.doc_id: len(base_qa.chunks(d.doc_id)) for d in base_qa.documents()}
     rows, notes = [], []
-    backends = ["embedded"] + (["server"] if server else [])
-    for backend in backends:
-        with contextlib.ExitStack() as stack:
-            url = ""
-            if backend == "server":
-                try:
-                    url = stack.enter_context(chroma_server(work / "chroma-server"))
-                except (OSError, RuntimeError) as exc:
-                    notes.append(f"server: skipped ({exc})")
-                    continue
-            for target in tqdm(points, desc=f"scale ({backend})", unit="point"):
-                folder = work / f"corpus-{target}"
-                if not folder.exists():
-                    replicate(base, per_file, target, folder)
+    with contextlib.ExitStack() as stack:
+        urls = {"embedded": ""}
+        if server:
+            try:
+                urls["server"] = stack.enter_context(chroma_server(work / "chroma-server"))
+            except (OSError, RuntimeError) as exc:
+                notes.append(f"server: skipped ({exc})")
+        # size first, backend second: a run cut short still compares both backends at the sizes it reached
+        for target in tqdm(points, desc="scale", unit="point"):
+            folder = work / f"corpus-{target}"
+            replicate(base, per_file, target, folder)
+            for backend, url in urls.items():
                 db = work / f"db-{backend}-{target}"
                 rows.append(measure_point(folder, db, settings, embeddings, table, questions,
                                           chroma_url=url, backend=backend))
+                shutil.rmtree(db, ignore_errors=True)
                 if on_row:
                     on_row(rows)
-                shutil.rmtree(db, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
     return {"rows": rows, "base_vectors_reused": prefilled, "passages_embedded": table.misses, "notes": notes}
