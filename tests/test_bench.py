@@ -60,5 +60,5 @@ def test_quick_bench_reports_quality_speed_scale_and_load(tmp_path):
     assert report["scale"]["passages_embedded"] == 0
 
     load = report["load"]
-    assert load["requests"] > 0 and load["errors"] == 0
-    _positive(load, "throughput_rps", "p50_ms", "p95_ms", "p99_ms")
+    assert load["answers"] > 0 and load["errors"] == 0
+    _positive(load, "answers_per_s", "p50_ms", "p95_ms", "p99_ms")

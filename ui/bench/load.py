@@ -40,7 +40,7 @@ def serve(corpus_dir: Path, db_dir: Path, log_path: Path, *, startup_s: float = 
 
 
 def _run_load_local(url: str, questions: list[str], users: int, seconds: float) -> dict:
-    """Stand-in for ui.loadtest.run_load until it lands: `users` threads POST /api/ask in a loop."""
+    """Stand-in for ui.loadtest.run_load (same figures) until it lands on main; delete it then."""
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
     samples: list[float] = []
@@ -75,9 +75,10 @@ def _run_load_local(url: str, questions: list[str], users: int, seconds: float) 
         t.join()
     wall = time.perf_counter() - t0
     lat = latency_ms(samples)
-    return {"requests": len(samples) + errors[0], "errors": errors[0],
-            "throughput_rps": round(len(samples) / wall, 2) if wall else 0.0,
-            "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"], "p99_ms": lat["p99_ms"]}
+    return {"users": users, "seconds": round(wall, 1), "answers": len(samples),
+            "answers_per_s": round(len(samples) / wall, 2) if wall else 0.0,
+            "p50_ms": lat["p50_ms"], "p95_ms": lat["p95_ms"], "p99_ms": lat["p99_ms"], "mean_ms": lat["mean_ms"],
+            "errors": errors[0]}
 
 
 def load_test(corpus_dir: Path, db_dir: Path, questions: list[str], *, users: int, seconds: float,
@@ -90,5 +91,5 @@ def load_test(corpus_dir: Path, db_dir: Path, questions: list[str], *, users: in
         run_load, runner = _run_load_local, "bench fallback (ui.loadtest missing)"
     with serve(corpus_dir, db_dir, work / "serve.log") as url:
         result = dict(run_load(url, questions, users, seconds))
-    result.update({"users": users, "seconds": seconds, "runner": runner})
+    result["runner"] = runner
     return result

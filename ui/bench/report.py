@@ -7,7 +7,7 @@ from pathlib import Path
 
 UNITS = {
     "_s": "seconds", "_ms": "milliseconds", "_mib": "MiB (peak resident memory)", "_per_s": "per second",
-    "_rps": "requests per second", "hit@1, hit@5, mrr@10, answer_accuracy": "fraction of questions, 0..1",
+    "answers_per_s": "answered HTTP requests per second", "hit@1, hit@5, mrr@10, answer_accuracy": "fraction of questions, 0..1",
 }
 
 
