@@ -135,6 +135,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from ui.bench.quality import load_items
     from ui.bench.report import format_table, write_json, write_png
     from ui.bench.run import DEFAULT_LAWS, BenchOptions, run_bench
 
@@ -142,6 +143,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print("policyqa: give --questions FILE and --corpus DIR in pairs (one corpus per question file)",
               file=sys.stderr)
         return 2
+    for qfile, cdir in zip(args.questions, args.corpus, strict=True):
+        try:  # before the long run: a bad file is reported now, not after an hour
+            load_items(Path(qfile))
+        except (OSError, ValueError) as exc:
+            print(f"policyqa: bench: cannot read the question set {qfile}: {exc}", file=sys.stderr)
+            return 2
+        if not Path(cdir).is_dir():
+            print(f"policyqa: bench: corpus folder not found: {cdir}", file=sys.stderr)
+            return 2
     quick = args.quick
     points = args.scale_points if args.scale_points is not None else ([1000, 3000] if quick else
                                                                         [1000, 10000, 100000])
