@@ -17,7 +17,8 @@ from ui.bench.common import corpus_files, latency_ms, peak_rss_mib, sample_quest
 from ui.bench.report import UNITS
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SETS = (("dev", REPO / "tests" / "dev.jsonl"), ("own", REPO / "tests" / "questions.jsonl"))
+DEFAULT_SETS = (("dev", REPO / "tests" / "dev.jsonl"), ("own", REPO / "tests" / "questions.jsonl"),
+                ("fresh", REPO / "tests" / "questions_fresh.jsonl"))
 DEFAULT_LAWS = REPO.parent / "shared" / "corpora" / "laws-cn"
 
 
