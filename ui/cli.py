@@ -137,7 +137,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from ui.bench.quality import load_items
     from ui.bench.report import format_table, write_json, write_png
-    from ui.bench.run import DEFAULT_LAWS, BenchOptions, run_bench
+    from ui.bench.run import DEFAULT_LAWS, DEFAULT_SETS, BenchOptions, run_bench
 
     if len(args.questions) != len(args.corpus):
         print("policyqa: give --questions FILE and --corpus DIR in pairs (one corpus per question file)",
@@ -155,8 +155,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     quick = args.quick
     points = args.scale_points if args.scale_points is not None else ([1000, 3000] if quick else
                                                                         [1000, 10000, 100000])
+    sets = tuple(x.strip() for x in args.sets.split(",") if x.strip())
+    unknown = sorted(set(sets) - {name for name, _ in DEFAULT_SETS})
+    if unknown:
+        print(f"policyqa: bench: unknown --sets {unknown}; choose from {[n for n, _ in DEFAULT_SETS]}", file=sys.stderr)
+        return 2
     opts = BenchOptions(
         quick=quick,
+        sets=sets,
         question_sets=[(Path(q), Path(c)) for q, c in zip(args.questions, args.corpus, strict=True)],
         laws_dir=Path(args.laws) if args.laws else DEFAULT_LAWS,
         laws_limit=args.laws_limit,
@@ -238,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", action="append", default=[], metavar="FILE",
                    help="a further question set (JSONL), paired with the next --corpus DIR; repeatable")
     p.add_argument("--corpus", action="append", default=[], metavar="DIR", help="the corpus of that question set")
+    p.add_argument("--sets", default="dev,own,fresh", metavar="NAMES",
+                   help="bundled question sets on the seeds: dev (tests/dev.jsonl), own (tests/questions.jsonl), "
+                        "fresh (tests/questions_fresh.jsonl); comma-separated")
     p.add_argument("--laws", metavar="DIR", help="the laws-cn corpus (default: ../shared/corpora/laws-cn)")
     p.add_argument("--laws-limit", type=int, default=0, metavar="N", help="index only the first N laws (0: all)")
     p.add_argument("--scale-points", type=lambda s: [int(x) for x in s.split(",") if x.strip()], metavar="N,N",

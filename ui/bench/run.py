@@ -27,6 +27,7 @@ class BenchOptions:
     """What to run; `quick` = seeds only, small scale points, a short load."""
 
     quick: bool = False
+    sets: tuple[str, ...] = tuple(name for name, _ in DEFAULT_SETS)  # which bundled question sets
     question_sets: list[tuple[Path, Path]] = field(default_factory=list)  # (questions.jsonl, corpus dir)
     laws_dir: Path = DEFAULT_LAWS
     laws_limit: int = 0  # 0: every file
@@ -90,6 +91,8 @@ def run_bench(settings, opts: BenchOptions) -> dict:
         seed_questions: list[str] = []
         seed_ask_ms: list[float] = []
         for name, path in DEFAULT_SETS:
+            if name not in opts.sets:
+                continue
             if not path.is_file():
                 report["notes"].append(f"question set {path} not found: skipped")
                 continue
