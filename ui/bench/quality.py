@@ -170,6 +170,14 @@ class DenseBaseline:
         return [Passage(d.metadata["source"], d.page_content) for d in self._store.similarity_search(question, k=k)]
 
 
+def _ranked(qa, question: str) -> list:
+    """PolicyQA's ranked candidates, the top TOP_K (`search` takes `k` on some versions, not on others)."""
+    try:
+        return qa.search(question, k=TOP_K)[:TOP_K]
+    except TypeError:
+        return qa.search(question)[:TOP_K]
+
+
 # ---- one question set -------------------------------------------------------------------------------------------
 def evaluate_set(name: str, items: list[dict], qa, baselines: Sequence) -> dict:
     """Retrieval metrics for PolicyQA and each baseline on the answerable items, and PolicyQA's answers judged
@@ -180,7 +188,7 @@ def evaluate_set(name: str, items: list[dict], qa, baselines: Sequence) -> dict:
     systems: dict[str, dict] = {}
     ranks = []
     for it in tqdm(answerable, desc=f"{name}: PolicyQA retrieval", unit="q", leave=False):
-        found = [Passage(c.doc.doc_id, c.chunk.display_text) for c in qa.search(it["question"], k=TOP_K)]
+        found = [Passage(c.doc.doc_id, c.chunk.display_text) for c in _ranked(qa, it["question"])]
         ranks.append(first_hit_rank(it, found))
     systems["policyqa"] = retrieval_metrics(ranks)
     for base in baselines:
