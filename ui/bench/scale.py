@@ -32,6 +32,7 @@ def chroma_server(path: Path) -> Iterator[str]:
     if not Path(exe).is_file():
         raise FileNotFoundError("the `chroma` command (from the chromadb package) is not installed")
     port = free_port()
+    path.mkdir(parents=True, exist_ok=True)
     log = open(path.parent / "chroma-server.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
