@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -23,12 +24,18 @@ def _positive(figs: dict, *keys: str) -> None:
 def test_quick_bench_reports_quality_speed_scale_and_load(tmp_path):
     env = {**os.environ, "POLICYQA_HOME": str(tmp_path / "home")}
     out_json, out_png = tmp_path / "bench.json", tmp_path / "bench.png"
-    run = subprocess.run(
+    # its own process group, so a timeout also stops the `serve` and `chroma run` it started
+    proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "bench", "--quick", "--sets", "dev", "--scale-points", "500",
          "--load-seconds", "3", "--load-users", "2", "--json", str(out_json), "--png", str(out_png)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=2400)
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "QUALITY" in run.stdout and "SCALE" in run.stdout and "LOAD" in run.stdout
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=2400)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, stderr[-3000:]
+    assert "QUALITY" in stdout and "SCALE" in stdout and "LOAD" in stdout
     report = json.loads(out_json.read_text(encoding="utf-8"))
     assert out_png.stat().st_size > 10_000 and out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert {"_s", "_ms", "_mib", "_per_s"} <= set(report["units"])
