@@ -12,6 +12,7 @@ run: setup
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	$(BIN)/policyqa bench --quick
 
 setup: $(STAMP) model
 
@@ -40,8 +41,9 @@ lint: $(STAMP)
 eval: setup
 	$(BIN)/policyqa eval tests/questions.jsonl
 
+# quality vs baselines, speed, scale curve, HTTP load -> bench-report.json + bench-report.png
 bench: setup
-	$(BIN)/policyqa bench
+	$(BIN)/policyqa bench --questions ../shared/corpora/policies-dev/questions.jsonl --corpus ../shared/corpora/policies-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

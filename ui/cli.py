@@ -160,9 +160,51 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from qa.bench import run_bench
+    from ui.bench.quality import load_items
+    from ui.bench.report import format_table, write_json, write_png
+    from ui.bench.run import DEFAULT_LAWS, DEFAULT_SETS, BenchOptions, run_bench
 
-    print(run_bench(_settings(args), questions=Path(args.questions), repeat=args.repeat, limit=args.limit))
+    if len(args.questions) != len(args.corpus):
+        print("policyqa: give --questions FILE and --corpus DIR in pairs (one corpus per question file)",
+              file=sys.stderr)
+        return 2
+    for qfile, cdir in zip(args.questions, args.corpus, strict=True):
+        try:  # before the long run: a bad file is reported now, not after an hour
+            load_items(Path(qfile))
+        except (OSError, ValueError) as exc:
+            print(f"policyqa: bench: cannot read the question set {qfile}: {exc}", file=sys.stderr)
+            return 2
+        if not Path(cdir).is_dir():
+            print(f"policyqa: bench: corpus folder not found: {cdir}", file=sys.stderr)
+            return 2
+    quick = args.quick
+    points = args.scale_points if args.scale_points is not None else ([1000, 3000] if quick else
+                                                                        [1000, 10000, 100000])
+    sets = tuple(x.strip() for x in args.sets.split(",") if x.strip())
+    unknown = sorted(set(sets) - {name for name, _ in DEFAULT_SETS})
+    if unknown:
+        print(f"policyqa: bench: unknown --sets {unknown}; choose from {[n for n, _ in DEFAULT_SETS]}", file=sys.stderr)
+        return 2
+    opts = BenchOptions(
+        quick=quick,
+        sets=sets,
+        question_sets=[(Path(q), Path(c)) for q, c in zip(args.questions, args.corpus, strict=True)],
+        laws_dir=Path(args.laws) if args.laws else DEFAULT_LAWS,
+        laws_limit=args.laws_limit,
+        scale_points=[p for p in points if p > 0],
+        server=not args.no_server,
+        load_users=args.load_users if args.load_users is not None else (4 if quick else 8),
+        load_seconds=args.load_seconds if args.load_seconds is not None else (10 if quick else 30),
+        workdir=Path(args.workdir) if args.workdir else None,
+        checkpoint=lambda partial: write_json(partial, Path(args.json)),  # a long run keeps what it measured
+    )
+    report = run_bench(load_settings(), opts)
+    print(format_table(report))
+    write_json(report, Path(args.json))
+    print(f"report written to {args.json}")
+    if args.png:
+        write_png(report, Path(args.png))
+        print(f"chart written to {args.png}")
     return 0
 
 
@@ -227,11 +269,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(p)
     p.set_defaults(func=cmd_calibrate)
 
-    p = sub.add_parser("bench", help="print index build time and ask latency")
-    p.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent / "tests" / "questions.jsonl"))
-    p.add_argument("--repeat", type=int, default=1, help="passes over the questions")
-    p.add_argument("--limit", type=int, default=0, help="index at most this many documents (0: all)")
-    _add_paths(p)
+    p = sub.add_parser("bench", help="quality vs baselines, speed, scale curve and HTTP load, as JSON + PNG")
+    p.add_argument("--quick", action="store_true", help="seeds only, 1k/3k scale points, 10 s load with 4 users")
+    p.add_argument("--questions", action="append", default=[], metavar="FILE",
+                   help="a further question set (JSONL), paired with the next --corpus DIR; repeatable")
+    p.add_argument("--corpus", action="append", default=[], metavar="DIR", help="the corpus of that question set")
+    p.add_argument("--sets", default="dev,own,fresh", metavar="NAMES",
+                   help="bundled question sets on the seeds: dev (tests/dev.jsonl), own (tests/questions.jsonl), "
+                        "fresh (tests/questions_fresh.jsonl); comma-separated")
+    p.add_argument("--laws", metavar="DIR", help="the laws-cn corpus (default: ../shared/corpora/laws-cn)")
+    p.add_argument("--laws-limit", type=int, default=0, metavar="N", help="index only the first N laws (0: all)")
+    p.add_argument("--scale-points", type=lambda s: [int(x) for x in s.split(",") if x.strip()], metavar="N,N",
+                   help="index sizes in chunks (default 1000,10000,100000; --quick 1000,3000; empty: none)")
+    p.add_argument("--no-server", action="store_true", help="scale curve on embedded Chroma only")
+    p.add_argument("--load-users", type=int, metavar="N", help="concurrent HTTP users (default 8; --quick 4)")
+    p.add_argument("--load-seconds", type=float, metavar="S", help="load duration (default 30; --quick 10; 0: none)")
+    p.add_argument("--json", default="bench-report.json", metavar="PATH", help="where to write the JSON report")
+    p.add_argument("--png", default="bench-report.png", metavar="PATH", help="where to write the chart ('' for none)")
+    p.add_argument("--workdir", metavar="DIR", help="keep indexes and logs here (default: a temporary folder)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("serve", help="start the web chat and HTTP API")
