@@ -171,11 +171,8 @@ class DenseBaseline:
 
 
 def _ranked(qa, question: str) -> list:
-    """PolicyQA's ranked candidates, the top TOP_K (`search` takes `k` on some versions, not on others)."""
-    try:
-        return qa.search(question, k=TOP_K)[:TOP_K]
-    except TypeError:
-        return qa.search(question)[:TOP_K]
+    """PolicyQA's ranked candidates, the top TOP_K."""
+    return qa.search(question)[:TOP_K]
 
 
 # ---- one question set -------------------------------------------------------------------------------------------
