@@ -75,7 +75,6 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
         texts.append(" ".join(texts))
     return {
         "answer_sentence": _answer_sentence(question, texts, weights) if lexical else 0.0,
-        "_dense_top": max(c.dense for c in cands),
         "coverage": max(weights.coverage(question.terms, f"{cands[0].doc.meta.title} {t}") for t in texts)
         if lexical else 0.0,
         "focus": max(weights.coverage(focus, t) for t in texts) if lexical else 0.0,

@@ -105,20 +105,15 @@ def content_words(search_text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def _asked_unit(search: str) -> str:
-    """The unit right after 多少/几 (多少家 → 家, 几颗 → 颗), as jieba segments numeral phrases."""
-    for m in re.finditer(r"(?:多少|几)", search):
-        tail = search[m.end():m.end() + 4]
-        words = _pos_cut(tail)
-        if words and words[0][1] in ("m", "q") and _CJK.match(words[0][0]):
-            unit = words[0][0]
-            # a measure word, possibly with a magnitude (万元 → 元)
-            unit = unit.lstrip("万亿千百")
-            return unit or words[0][0]
-        if words and (joined := (search[m.start():m.end()] + tail)):
-            first = next((w for w, f, _ in _pos_cut(joined) if w.startswith(("多少", "几"))), "")
-            rest = first[2:] if first.startswith("多少") else first[1:]
-            if rest:
-                return rest.lstrip("万亿千百") or rest
+    """The measure word right after 多少/几 as jieba segments the numeral phrase (多少家 → 家, 几颗 → 颗,
+    多少万元 → 元); '%' when the question asks for a rate; '' otherwise."""
+    for m in re.finditer(r"多少|几", search):
+        phrase = next((w for w, flag, start in _pos_cut(search[m.start():m.end() + 4]) if start == 0), "")
+        rest = phrase[len(m.group()):] or next(
+            (w for w, flag, _ in _pos_cut(search[m.end():m.end() + 4])[:1] if flag in ("m", "q") and _CJK.match(w)), "")
+        unit = rest.lstrip("万亿千百")
+        if unit and _CJK.match(unit):
+            return unit
     return "%" if RATIO.search(search) else ""
 
 
