@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from index.embed import ensure_model, make_embeddings
 from index.store import PolicyIndex, SyncReport
 from qa.answer import compose, compose_about_document, refusal, uncovered_message
 from qa.followup import rewrite
+from qa.llm import LLMConfig, generate, passages_from
 from qa.query import parse_query
 from qa.refusal import RefusalModel, features
 from qa.retrieve import Candidate, Retriever, Scope
@@ -48,6 +49,7 @@ class PolicyQA:
         chroma_url: str = "",
         max_question_chars: int = 500,
         today: date | None = None,
+        llm: LLMConfig | None = None,
     ) -> None:
         self.corpus_dir = Path(corpus_dir)
         self.db_dir = Path(db_dir)
@@ -56,6 +58,7 @@ class PolicyQA:
         self.chroma_url = chroma_url
         self.max_question_chars = max_question_chars
         self.today = today
+        self.llm = llm  # a model server for mode="llm"; None: extractive only
         self.refusal_model = RefusalModel.load()
         self.load_errors: list[LoadError] = []
         self.last_sync: SyncReport | None = None
@@ -68,7 +71,8 @@ class PolicyQA:
     @classmethod
     def from_settings(cls, settings) -> PolicyQA:
         return cls(settings.corpus_dir, settings.db_dir, settings.model_dir, embedder=settings.embedder,
-                   chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars)
+                   chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars,
+                   llm=settings.llm)
 
     def open(self, *, progress: bool = True) -> PolicyQA:
         if not self.corpus_dir.is_dir():
@@ -111,13 +115,17 @@ class PolicyQA:
                 f"问题太长（{len(question)} 字，上限 {self.max_question_chars} 字）：请只保留要问的内容。")
         return question
 
-    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = (), mode: str = "extractive",
+            on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer `question`; `history` holds earlier (question, answer) turns for follow-ups.
+        mode="llm" has the configured model write the answer from the retrieved clauses (streamed to
+        `on_token`), guarded against its citations; it falls back to the extractive answer.
 
         Raises InvalidQuestion for an empty or over-long question.
         """
         question = self.check_question(question)
         t0 = time.perf_counter()
+        cands: list[Candidate] = []
         previous = history[-1][1].rewritten_question or history[-1][0] if history else ""
         standalone = rewrite(question, previous) if previous else question
         with self._lock:
@@ -142,8 +150,14 @@ class PolicyQA:
                     answer.warnings.insert(0, f"知识库未覆盖的地区：{'、'.join(scope.uncovered)}，以下仅为已覆盖地区的规定。")
         if standalone != question:
             answer.rewritten_question = standalone
-        answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1),
-                             "total": round((time.perf_counter() - t0) * 1000, 1)}
+        answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1)}
+        # --- generative answer (issue #10): only for an answerable question, guarded, falls back to `answer` ---
+        if mode == "llm" and self.llm is None:
+            answer.warnings.append("未配置模型服务（POLICYQA_LLM_BASE_URL），以下为原文摘录的回答。")
+        elif mode == "llm" and answer.answerable and cands:
+            answer = generate(standalone, passages_from(cands), answer, self.llm, on_token)
+        # --- end generative answer ---
+        answer.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 1)
         return answer
 
     @property

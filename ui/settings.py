@@ -10,6 +10,7 @@ from pathlib import Path
 
 from corpus.pipeline import BUNDLED_CORPUS
 from index.embed import default_model_dir, policyqa_home
+from qa.llm import LLMConfig
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Settings:
     chroma_url: str = ""
     admin_token: str = ""
     max_question_chars: int = 500
+    llm: LLMConfig | None = None  # POLICYQA_LLM_*: a model server for generative answers (issue #10)
 
     @property
     def feedback_db(self) -> Path:
@@ -67,4 +69,5 @@ def load_settings(corpus: str | Path | None = None, db: str | Path | None = None
         chroma_url=os.environ.get("POLICYQA_CHROMA_URL", ""),
         admin_token=os.environ.get("POLICYQA_ADMIN_TOKEN", ""),
         max_question_chars=int(os.environ.get("POLICYQA_MAX_QUESTION_CHARS", "500")),
+        llm=LLMConfig.from_env(),
     )
