@@ -10,6 +10,7 @@ its document's metadata carries. Any problem means the caller falls back to the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from collections.abc import Sequence
@@ -112,10 +113,8 @@ def normalise(text: str) -> str:
     text = _ARTICLE.sub(_KEEP, search_form(text))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
+        with contextlib.suppress(ValueError, KeyError):  # text cn2an cannot read stays as it is
             text = cn2an.transform(text, "cn2an")
-        except (ValueError, KeyError):
-            pass
     text = text.replace(_KEEP, "一")
     return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,9 +33,14 @@ class SerialQA:
         """Raises InvalidQuestion for an empty or over-long question (reads only settings: no lock)."""
         return self.qa.check_question(question)
 
-    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = (), mode: str = "extractive",
+            on_token: Callable[[str], None] | None = None) -> Answer:  # mode/on_token: issue #10 (llm)
         with self.lock:
-            return self.qa.ask(question, history=list(history))
+            return self.qa.ask(question, history=list(history), mode=mode, on_token=on_token)
+
+    @property
+    def llm_configured(self) -> bool:  # issue #10 (llm)
+        return self.qa.llm is not None
 
     def documents(self) -> list[Document]:
         with self.lock:
@@ -68,7 +73,7 @@ def answer_from_dict(d: dict) -> Answer:
         Citation(**{k: c[k] for k in Citation.__dataclass_fields__ if k in c})
         for c in d.get("citations") or []
     ]
-    fields = {k: d[k] for k in ("warnings", "timings_ms", "rewritten_question") if k in d}
+    fields = {k: d[k] for k in ("warnings", "timings_ms", "rewritten_question", "mode") if k in d}
     return Answer(
         question=str(d.get("question", "")),
         answer=str(d.get("answer", "")),
@@ -129,8 +134,15 @@ def add_api_routes(app: FastAPI, qa: SerialQA) -> FastAPI:
             history = parse_history(payload.get("history"))
         except (ValueError, TypeError) as exc:
             return _error(400, f"bad history: {exc}")
+        # --- issue #10 (llm): "mode": "llm" has the configured model write the answer ---
+        mode = payload.get("mode", "extractive")
+        if mode not in ("extractive", "llm"):
+            return _error(400, '"mode" must be "extractive" or "llm"')
+        if mode == "llm" and not qa.llm_configured:
+            return _error(400, 'no model server is configured (POLICYQA_LLM_BASE_URL); use "mode": "extractive"')
+        # --- end issue #10 ---
         try:
-            answer = await run_in_threadpool(qa.ask, question, history)
+            answer = await run_in_threadpool(qa.ask, question, history, mode)
         except InvalidQuestion as exc:
             return _error(400, str(exc))
         return JSONResponse(answer.to_dict())
