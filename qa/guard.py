@@ -242,6 +242,8 @@ def check(text: str, passages: Sequence[Citation], config: GuardConfig = DEFAULT
     result.citations = [replace(by_id[old], id=new) for old, new in sorted(renumber.items(), key=lambda kv: kv[1])]
     if not result.citations:
         result.problems.append("回答没有引用任何检索到的条款")
+    elif len(re.sub(r"\W", "", MARKER.sub("", result.text))) < config.min_claim_chars:
+        result.problems.append("回答只有引用编号，没有内容")
     return result
 
 

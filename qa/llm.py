@@ -40,8 +40,8 @@ class LLMConfig:
     timeout_s: float = 60.0
     max_tokens: int = 384
     temperature: float = 0.0
-    max_passages: int = 5  # retrieved clauses put in the prompt
-    max_passage_chars: int = 600  # each clause is cut to this many characters in the prompt
+    max_passages: int = 3  # retrieved clauses put in the prompt (short prompts keep small models on task)
+    max_passage_chars: int = 400  # each clause is cut to this many characters in the prompt
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> LLMConfig | None:
@@ -80,8 +80,8 @@ def format_clause(c: Citation, max_chars: int) -> str:
             ("文号", c.doc_number), ("地区", c.region), ("章节", c.heading)]
     quote = c.quote if len(c.quote) <= max_chars else c.quote[:max_chars] + "…"
     head = " | ".join(f"{k}：{v}" for k, v in meta if v)
-    body = f"[{c.id}] {head}\n原文：{quote}".translate(_DELIMITERS)
-    return f'<clause id="{c.id}">\n{body}\n</clause>'
+    body = f"{head}\n原文：{quote}".translate(_DELIMITERS)
+    return f'<clause id="{c.id}">\n[{c.id}] {body}\n</clause>'
 
 
 def build_messages(question: str, passages: Sequence[Citation], config: LLMConfig) -> list[tuple[str, str]]:

@@ -92,3 +92,7 @@ def test_place_date_and_document_number_checked():
 
 def test_enumeration_labels_are_not_figures():
     assert check("1. 首轮流片补助50%[1]\n2. 每年最高五百万元[1]", [TAPEOUT]).ok
+
+
+def test_markers_without_content_fail():
+    assert not check("[1] [2]", [TAPEOUT, TALENT]).ok
