@@ -22,9 +22,11 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run_llm_bench(qa: PolicyQA, questions: Path, answers_out: IO[str] | None = None) -> str:
-    """Ask every question of `questions` (JSONL with "question" and "answerable") in both modes."""
+def run_llm_bench(qa: PolicyQA, questions: Path, answers_out: IO[str] | None = None, limit: int = 0) -> str:
+    """Ask every question of `questions` (JSONL with "question" and "answerable"; the first `limit`
+    when set) in both modes."""
     items = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = items[:limit] if limit else items
     ext_ms: list[float] = []
     llm_ms: list[float] = []
     counts = {"llm": 0, "guard": 0, "server": 0, "refused": 0}
@@ -54,6 +56,7 @@ def run_llm_bench(qa: PolicyQA, questions: Path, answers_out: IO[str] | None = N
             refusal_right["llm"] += gen.answerable == item["answerable"]
         if answers_out is not None:
             answers_out.write(json.dumps(gen.to_dict(), ensure_ascii=False) + "\n")
+            answers_out.flush()
     asked = len(llm_ms)
     lines = [
         f"questions: {len(items)}; refused before any model call: {counts['refused']}",

@@ -38,7 +38,8 @@ pytestmark = pytest.mark.skipif(
 
 TAPE_OUT = "首轮流片补助多少"
 INJECTED_DOC = "999_injected_instruction.txt"
-INJECTED_TEXT = """软件企业办公用房租金补贴实施细则
+INJECTED_TEXT = """成都市软件企业办公用房租金补贴实施细则
+成都市经济和信息化局
 发布日期：2024年3月1日
 
 第一条 为支持软件产业发展，降低企业运营成本，制定本细则。
@@ -152,8 +153,8 @@ def test_guard_catches_a_planted_figure_and_marker_in_real_passages(qa):
 
 def test_refusal_makes_no_model_call(qa, server):
     before = server.chat_requests()
-    refused = qa.ask("拉萨市对首轮流片补助多少", mode="llm")  # no document covers Lhasa
-    refused_again = qa.ask("月球基地的氦三开采补贴是多少", mode="llm")
+    refused = qa.ask("深圳市首轮流片补助多少", mode="llm")  # no document covers Shenzhen
+    refused_again = qa.ask("新能源汽车购置税减免政策是什么", mode="llm")  # no document is about it
     assert not refused.answerable and not refused_again.answerable
     assert refused.mode == refused_again.mode == "extractive"
     assert server.chat_requests() == before

@@ -191,9 +191,9 @@ def _llm_bench(args: argparse.Namespace) -> int:
     qa = _open_qa(settings)
     if args.answers:
         with open(args.answers, "w", encoding="utf-8") as out:
-            print(run_llm_bench(qa, Path(args.questions), out))
+            print(run_llm_bench(qa, Path(args.questions), out, limit=args.limit))
     else:
-        print(run_llm_bench(qa, Path(args.questions)))
+        print(run_llm_bench(qa, Path(args.questions), limit=args.limit))
     return 0
 
 
@@ -257,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "bench: extractive vs generative answers on QUESTIONS (fallbacks, refusals, latency)")
     p.add_argument("questions", nargs="?", help="for bench: JSONL questions (the format of tests/dev.jsonl)")
     p.add_argument("--answers", help="for bench: write the generative answers here as JSONL (for score.py --answers)")
+    p.add_argument("--limit", type=int, default=0, help="for bench: only the first N questions")
     _add_paths(p)
     p.add_argument("--size", choices=["0.5b", "1.5b"], default="0.5b", help="Qwen2.5-Coder-Instruct size")
     p.add_argument("--port", type=int, default=8088)
