@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup model browser lint bench eval clean
+.PHONY: run test setup model browser toolchain lint bench eval clean
 
 run: setup
 	$(BIN)/policyqa serve
 
-test: setup browser
+test: setup browser $(VENV)/.local-llm
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	$(BIN)/policyqa bench --quick
@@ -23,6 +23,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# the local-llm extra for the generative-answer tests: llama.cpp builds from source (~6 min on 2 cores,
+# then pip's wheel cache); a portable build, so a cached wheel runs on any x86-64 with AVX2
+$(VENV)/.local-llm: $(STAMP) | toolchain
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[local-llm]'
+	touch $@
+
+# a C/C++ compiler and cmake to build llama.cpp
+toolchain:
+	@if ! command -v g++ >/dev/null || ! command -v cmake >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq g++ cmake >/dev/null; \
+	fi
 
 # converts the packaged multilingual-e5-small weights once (offline, no download)
 model: $(STAMP)

@@ -301,7 +301,7 @@ def _citation(cid: int, cand: Candidate, start: int, end: int) -> Citation:
     return Citation(id=cid, chunk_id=cand.chunk.chunk_id, source=cand.doc.doc_id, title=meta.title or cand.doc.doc_id,
                     heading=cand.chunk.heading, quote=cand.doc.text[start:end], start=start, end=end,
                     score=round(cand.score, 4), issuer=meta.issuer,
-                    date=meta.date.isoformat() if meta.date else "", region=meta.region)
+                    date=meta.date.isoformat() if meta.date else "", region=meta.region, doc_number=meta.doc_number)
 
 
 def ungrounded_numbers(text: str, quotes: list[str]) -> list[str]:

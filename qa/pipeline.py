@@ -61,6 +61,10 @@ class AnswerPipeline:
         return Trace(question, scope, doc_ids, self.retriever.search(question, doc_ids))
 
     def run(self, text: str) -> Answer:
+        return self.run_traced(text)[0]
+
+    def run_traced(self, text: str) -> tuple[Answer, Trace]:
+        """The answer, with what the pipeline saw on the way (the generative path reuses the candidates)."""
         t0 = time.perf_counter()
         trace = self.prepare(text)
         t1 = time.perf_counter()
@@ -79,7 +83,7 @@ class AnswerPipeline:
             if answer.answerable and notes:  # where the rule comes from is part of the answer, not a footnote
                 answer.answer += "\n" + "\n".join(f"说明：{n}" for n in notes)
         answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "total": round((time.perf_counter() - t0) * 1000, 1)}
-        return answer
+        return answer, trace
 
     def _decide(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> Answer:
         cands = found.candidates

@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,7 @@ from index.store import PolicyIndex, SyncReport
 from qa.config import AnswerConfig
 from qa.followup import rewrite
 from qa.gate import GateModel
+from qa.llm import LLMConfig, generate, passages_from
 from qa.pipeline import AnswerPipeline, Trace
 from qa.retriever import Candidate
 from qa.schema import Answer
@@ -84,6 +86,7 @@ class PolicyQA:
         max_document_chunks: int = 5000,
         today: date | None = None,
         config: AnswerConfig | None = None,
+        llm: LLMConfig | None = None,
     ) -> None:
         self.corpus_dir = Path(corpus_dir) if corpus_dir is not None else None  # None: a stateless reader
         self.db_dir = Path(db_dir)
@@ -95,6 +98,7 @@ class PolicyQA:
         self.max_document_chunks = max_document_chunks
         self.today = today
         self.config = config or AnswerConfig()
+        self.llm = llm  # a model server for mode="llm"; None: extractive only
         self.last_sync: SyncReport | None = None
         self.read_only = False
         self._index: PolicyIndex | None = None
@@ -107,7 +111,8 @@ class PolicyQA:
         return cls(settings.corpus_dir, settings.db_dir, settings.model_dir, embedder=settings.embedder,
                    chroma_url=settings.chroma_url, max_question_chars=settings.max_question_chars,
                    max_document_bytes=settings.max_document_bytes,
-                   max_document_chunks=settings.max_document_chunks)
+                   max_document_chunks=settings.max_document_chunks,
+                   llm=settings.llm)
 
     def open(self, *, progress: bool = True, sync: bool = True) -> PolicyQA:
         """Load model, index and corpus; sync the index first unless `sync=False` (or it is read-only).
@@ -283,8 +288,11 @@ class PolicyQA:
             raise InvalidQuestion(problem)
         return question
 
-    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = (), mode: str = "extractive",
+            on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer `question`; `history` holds earlier (question, answer) turns for follow-ups.
+        mode="llm" has the configured model write the answer from the retrieved clauses (streamed to
+        `on_token`), guarded against its citations; it falls back to the extractive answer.
 
         Raises InvalidQuestion for an empty, over-long or nonsense question.
         """
@@ -295,10 +303,18 @@ class PolicyQA:
         with self._read() as state:
             if state.pipeline is None:
                 raise RuntimeError("PolicyQA.open() must be called first")
-            answer = state.pipeline.run(standalone)
+            answer, trace = state.pipeline.run_traced(standalone)
         answer.question = question
         if standalone != question:
             answer.rewritten_question = standalone
+        # the generative path (issue #10): only for an answerable question, guarded, falls back to `answer`
+        if mode == "llm" and self.llm is None:
+            answer.warnings.append("未配置模型服务（POLICYQA_LLM_BASE_URL），以下为原文摘录的回答。")
+        elif mode == "llm" and answer.answerable and trace.found and trace.found.candidates:
+            total = answer.timings_ms.get("total", 0.0)
+            t0 = time.perf_counter()
+            answer = generate(standalone, passages_from(trace.found.candidates), answer, self.llm, on_token)
+            answer.timings_ms["total"] = round(total + (time.perf_counter() - t0) * 1000, 1)
         return answer
 
     def trace(self, question: str) -> Trace:

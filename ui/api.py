@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -50,9 +50,10 @@ class SerialQA:
         """Raises InvalidQuestion for an empty, over-long or nonsense question."""
         return self.qa.check_question(question)
 
-    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = ()) -> Answer:
-        if history or not self.cache_size:
-            return self.qa.ask(question, history=list(history))
+    def ask(self, question: str, history: Sequence[tuple[str, Answer]] = (), mode: str = "extractive",
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        if history or not self.cache_size or mode != "extractive":
+            return self.qa.ask(question, history=list(history), mode=mode, on_token=on_token)
         key = (question.strip(), date.today(), self.qa.version)
         with self._cache_lock:
             hit = self._cache.get(key)
@@ -68,6 +69,10 @@ class SerialQA:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return answer
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.qa.llm is not None
 
     def documents(self) -> list[Document]:
         return list(self.qa.documents())
@@ -204,8 +209,15 @@ def add_api_routes(
             history = parse_history(payload.get("history"), max_history_turns, max_question_chars)
         except BadRequest as exc:
             return _error(400, f"bad history: {exc}")
+        # --- issue #10 (llm): "mode": "llm" has the configured model write the answer ---
+        mode = payload.get("mode", "extractive")
+        if mode not in ("extractive", "llm"):
+            return _error(400, '"mode" must be "extractive" or "llm"')
+        if mode == "llm" and not qa.llm_configured:
+            return _error(400, 'no model server is configured (POLICYQA_LLM_BASE_URL); use "mode": "extractive"')
+        # --- end issue #10 ---
         try:
-            answer = await run_in_threadpool(qa.ask, question, history)
+            answer = await run_in_threadpool(qa.ask, question, history, mode)
         except InvalidQuestion as exc:
             return _error(400, str(exc))
         except Exception:

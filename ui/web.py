@@ -10,10 +10,12 @@ All HTML comes from ui.render, which escapes every piece of document text and ev
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +147,36 @@ class WebApp:
                 docs[c.source] = doc
         return docs
 
-    def chat(self, question: str, turns: Turns) -> Iterator[tuple]:
-        """Answer `question` (a follow-up of `turns`), streaming the text; yields all outputs."""
+    def _ask_llm(self, question: str, turns: Turns, n: int) -> Generator[tuple, None, Answer]:
+        """Issue #10 (llm): ask in mode="llm" on a worker thread, showing the model's draft token by token;
+        returns the guarded answer (or the extractive fallback) that replaces the draft."""
+        tokens: queue.Queue[str | None] = queue.Queue()
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["answer"] = self.qa.ask(question, turns, mode="llm", on_token=tokens.put)
+            except Exception as exc:  # re-raised below, in the handler's thread
+                box["error"] = exc
+            finally:
+                tokens.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        draft, shown = "", 0.0
+        placeholder = Answer(question=question, answer="", answerable=True)
+        while (token := tokens.get()) is not None:
+            draft += token
+            if time.monotonic() - shown >= STREAM_DELAY_S * 5:
+                shown = time.monotonic()
+                html = render.turn_html(n, question, placeholder, f"（模型生成中，完成后逐句核对引用）\n{draft}")
+                yield render.transcript(turns, html), gr.skip(), "", turns, gr.skip()
+        if "error" in box:
+            raise box["error"]
+        return box["answer"]
+
+    def chat(self, question: str, turns: Turns, generative: bool = False) -> Iterator[tuple]:
+        """Answer `question` (a follow-up of `turns`), streaming the text; yields all outputs.
+        `generative` (the switch shown when a model is configured) asks the model, issue #10."""
         question = question or ""
         turns = list(turns or [])
         n = len(turns)
@@ -160,7 +190,10 @@ class WebApp:
             return
         yield render.transcript(turns, render.turn_html(n, question, None)), gr.skip(), "", turns, gr.skip()
         try:
-            answer = self.qa.ask(question, turns)
+            if generative:  # issue #10 (llm)
+                answer = yield from self._ask_llm(question, turns, n)
+            else:
+                answer = self.qa.ask(question, turns)
         except InvalidQuestion as exc:
             yield render.transcript(turns, render.error_html(_short(question), str(exc))), gr.skip(), question, turns, {"error": str(exc)}
             return
@@ -169,7 +202,7 @@ class WebApp:
             msg = "检索服务暂时不可用（search backend unavailable），请稍后重试；如持续出现请联系管理员。"
             yield render.transcript(turns, render.error_html(_short(question), msg)), gr.skip(), question, turns, {"error": msg}
             return
-        for partial in _stream_pieces(answer.answer):
+        for partial in _stream_pieces(answer.answer) if not generative else ():
             yield render.transcript(turns, render.turn_html(n, question, answer, partial)), gr.skip(), "", turns, gr.skip()
             time.sleep(STREAM_DELAY_S)
         turns.append((question, answer))
@@ -255,6 +288,11 @@ def build_blocks(qa: SerialQA, settings: Settings) -> gr.Blocks:
                                 elem_id="pq-question", scale=6, autofocus=True,
                             )
                             send = gr.Button("提问", variant="primary", elem_id="pq-send", scale=1, min_width=80)
+                        # issue #10 (llm): the switch exists only when a model server is configured
+                        generative = gr.Checkbox(
+                            value=False, visible=qa.llm_configured, elem_id="pq-generative",
+                            label="生成式回答（由模型撰写，逐句核对引用；未通过核对时给出原文摘录）",
+                        )
                         gr.Examples(EXAMPLES, inputs=question, label="示例问题")
                         with gr.Row():
                             comment = gr.Textbox(placeholder="对最近一条回答的意见（可选）", show_label=False, scale=4)
@@ -276,8 +314,8 @@ def build_blocks(qa: SerialQA, settings: Settings) -> gr.Blocks:
                 _kb_tab(app)
 
         outs = [chat_html, cites_html, question, turns, answer_json]
-        send.click(app.chat, [question, turns], outs, api_name="ask", concurrency_limit=8)
-        question.submit(app.chat, [question, turns], outs, api_visibility="private", concurrency_limit=8)
+        send.click(app.chat, [question, turns, generative], outs, api_name="ask", concurrency_limit=8)
+        question.submit(app.chat, [question, turns, generative], outs, api_visibility="private", concurrency_limit=8)
         chat_html.click(app.open_citation, [turns, view], [source_html, selected, cites_html], api_visibility="private")
         cites_html.click(app.open_citation, [turns, view], [source_html, selected, cites_html], api_visibility="private")
         view.change(app.toggle_view, [turns, selected, view], source_html, api_visibility="private")
