@@ -77,7 +77,9 @@ class PlaceScoper:
 
     def edition(self, scope: Scope, question_search: str) -> Scope:
         """A question that names the year of the document it means ("2024年版", "2019年印发的通知") is scoped to
-        documents of that year; when none in scope is of that year, the scope records the missing edition."""
+        documents of that year. When none in scope is of that year, an explicit edition ("2024年版") is recorded
+        as missing (another year's version must not answer); a looser mention may name a document the corpus
+        only refers to, and leaves the scope as it was."""
         m = _EDITION.search(question_search)
         if not m:
             return scope
@@ -86,7 +88,7 @@ class PlaceScoper:
         matching = {d for d in pool if year in _years(self.docs[d])}
         if matching:
             scope.doc_ids = matching
-        else:
+        elif "版" in m.group(0):
             scope.missing_edition = m.group(0)
         return scope
 
