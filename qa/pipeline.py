@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from index.store import PolicyIndex
 from qa.compose import ExtractiveComposer, asked_fields, compose_about_document, refusal
@@ -121,7 +122,7 @@ class AnswerPipeline:
 
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta
-        return f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}".lower()
+        return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
 
 
 def _renumber(text: str, offset: int) -> str:
