@@ -9,7 +9,7 @@ metadata, citing the line that states it. Refusals say what the corpus does hold
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -335,8 +335,8 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "valid_from": re.compile(r"(施行|实施|生效|执行)\S{0,4}(日期|时间|何时|什么时候|哪天)|(何时|什么时候|哪天)\S{0,12}(施行|实施|生效)"
                              r"|自何时起"),
     "valid_until": re.compile(r"有效期|失效|到期|截止|(执行|实施)期限|有效至"),
-    "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
-                       r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发)"),
+    "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
+                       r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"),
     "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些)(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文)"
                          r"|发文(单位|机关)|发布(单位|机关)|谁(印发|发布|出台|制定)|由谁"),
     "proposer": re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁"),
@@ -345,6 +345,21 @@ _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_unt
                 "issuer": "发文机关", "proposer": "提案人"}
 _CN = "〇一二三四五六七八九"
 _PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\u4e00-\u9fff·]{2,4}(?:委员|代表))(?:提出|在)")
+
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
+
+
+def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Document]:
+    """Documents the question names by their 文号 (国办发〔2019〕4号), in the order it names them."""
+    def key(number: str) -> str:
+        return re.sub(r"[\s〔〕\[\]［］()（）]", "", search_form(number))
+    numbered = [(key(d.meta.doc_number), d) for d in docs.values() if d.meta.doc_number]
+    out = []
+    for m in DOC_NUMBER.finditer(question.search):
+        asked = key(m.group())  # may carry words before the issuer's abbreviation ("和国办发…")
+        out += [d for k, d in numbered if asked.endswith(k)][:1]
+    return out
 
 
 def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:

@@ -15,7 +15,7 @@ from datetime import date
 from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from index.store import PolicyIndex
-from qa.compose import ExtractiveComposer, asked_fields, compose_about_document, refusal
+from qa.compose import ExtractiveComposer, asked_fields, compose_about_document, named_documents, refusal
 from qa.config import AnswerConfig
 from qa.gate import AnswerabilityGate, GateModel
 from qa.question import Question, parse_question
@@ -88,6 +88,12 @@ class AnswerPipeline:
 
     def _decide(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> Answer:
         cands = found.candidates
+        named = named_documents(question, self.docs)
+        if named and asked_fields(question, tuple(d.meta.title for d in named)):
+            unique = {d.doc_id: d for d in named}.values()
+            answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0)) is not None]
+            if answers:
+                return _joined(question, answers)
         if cands and asked_fields(question, tuple({c.doc.meta.title for c in cands})):
             doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
                       key=lambda d: (self.weights.coverage(question.terms, self._doc_label(d)), -_rank(cands, d)))
@@ -123,6 +129,17 @@ class AnswerPipeline:
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta
         return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
+
+
+def _joined(question: Question, answers: list[Answer]) -> Answer:
+    """Answers about several documents as one, their citations numbered in turn."""
+    text, citations = [], []
+    for a in answers:
+        text.append(_renumber(a.answer, len(citations)))
+        for c in a.citations:
+            c.id += len(citations)
+        citations += a.citations
+    return Answer(question=question.raw, answer="\n".join(text), answerable=True, citations=citations)
 
 
 def _renumber(text: str, offset: int) -> str:

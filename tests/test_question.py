@@ -46,3 +46,24 @@ def test_figures_carry_their_role():
     assert [f.text for f in figures("培育200余家企业，建设3个平台")] == ["200余家", "3个"]
     assert figures("2019年3月5日印发") == ()  # dates are not figures an answer leads with
     assert has_unit("年产10万吨", "吨") and not has_unit("年产10万吨", "家")
+
+
+def test_documents_named_by_their_number_are_found_in_order():
+    from pathlib import Path
+
+    import pytest
+
+    from corpus.pipeline import load_corpus
+    from qa.compose import asked_fields, named_documents
+
+    folder = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "policies-dev"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpora/policies-dev is not beside the checkout")
+    docs, _ = load_corpus(folder)
+    by_id = {d.doc_id: d for d in docs}
+    q = parse_question("国办发〔2019〕3号和国办发〔2019〕2号分别是哪天印发的？")
+    assert [d.doc_id for d in named_documents(q, by_id)] == [
+        "guobanfa_2019_3_community_kindergartens.txt", "guobanfa_2019_2_drug_volume_procurement.txt"]
+    assert asked_fields(q) == ["date"]
+    assert asked_fields(parse_question("这个意见是哪天发的")) == ["date"]
+    assert asked_fields(parse_question("补贴什么时候发放")) == []
