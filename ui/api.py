@@ -118,7 +118,7 @@ def answer_from_dict(d: dict, max_chars: int = MAX_ANSWER_CHARS) -> Answer:
         fields = {}
         for name, f in Citation.__dataclass_fields__.items():
             if name in c:
-                kind = {"int": int, "float": (int, float), "str": str}.get(str(f.type), str)
+                kind = {"int": int, "float": (int, float), "str": str, "bool": bool}.get(str(f.type), str)
                 fields[name] = _typed(c[name], kind, f"citation field {name!r}")
         try:
             cites.append(Citation(**fields))
