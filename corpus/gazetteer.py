@@ -258,7 +258,7 @@ class Gazetteer:
                 cands = lookup.get(surface)
                 if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
-                if cands and surface not in names and not _whole_words(s, i, i + size):
+                if cands and size == 2 and surface not in names and not _whole_words(s, i, i + size):
                     continue  # 和布 in 和布展: a short form inside an ordinary word is not a place
                 if cands:
                     out.append((i, i + size, surface, set(cands)))

@@ -19,6 +19,7 @@ _THRESHOLD_BEFORE = re.compile(r"达到|超过|突破|首次|年产值|营收|�
 _GRANT_OR_BREAK = re.compile(r"[，,。；;、]|给予|奖励|补助|补贴|资助")
 _DATE_UNITS = ("年", "月", "日", "号", "个月", "天")
 _APPROX = "余多近约"
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
     while i < len(words):
         word, flag, start = words[i]
         core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
-        if not (core[0].isdigit() or (flag == "m" and core[0] in _CN_DIGITS and len(word) >= 2)):
+        approx = word in ("万", "千", "百", "亿") and i > 0 and words[i - 1][0] in ("近", "数", "上", "逾", "约", "超")
+        if not (core[0].isdigit() or approx or (flag == "m" and core[0] in _CN_DIGITS and len(word) >= 2)):
             i += 1
             continue
         end, j = start + len(word), i + 1
@@ -62,6 +64,9 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
                 and not words[j][0][0].isdigit():
             end = words[j][2] + len(words[j][0])
             j += 1
+        if j < len(words) and len(words[j][0]) == 1 and _CJK_CHAR.match(words[j][0]) \
+                and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
+            end, j = words[j][2] + 1, j + 1  # number + a one-character noun is a measure: 1200人, 近万人
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j

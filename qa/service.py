@@ -114,7 +114,7 @@ class PolicyQA:
                    max_document_chunks=settings.max_document_chunks,
                    llm=settings.llm)
 
-    def open(self, *, progress: bool = True, sync: bool = True) -> PolicyQA:
+    def open(self, *, progress: bool = True, sync: bool = True, warm_up: bool = False) -> PolicyQA:
         """Load model, index and corpus; sync the index first unless `sync=False` (or it is read-only).
 
         Without a corpus folder (a stateless worker) everything is read from the Chroma server.
@@ -126,7 +126,10 @@ class PolicyQA:
             raise FileNotFoundError(f"corpus folder not found: {self.corpus_dir} (pass --corpus DIR)")
         embeddings = make_embeddings(self.embedder, ensure_model(self.model_dir))
         self._index = PolicyIndex(self.db_dir, embeddings, chroma_url=self.chroma_url)
-        warm = threading.Thread(target=self._index.warm_up, name="policyqa-warm-up", daemon=True)
+        # a server warms its models in the background so the first question is not slow; a short-lived command
+        # must not (a daemon thread still inside native code at exit aborts the process)
+        warm = threading.Thread(target=self._index.warm_up if warm_up else (lambda: None), name="policyqa-warm-up",
+                                daemon=True)
         if self.corpus_dir is None:
             self._follow_index()
             warm.start()

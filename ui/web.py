@@ -386,7 +386,7 @@ def build_app(qa: PolicyQA | SerialQA, settings: Settings) -> EdgeGuard:
 
 def open_qa(settings: Settings, *, progress: bool = True) -> PolicyQA:
     """Construct and open the PolicyQA described by `settings` (builds the index on first run)."""
-    return PolicyQA.from_settings(settings).open(progress=progress)
+    return PolicyQA.from_settings(settings).open(progress=progress, warm_up=True)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
