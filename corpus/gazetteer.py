@@ -258,8 +258,6 @@ class Gazetteer:
                 cands = lookup.get(surface)
                 if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
-                if cands and size == 2 and surface not in names and not _whole_words(s, i, i + size):
-                    continue  # 和布 in 和布展: a short form inside an ordinary word is not a place
                 if cands:
                     out.append((i, i + size, surface, set(cands)))
                     i += size
@@ -328,18 +326,6 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def _whole_words(s: str, start: int, end: int, margin: int = 6) -> bool:
-    """Whether s[start:end] begins and ends on word boundaries as jieba segments the text around it."""
-    import jieba
-
-    lo = max(0, start - margin)
-    bounds, at = {0}, 0
-    for word in jieba.lcut(s[lo:end + margin]):
-        at += len(word)
-        bounds.add(at)
-    return start - lo in bounds and end - lo in bounds
-
-
 def _synthetic_zones() -> dict[str, Place]:
     return {}
 

@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 from array import array
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -179,5 +180,6 @@ def load_corpus_cached(folder: Path, cache_path: Path, *, progress: bool = False
             result.errors.append(LoadError(str(folder / MANIFEST_NAMES[0]),
                                            f"manifest entry '{name}' matches no file in the folder; fix the file name"))
     if to_load or touched or set(cached) != set(entries):
-        _write_cache(cache_path, version, entries)
+        with suppress(OSError):  # a read-only index folder: serve without a cache; a writable run saves one
+            _write_cache(cache_path, version, entries)
     return result
