@@ -6,6 +6,7 @@ import math
 import random
 import resource
 import socket
+import subprocess
 import time
 import urllib.request
 from collections.abc import Iterable
@@ -83,3 +84,12 @@ def sample_questions(chunks: list[Chunk], n: int, *, length: int = 30, seed: int
         start = rng.randrange(max(1, len(text) - length))
         out.append(text[start:start + length])
     return out
+
+
+def stop(proc) -> None:
+    """Terminate a server started for a measurement; kill it if it does not stop within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ui.bench.common import free_port, wait_http
+from ui.bench.common import free_port, stop, wait_http
 
 
 @contextlib.contextmanager
@@ -26,11 +26,7 @@ def serve(corpus_dir: Path, db_dir: Path, log_path: Path, *, startup_s: float = 
             raise RuntimeError(f"`policyqa serve` did not come up (exit {proc.poll()}; see {log_path})")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.metadata import MANIFEST_NAMES
-from ui.bench.common import corpus_files, free_port, peak_rss_mib, wait_http
+from ui.bench.common import corpus_files, free_port, peak_rss_mib, stop, wait_http
 from ui.bench.speed import warm_ask
 
 
@@ -42,11 +42,7 @@ def chroma_server(path: Path) -> Iterator[str]:
             raise RuntimeError(f"`chroma run` did not come up on port {port} (see {log.name})")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
