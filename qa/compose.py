@@ -244,7 +244,7 @@ class ExtractiveComposer:
             return self.refuse(question, gate, [c for c, _ in chosen])
         head = []
         if question.wants_figure:
-            figs = [f for q in stated[:1] + stated[1:] for f in _asked_figures(question, q)]
+            figs = [f for q in stated for f in _asked_figures(question, q)]
             labelled = list(dict.fromkeys(f"{f.role} {f.text}" for f in figs))[:self.config.max_figures]
             if labelled:
                 head = ["要点：" + "；".join(labelled)]

@@ -22,6 +22,8 @@ class AnswerConfig:
     # gate
     gate_threshold: float = 0.5  # answer when p(answerable) >= this
     gate_features: int = 3  # best candidates looked at for coverage/dense features
+    reason_missing: float = 0.3  # a refusal names the words no document uses when they weigh this much
+    reason_dense_margin: float = 1.0  # … and says the best passage is not close when its margin is below this
     related_min_coverage: float = 0.34  # a refused question whose best passage covers this much gets it cited as related
     # composer
     max_sentences: int = 3

@@ -169,7 +169,7 @@ class AnswerabilityGate:
         text = f"{best.doc.meta.title} {best.chunk.heading} {best.chunk.search_text}".lower()
         decision.covered = [t for t in question.terms if match(t, text) >= 1.0]
         decision.missing = [t for t in (question.focus or question.terms) if match(t, text) < 0.5]
-        if x["missing"] >= 0.3 and not question.crosslingual:
+        if x["missing"] >= self.config.reason_missing and not question.crosslingual:
             absent = [t for t in question.terms if self.weights.missing_share([t], scope_doc_ids) >= 1.0]
             if absent:
                 decision.reasons.append(f"知识库中没有任何文件提到“{'、'.join(absent)}”")
@@ -177,7 +177,7 @@ class AnswerabilityGate:
             decision.reasons.append(f"最相关的条款没有提到“{'、'.join(decision.missing)}”")
         if x["kind"] == 0.0:
             decision.reasons.append(f"最相关的条款没有给出所问的{_KIND_NAMES.get(question.asks, '内容')}")
-        if x["dense_margin"] < 1.0:
+        if x["dense_margin"] < self.config.reason_dense_margin:
             decision.reasons.append("最相关条款与问题的语义相似度并不突出")
         return decision
 
