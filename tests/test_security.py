@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from qa.followup import rewrite
 from qa.screen import screen_question
 from qa.service import PolicyQA
+from tests.chroma_server import free_port, start_chroma, stop_chroma
 from tests.web_fixtures import Served, model_dir, serve_app, serve_for_tests
 from ui.settings import Settings
 from ui.web import build_app
@@ -439,43 +439,9 @@ def test_finding7_read_only_index_folder_serves_with_a_warning(small_indexed: Pa
 # --- the search backend goes away and comes back ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen:
-    exe = Path(sys.executable).with_name("chroma")
-    if not exe.exists():
-        pytest.skip(f"the `chroma` command is not installed next to {sys.executable}")
-    with log.open("ab") as fh:
-        proc = subprocess.Popen([str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=fh, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.skip(f"`chroma run` did not start: {log.read_text(errors='replace')[-800:]}")
-            time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-
-
 def test_chroma_server_stopped_and_restarted_under_serve(tmp_path: Path) -> None:
-    home, port = _small_home(tmp_path), _free_port()
-    chroma = _start_chroma(tmp_path / "chroma", port, tmp_path / "chroma.log")
+    home, port = _small_home(tmp_path), free_port()
+    chroma = start_chroma(tmp_path / "chroma", port, tmp_path / "chroma.log")
     try:
         settings = Settings(home=home, corpus_dir=home / "corpus", db_dir=home / "db", model_dir=model_dir(),
                             chroma_url=f"http://127.0.0.1:{port}")
@@ -483,20 +449,20 @@ def test_chroma_server_stopped_and_restarted_under_serve(tmp_path: Path) -> None
         question = {"question": SMALL_QUESTION}
         with serve_app(build_app(qa, settings)) as url:
             assert httpx.post(url + "api/ask", json=question, timeout=60).status_code == 200
-            _stop(chroma)
+            stop_chroma(chroma)
             t0 = time.monotonic()
             down = httpx.post(url + "api/ask", json=question, timeout=60)
             assert down.status_code == 503 and "search backend unavailable" in down.json()["error"]
             assert time.monotonic() - t0 < 30
             assert httpx.get(url + "api/health", timeout=5).status_code == 200
-            chroma = _start_chroma(tmp_path / "chroma", port, tmp_path / "chroma.log")
+            chroma = start_chroma(tmp_path / "chroma", port, tmp_path / "chroma.log")
             deadline = time.monotonic() + 60
             while (r := httpx.post(url + "api/ask", json=question, timeout=60)).status_code != 200:
                 assert time.monotonic() < deadline, r.text
                 time.sleep(1)
             assert SMALL_FACT in r.json()["answer"]
     finally:
-        _stop(chroma)
+        stop_chroma(chroma)
 
 
 def test_answer_cache_is_emptied_by_any_write(admin: Served) -> None:
