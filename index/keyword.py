@@ -97,6 +97,23 @@ def tokenize(search_text: str) -> list[str]:
     return _words(text) + _char_grams(text)
 
 
+def is_cjk_gram(gram: str) -> bool:
+    """True for the character uni/bigrams `term_grams` makes of Chinese text."""
+    return bool(_CJK_RUN.fullmatch(gram))
+
+
+def term_grams(term: str) -> list[str]:
+    """The index tokens every chunk containing `term` also has: its CJK bigrams (a lone character as
+    itself) and its number/latin words as the tokenizer forms them. Stop-word grams, which are never
+    indexed, are left out."""
+    text = unicodedata.normalize("NFKC", term).lower()
+    grams: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        grams.extend([run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run])
+    grams.extend(w for w in _words(text) if not _CJK_RUN.fullmatch(w))  # numbers (glued: "500万"), latin
+    return [g for g in dict.fromkeys(grams) if g not in STOPWORDS]
+
+
 @dataclass
 class Hit:
     """One retrieved chunk; `rank` is 1-based, `score` higher is better."""
@@ -137,6 +154,7 @@ class KeywordIndex:
         self.params = params
         self._ids: list[str] = list(self._tokens)
         self._bm25: bm25s.BM25 | None = None
+        self._vocab: tuple[list[str], str, np.ndarray] | None = None  # for `rows_with_part`, built on first use
         if any(self._tokens.values()):
             self._bm25 = bm25s.BM25(k1=params.k1, b=params.b, method=params.method)
             self._bm25.index([self._tokens[c] for c in self._ids], show_progress=False)
@@ -164,6 +182,37 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """Chunk ids in row order (rows are what `rows_with` and `doc_rows` return)."""
+        return self._ids
+
+    @property
+    def doc_rows(self) -> Mapping[str, np.ndarray]:
+        """doc_id -> the rows of its chunks."""
+        return self._rows_of
+
+    def rows_with(self, token: str) -> np.ndarray:
+        """Rows of the chunks whose tokens include `token` (the postings of the BM25 matrix; any order)."""
+        token_id = self._bm25.vocab_dict.get(token) if self._bm25 is not None else None
+        if token_id is None:
+            return np.zeros(0, dtype=np.int64)
+        matrix = self._bm25.scores
+        return np.asarray(matrix["indices"][matrix["indptr"][token_id] : matrix["indptr"][token_id + 1]])
+
+    def rows_with_part(self, part: str) -> np.ndarray:
+        """Rows of the chunks with a token that contains `part` ("9" finds "2019"): substring matching
+        for numbers and latin words, which the tokenizer keeps whole."""
+        if self._bm25 is None or not part:
+            return np.zeros(0, dtype=np.int64)
+        if self._vocab is None:  # every token on its own line, and where each line starts
+            vocab = list(self._bm25.vocab_dict)
+            self._vocab = (vocab, "\n".join(vocab), np.cumsum([0] + [len(t) + 1 for t in vocab[:-1]]))
+        vocab, text, starts = self._vocab
+        hits = {int(np.searchsorted(starts, m.start(), side="right")) - 1 for m in re.finditer(re.escape(part), text)}
+        rows = [self.rows_with(vocab[i]) for i in sorted(hits)]
+        return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
 
     def search(self, query_search_text: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The top `k` chunks by BM25 score (> 0 only), optionally only from the given documents."""
@@ -224,6 +273,7 @@ class KeywordIndex:
         index.params = BM25Params(**meta["params"])
         index._ids = list(meta["ids"])
         index._tokens, index._tokens_path = None, path
+        index._vocab = None
         index._bm25 = bm25s.BM25.load(str(matrix), show_progress=False, verbosity=0) if index._ids else None
         index._index_docs(doc_by_chunk or {})
         return index

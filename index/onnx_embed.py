@@ -3,12 +3,18 @@
 Same model, prompts (``passage: `` / ``query: ``), mean pooling and normalisation as the
 sentence-transformers folder it was exported from (``index.onnx_export``). Texts are tokenised
 with the model's fast tokenizer, sorted by length and batched so that little padding is embedded.
+Runs are parallel single-threaded streams, one per core: on these short sequences that is about a
+third faster than one run split over the cores by ONNX Runtime's intra-op threads. By default each run
+embeds one text: dynamic int8 quantisation scales activations over the whole batch, so in a batch a
+text's vector would depend on its batch-mates; alone, a passage always gets the same vector (and the
+speed is the same on 2 cores, with no padding to embed).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +38,10 @@ class OnnxE5Embeddings(Embeddings):
     """LangChain ``Embeddings`` over the int8 ONNX export of multilingual-e5-small."""
 
     def __init__(
-        self, onnx_dir: Path, *, threads: int | None = None, batch_size: int = 32, batch_tokens: int = 8192
+        self, onnx_dir: Path, *, threads: int | None = None, batch_size: int = 1, batch_tokens: int = 2048
     ) -> None:
+        """`threads` parallel streams (default: one per core), each batch at most `batch_size` texts and
+        about `batch_tokens` padded tokens."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -42,12 +50,14 @@ class OnnxE5Embeddings(Embeddings):
         self.version = EXPORT_VERSION
         self.batch_size = batch_size
         self.batch_tokens = batch_tokens
+        self.streams = threads or cpu_threads()
+        self._pool: ThreadPoolExecutor | None = None
         self._tokenizer = Tokenizer.from_file(str(onnx_dir / TOKENIZER_FILE))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._pad_id = self._tokenizer.token_to_id("<pad>") or 1
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or cpu_threads()
+        options.intra_op_num_threads = 1  # parallelism comes from the streams
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -56,6 +66,7 @@ class OnnxE5Embeddings(Embeddings):
         self._session = ort.InferenceSession(
             str(onnx_dir / ONNX_FILE), sess_options=options, providers=["CPUExecutionProvider"]
         )
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
 
     def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
         """Indices grouped by similar length: at most `batch_size` texts and about `batch_tokens` padded tokens."""
@@ -75,22 +86,29 @@ class OnnxE5Embeddings(Embeddings):
     def encode(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
         """Unit-length embeddings (float32, one row per text) of `prompt + text`."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([prompt + t for t in texts])
         lengths = [len(e.ids) for e in encodings]
-        out: np.ndarray | None = None
-        for batch in self._batches(lengths):
+
+        def run(batch: list[int]) -> np.ndarray:
             width = max(lengths[i] for i in batch)
             ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
                 ids[row, : lengths[i]] = encodings[i].ids
                 mask[row, : lengths[i]] = 1
-            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+        batches = self._batches(lengths)
+        if len(batches) == 1 or self.streams == 1:
+            results = map(run, batches)
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.streams, thread_name_prefix="onnx-embed")
+            results = self._pool.map(run, batches)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for batch, vectors in zip(batches, results, strict=True):
             out[batch] = vectors
-        assert out is not None
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

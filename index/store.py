@@ -8,6 +8,7 @@ text, which LangChain's `add_texts` cannot express); dense search goes through L
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Collection
@@ -29,6 +30,9 @@ __all__ = ["Hit", "PolicyIndex", "SyncReport"]
 log = logging.getLogger(__name__)
 
 _RECHECK_S = 1.0  # how often readers look for a generation published by another process
+# A scope is applied after an unfiltered search when that needs at most this many neighbours (about 60 ms at
+# 100k chunks); narrower scopes go to Chroma as a `$in` filter, which costs more the more ids it lists.
+_UNFILTERED_MAX = 8000
 
 
 @dataclass
@@ -43,6 +47,7 @@ class _Snapshot:
     collection: str = ""
     client: ClientAPI | None = None
     store: Chroma | None = None
+    vectors: Any = None  # the Chroma collection itself, for id + distance queries
 
 
 class PolicyIndex:
@@ -136,7 +141,7 @@ class PolicyIndex:
     def _close(snap: _Snapshot | None) -> None:
         if snap is not None and snap.client is not None:
             snap.client.close()
-            snap.client = snap.store = None
+            snap.client = snap.store = snap.vectors = None
 
     def close(self) -> None:
         """Release Chroma clients (the index can still be used; they reopen on demand)."""
@@ -179,6 +184,7 @@ class PolicyIndex:
                     embedding_function=self._embeddings,
                     collection_configuration={"hnsw": {"space": "cosine"}},
                 )
+                snap.vectors = snap.client.get_collection(snap.collection)
             return snap.store
 
     # --- writing --------------------------------------------------------------------------
@@ -222,24 +228,47 @@ class PolicyIndex:
         n = len(snap.chunks) if allowed is None else sum(len(snap.docs.get(d, {}).get("chunk_ids", [])) for d in allowed)
         if n == 0:
             return []
-        where = None if allowed is None else {"doc_id": {"$in": allowed}}
-        store = self._store(snap)
-        assert store is not None
+        if self._store(snap) is None:
+            return []
         vector = vector if vector is not None else self._embeddings.embed_query(query)
+        found: list[tuple[str, float]] | None = None
+        fetch = 2 * math.ceil(k * len(snap.chunks) / n)  # neighbours to look at: twice those expected for k
+        keep = set(allowed or ())
+        while allowed is not None and fetch <= _UNFILTERED_MAX:
+            # A wide scope (all but superseded versions, one province …) is cheaper to apply afterwards than as a
+            # Chroma `$in` over hundreds of document ids (0.1–1.5 s at 100k chunks). Near-duplicates out of scope
+            # (older versions of a text) can crowd the nearest hits: then look further.
+            got = self._nearest(snap, vector, min(len(snap.chunks), fetch), None)
+            in_scope = [(cid, dist) for cid, dist in got if cid in snap.chunks and snap.chunks[cid].doc_id in keep]
+            if len(in_scope) >= min(k, n) or len(got) >= len(snap.chunks):
+                found = in_scope[:k]
+                break
+            fetch *= 4
+        if found is None:
+            found = self._nearest(snap, vector, min(k, n), None if allowed is None else {"doc_id": {"$in": allowed}})
+        hits = [(cid, 1.0 - dist) for cid, dist in found if cid in snap.chunks]
+        return [Hit(cid, score, rank) for rank, (cid, score) in enumerate(hits, start=1)]
+
+    def _nearest(self, snap: _Snapshot, vector: list[float], k: int, where: dict | None) -> list[tuple[str, float]]:
+        """(chunk id, cosine distance) of the `k` nearest vectors; ids and distances only (reading the texts
+        of a few hundred hits would cost more than the search)."""
         try:
-            found = store.similarity_search_by_vector_with_relevance_scores(vector, k=min(k, n), filter=where)
+            got = snap.vectors.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         except Exception as exc:
             if "dimension" in str(exc).lower():
                 raise RuntimeError(
                     f"the index in {self._db_dir} was built with another embedding model ({exc}); sync it again"
                 ) from exc
             raise
-        hits = [(doc.id, 1.0 - float(dist)) for doc, dist in found if doc.id in snap.chunks]
-        return [Hit(cid, score, rank) for rank, (cid, score) in enumerate(hits, start=1)]
+        return list(zip(got["ids"][0], (float(d) for d in got["distances"][0]), strict=True))
 
     def keyword_search(self, query_search_text: str, k: int = 20, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """BM25 over chunk search texts; pass the query already normalised (NFKC, simplified)."""
         return self._current().keyword.search(query_search_text, k=k, doc_ids=doc_ids)
+
+    def keyword_index(self) -> KeywordIndex:
+        """The active generation's keyword index (its postings give corpus statistics of terms)."""
+        return self._current().keyword
 
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         return self._current().chunks.get(chunk_id)

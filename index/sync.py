@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -356,23 +357,29 @@ def sync_generation(
         state.begin(gen)
         meta = {d.doc_id: d.meta for d in docs}
         ordered = [c for doc_id in plan.entries for c in chunks_by_doc.get(doc_id, [])]
-        client = backend.client(gen)
-        try:
-            collection = create_collection(client, backend.collection_name(gen))
-            if plan.reuse:
-                _copy_vectors(backend, current, collection, plan.reuse, meta)  # type: ignore[arg-type]
-            t_embed = time.perf_counter()
-            plan.report.chunks_embedded = _embed_into(collection, embeddings, plan.embed, meta, progress)
-            plan.report.embed_seconds = time.perf_counter() - t_embed
-        finally:
-            client.close()
-
         old_tokens = load_keyword(backend, current).tokens if current and same_tokens else {}
         reused = {c.chunk_id for old_id, c in plan.reuse if old_id == c.chunk_id}
-        tokens = {
-            c.chunk_id: (old_tokens.get(c.chunk_id) if c.chunk_id in reused else None) or tokenize(c.search_text)
-            for c in ordered
-        }
+
+        def keyword_tokens() -> dict[str, list[str]]:
+            return {c.chunk_id: (old_tokens.get(c.chunk_id) if c.chunk_id in reused else None)
+                    or tokenize(c.search_text) for c in ordered}
+
+        # Background threads tokenise for BM25 and write to Chroma while the model embeds (ONNX Runtime
+        # releases the GIL), so neither waits for the other.
+        client = backend.client(gen)
+        with ThreadPoolExecutor(2, thread_name_prefix="index-writer") as writer:
+            tokenizing = writer.submit(keyword_tokens)
+            try:
+                collection = create_collection(client, backend.collection_name(gen))
+                if plan.reuse:
+                    _copy_vectors(backend, current, collection, plan.reuse, meta)  # type: ignore[arg-type]
+                t_embed = time.perf_counter()
+                plan.report.chunks_embedded = _embed_into(collection, embeddings, plan.embed, meta, progress, writer)
+                plan.report.embed_seconds = time.perf_counter() - t_embed
+            finally:
+                client.close()
+            tokens = tokenizing.result()
+
         if backend.remote:
             state.put(gen, KEYWORD, {"version": TOKENIZER_VERSION, "tokens": tokens})
             state.put_documents({plan.entries[d.doc_id]["sig"]: document_to_json(d) for d in docs})
@@ -437,19 +444,25 @@ def _copy_vectors(
         client.close()
 
 
-def _embed_into(
-    collection: Any, embeddings: Embeddings, chunks: list[Chunk], meta: dict[str, DocMeta], progress: bool
-) -> int:
-    """Embed `chunks` in batches and add them; returns how many were embedded."""
+def _embed_into(collection: Any, embeddings: Embeddings, chunks: list[Chunk], meta: dict[str, DocMeta],
+                progress: bool, writer: ThreadPoolExecutor) -> int:
+    """Embed `chunks` in batches; each batch is added to `collection` on `writer` while the next one embeds.
+    Returns how many were embedded."""
+    pending: Future[None] | None = None
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress or not chunks) as bar:
         for i in range(0, len(chunks), EMBED_BATCH):
             batch = chunks[i : i + EMBED_BATCH]
             vectors = embeddings.embed_documents([embedded_text(c, meta[c.doc_id]) for c in batch])
-            collection.add(
+            if pending is not None:
+                pending.result()  # a failed write surfaces before more work is queued
+            pending = writer.submit(
+                collection.add,
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors,
                 documents=[c.display_text for c in batch],
                 metadatas=[chunk_metadata(c, meta[c.doc_id]) for c in batch],
             )
             bar.update(len(batch))
+        if pending is not None:
+            pending.result()
     return len(chunks)

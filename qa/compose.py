@@ -352,11 +352,15 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］
 
 def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Document]:
     """Documents the question names by their 文号 (国办发〔2019〕4号), in the order it names them."""
+    asked_numbers = list(DOC_NUMBER.finditer(question.search))
+    if not asked_numbers:
+        return []
+
     def key(number: str) -> str:
         return re.sub(r"[\s〔〕\[\]［］()（）]", "", search_form(number))
     numbered = [(key(d.meta.doc_number), d) for d in docs.values() if d.meta.doc_number]
     out = []
-    for m in DOC_NUMBER.finditer(question.search):
+    for m in asked_numbers:
         asked = key(m.group())  # may carry words before the issuer's abbreviation ("和国办发…")
         out += [d for k, d in numbered if asked.endswith(k)][:1]
     return out

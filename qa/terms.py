@@ -1,38 +1,116 @@
-"""Question terms and their corpus weights: how much of a question a passage actually covers."""
+"""Question terms and their corpus weights: how much of a question a passage, or a document, covers.
+
+Corpus statistics come from the keyword index's postings (the chunks holding every character gram of a
+term) plus the document titles, so a question costs the postings of its own terms, not a pass over
+every chunk's text: a few milliseconds at 100,000 chunks.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
+
+import numpy as np
+
+from index.keyword import KeywordIndex, is_cjk_gram, term_grams
+
+
+def _partial(term: str) -> bool:
+    """Longer Chinese words earn partial credit for the share of their character bigrams found."""
+    return len(term) >= 3 and "\u4e00" <= term[0] <= "\u9fff"
 
 
 def match(term: str, text: str) -> float:
     """1 when `term` occurs in `text`; for longer words, the share of their character bigrams that occur."""
     if term in text:
         return 1.0
-    if len(term) < 3 or not "\u4e00" <= term[0] <= "\u9fff":
+    if not _partial(term):
         return 0.0
     bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
     return sum(b in text for b in bigrams) / len(bigrams)
 
 
 class TermWeights:
-    """Inverse document frequency of terms over the indexed chunks (by substring, so no tokeniser mismatch)."""
+    """Inverse document frequency of terms over the indexed chunks, and how well each document matches them.
 
-    def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
-        """`texts` are (doc_id, chunk text) pairs."""
-        pairs = [(doc_id, t.lower()) for doc_id, t in texts]
-        self.texts = [t for _, t in pairs]
-        self.by_doc: dict[str, str] = {}
-        for doc_id, text in pairs:
-            self.by_doc[doc_id] = self.by_doc.get(doc_id, "") + "\n" + text
+    A chunk counts as containing a term when it holds all of the term's character grams or its
+    document's title contains the term. Only the documents in `titles` (the ones being answered
+    from) count.
+    """
+
+    _CACHE = 4096  # terms whose per-document match is kept
+
+    def __init__(self, keyword: KeywordIndex, titles: Mapping[str, str]) -> None:
+        """`titles`: doc_id -> title (search form) of every document answers may come from."""
+        self._keyword = keyword
+        self._doc_ids = list(titles)
+        self._titles = [t.lower() for t in titles.values()]
+        self._position = {d: i for i, d in enumerate(self._doc_ids)}
+        self._doc_of_row = np.full(len(keyword), -1, dtype=np.int64)
+        for doc_id, rows in keyword.doc_rows.items():
+            if doc_id in self._position:
+                self._doc_of_row[rows] = self._position[doc_id]
+        self._rows = int((self._doc_of_row >= 0).sum())
         self._idf: dict[str, float] = {}
+        self._doc_match: dict[str, np.ndarray] = {}
+
+    def _rows_with_all(self, grams: list[str]) -> np.ndarray:
+        """Rows (of documents in scope) whose chunk holds every gram."""
+        rows: np.ndarray | None = None
+        for gram in grams:  # CJK grams are tokens; numbers and latin words may sit inside longer tokens
+            found = self._keyword.rows_with(gram) if is_cjk_gram(gram) else self._keyword.rows_with_part(gram)
+            if rows is None:
+                rows = found
+            else:
+                mask = np.zeros(len(self._doc_of_row), dtype=bool)
+                mask[found] = True
+                rows = rows[mask[rows]]
+            if not len(rows):
+                break
+        rows = np.zeros(0, dtype=np.int64) if rows is None else rows
+        return rows[self._doc_of_row[rows] >= 0]
+
+    def _docs_with(self, grams: list[str]) -> np.ndarray:
+        """Per document in scope: does one of its chunks hold every gram."""
+        out = np.zeros(len(self._doc_ids), dtype=bool)
+        out[self._doc_of_row[self._rows_with_all(grams)]] = True
+        return out
 
     def idf(self, term: str) -> float:
         if term not in self._idf:
-            df = sum(term in t for t in self.texts)
-            self._idf[term] = math.log((len(self.texts) + 1) / (df + 0.5))
+            grams = term_grams(term)
+            if not grams:  # stop words only: it occurs everywhere
+                df = self._rows
+            else:
+                hit = np.zeros(len(self._doc_of_row), dtype=bool)
+                hit[self._rows_with_all(grams)] = True
+                for pos, title in enumerate(self._titles):
+                    if term in title and self._doc_ids[pos] in self._keyword.doc_rows:
+                        hit[self._keyword.doc_rows[self._doc_ids[pos]]] = True
+                df = int(hit[self._doc_of_row >= 0].sum())
+            self._idf[term] = math.log((self._rows + 1) / (df + 0.5))
         return self._idf[term]
+
+    def doc_match(self, term: str) -> np.ndarray:
+        """`match(term, document)` for every document in scope (its title and all its chunks)."""
+        if term in self._doc_match:
+            return self._doc_match[term]
+        grams = term_grams(term)
+        in_title = np.array([term in t for t in self._titles], dtype=bool)
+        full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
+        score = full.astype(np.float32)
+        if _partial(term) and not full.all():
+            bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
+            share = np.zeros(len(self._doc_ids), dtype=np.float32)
+            for bigram in bigrams:
+                grams = term_grams(bigram)
+                present = self._docs_with(grams) if grams else np.ones(len(self._doc_ids), dtype=bool)
+                share += present | np.array([bigram in t for t in self._titles], dtype=bool)
+            score = np.maximum(score, share / len(bigrams))
+        if len(self._doc_match) >= self._CACHE:
+            self._doc_match.clear()
+        self._doc_match[term] = score
+        return score
 
     def coverage(self, terms: Iterable[str], text: str) -> float:
         """IDF-weighted share of `terms` found in `text` (0 when the question has no content words)."""
@@ -44,9 +122,15 @@ class TermWeights:
             found += weight * match(term, text)
         return found / total if total else 0.0
 
-    def missing_share(self, terms: Iterable[str], doc_ids: Iterable[str] | None = None) -> float:
-        """IDF-weighted share of the question's terms that the given documents (default: all) never use."""
-        docs = self.by_doc if doc_ids is None else {d: self.by_doc.get(d, "") for d in doc_ids}
+    def missing_share(self, terms: Iterable[str], doc_ids: Collection[str] | None = None) -> float:
+        """IDF-weighted share of the question's terms that the given documents (default: all) never use:
+        1 − the best document's coverage of them."""
         terms = list(terms)
-        best = max((self.coverage(terms, text) for text in docs.values()), default=0.0)
-        return 1.0 - best if terms else 1.0
+        weights = np.array([self.idf(t) for t in terms], dtype=np.float64)
+        if not terms or not weights.sum() or not self._doc_ids:
+            return 1.0
+        scores = sum(w * self.doc_match(t) for w, t in zip(weights, terms, strict=True)) / weights.sum()
+        if doc_ids is not None:
+            positions = [self._position[d] for d in doc_ids if d in self._position]
+            scores = scores[positions] if positions else np.zeros(0)
+        return 1.0 - float(scores.max(initial=0.0))

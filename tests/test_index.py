@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from corpus.schema import Chunk, Document
+from index import store
 from index.embed import DEFAULT_KIND, default_model_dir, ensure_model, make_embeddings
 from index.store import PolicyIndex
 from index.sync import MANIFEST, read_current
@@ -80,6 +81,21 @@ def test_dense_search_doc_filter(searchable: PolicyIndex) -> None:
     assert {searchable.get_chunk(h.chunk_id).doc_id for h in hits} == {POWER}  # type: ignore[union-attr]
     assert searchable.dense_search("首轮流片补助多少", doc_ids=set()) == []
     assert searchable.dense_search("首轮流片补助多少", doc_ids={"nope.txt"}) == []
+
+
+@pytest.mark.parametrize("unfiltered_max", [0, 10**6])  # always a Chroma filter / always filtered afterwards
+def test_scoped_dense_search_ranks_as_the_whole_index_does(
+    searchable: PolicyIndex, unfiltered_max: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # wide scopes are applied after an unfiltered search, narrow ones as a Chroma filter: the same ranking
+    monkeypatch.setattr(store, "_UNFILTERED_MAX", unfiltered_max)
+    question = "集成电路企业的补助和奖励"
+    everything = searchable.dense_search(question, k=len(searchable.chunks()))
+    doc_of = {c.chunk_id: c.doc_id for c in searchable.chunks()}
+    for scope in ({CHIPS}, {POWER}, {CHIPS, POWER}):
+        for k in (1, 5, 40):
+            expected = [h.chunk_id for h in everything if doc_of[h.chunk_id] in scope][:k]
+            assert [h.chunk_id for h in searchable.dense_search(question, k=k, doc_ids=scope)] == expected
 
 
 def test_keyword_search_and_chunk_table(searchable: PolicyIndex) -> None:

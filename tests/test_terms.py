@@ -1,0 +1,81 @@
+"""Term statistics from the keyword index's postings (real jieba + bm25s over real seed chunks)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
+from corpus.schema import Chunk
+from index.keyword import KeywordIndex, term_grams
+from qa.terms import TermWeights, match
+
+CHIPS = "001_34e1b1a508027352.txt"  # Zhengzhou new-generation IT policy (has the 流片 clause)
+LOANS = "000_7ffa5a2794a463d8.txt"  # 郑科贷
+
+
+@pytest.fixture(scope="module")
+def chunks(tmp_path_factory: pytest.TempPathFactory) -> list[Chunk]:
+    folder = tmp_path_factory.mktemp("corpus")
+    for name in (CHIPS, LOANS):
+        shutil.copy(BUNDLED_CORPUS / name, folder / name)
+    docs, errors = load_corpus(folder)
+    assert not errors
+    return [c for d in docs for c in chunk_document(d)]
+
+
+@pytest.fixture(scope="module")
+def keyword(chunks: list[Chunk]) -> KeywordIndex:
+    return KeywordIndex.build((c.chunk_id, c.search_text) for c in chunks)
+
+
+def _weights(keyword: KeywordIndex, **titles: str) -> TermWeights:
+    return TermWeights(keyword, {CHIPS: titles.get("chips", ""), LOANS: titles.get("loans", "")})
+
+
+def test_term_grams_follow_the_tokenizer() -> None:
+    assert term_grams("首轮流片") == ["首轮", "轮流", "流片"]
+    assert term_grams("家") == ["家"]
+    assert {"500万", "500", "万元"} <= set(term_grams("500万元"))
+    assert term_grams("的") == []  # stop words are not indexed
+
+
+def test_document_frequency_is_exact_for_bigrams_and_numbers(chunks: list[Chunk], keyword: KeywordIndex) -> None:
+    weights = _weights(keyword)
+    n = len(chunks)
+    for term in ("流片", "企业", "贷款", "补助", "人才", "2022", "40", "9", "500万"):  # numbers match inside numbers
+        df = sum(term in c.search_text.lower() for c in chunks)
+        assert weights.idf(term) == pytest.approx(math.log((n + 1) / (df + 0.5))), term
+    assert weights.idf("流片") > weights.idf("企业")
+
+
+def test_documents_that_use_a_term(chunks: list[Chunk], keyword: KeywordIndex) -> None:
+    weights = _weights(keyword)
+    texts = {doc: "\n".join(c.search_text.lower() for c in chunks if c.doc_id == doc) for doc in (CHIPS, LOANS)}
+    for term in ("流片", "郑科贷", "首轮流片补助", "科技贷款", "人才", "量子纠缠"):
+        for doc, text in texts.items():  # the same as matching the document's whole text
+            assert weights.missing_share([term], {doc}) == pytest.approx(1 - match(term, text)), (term, doc)
+    assert weights.missing_share(["郑科贷"], {CHIPS}) == 1.0
+    assert weights.missing_share(["郑科贷"]) == 0.0  # the best document covers it
+    assert weights.missing_share([], {CHIPS}) == 1.0
+    assert weights.missing_share(["流片"], {"no-such-document"}) == 1.0
+    assert 0.0 < max(weights.doc_match("流片量子")) < 1.0  # a longer word earns its share of bigrams
+
+
+def test_titles_count(keyword: KeywordIndex) -> None:
+    plain, titled = _weights(keyword), _weights(keyword, loans="量子纠缠专项贷款办法")
+    assert plain.missing_share(["量子纠缠"], {LOANS}) == 1.0
+    assert titled.missing_share(["量子纠缠"], {LOANS}) == 0.0
+    assert titled.idf("量子纠缠") < plain.idf("量子纠缠")
+
+
+def test_statistics_survive_save_and_load(chunks: list[Chunk], keyword: KeywordIndex, tmp_path: Path) -> None:
+    keyword.save(tmp_path / "keyword.json")
+    loaded = KeywordIndex.load(tmp_path / "keyword.json", {c.chunk_id: c.doc_id for c in chunks})
+    for term in ("流片", "首轮流片补助", "郑科贷"):
+        assert _weights(loaded).idf(term) == pytest.approx(_weights(keyword).idf(term))
+        assert _weights(loaded).missing_share([term], {LOANS}) == pytest.approx(
+            _weights(keyword).missing_share([term], {LOANS}))
