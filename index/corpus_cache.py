@@ -171,7 +171,9 @@ def load_corpus_cached(folder: Path, cache_path: Path, *, progress: bool = False
             continue
         result.docs.append(entry.doc)
         result.chunks[doc_id] = entry.chunks
-    link_versions(result.docs)  # across documents, so never cached per file
+    changed = bool(to_load or touched or set(cached) != set(entries))
+    if changed:  # links run across documents: cached documents carry those of the last change, still valid
+        link_versions(result.docs)
     loaded = {doc_id for doc_id, *_ in to_load}
     result.loaded = sorted(loaded)
     result.reused = sorted(set(entries) - loaded)
@@ -179,7 +181,7 @@ def load_corpus_cached(folder: Path, cache_path: Path, *, progress: bool = False
         if name not in entries:
             result.errors.append(LoadError(str(folder / MANIFEST_NAMES[0]),
                                            f"manifest entry '{name}' matches no file in the folder; fix the file name"))
-    if to_load or touched or set(cached) != set(entries):
+    if changed:
         with suppress(OSError):  # a read-only index folder: serve without a cache; a writable run saves one
             _write_cache(cache_path, version, entries)
     return result

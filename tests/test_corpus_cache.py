@@ -76,3 +76,21 @@ def test_manifest_edit_and_code_change_reload(tmp_path: Path) -> None:
     entries = _read_cache(cache, corpus_code_version())
     _write_cache(cache, "an older corpus stage", entries)  # as if cleaning or chunking code had changed
     assert len(load_corpus_cached(corpus, cache).loaded) == len(entries)
+
+
+def test_version_links_survive_a_warm_load_and_follow_a_removal(tmp_path: Path) -> None:
+    extra = Path(__file__).parent / "corpora" / "policies-extra"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("shengzhou_4173_2024.txt", "shengzhou_4173_2025.txt"):
+        shutil.copy(extra / name, corpus / name)
+    cache = tmp_path / "corpus.pickle"
+
+    def links(loaded) -> dict[str, str]:
+        return {d.doc_id: d.meta.superseded_by for d in loaded.docs}
+
+    cold = links(load_corpus_cached(corpus, cache))
+    assert cold["shengzhou_4173_2024.txt"] == "shengzhou_4173_2025.txt"
+    assert links(load_corpus_cached(corpus, cache)) == cold  # unchanged: taken from the cache, not re-linked
+    (corpus / "shengzhou_4173_2025.txt").unlink()
+    assert links(load_corpus_cached(corpus, cache)) == {"shengzhou_4173_2024.txt": ""}
