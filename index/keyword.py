@@ -184,13 +184,8 @@ class KeywordIndex:
         return len(self._ids)
 
     @property
-    def ids(self) -> list[str]:
-        """Chunk ids in row order (rows are what `rows_with` and `doc_rows` return)."""
-        return self._ids
-
-    @property
     def doc_rows(self) -> Mapping[str, np.ndarray]:
-        """doc_id -> the rows of its chunks."""
+        """doc_id -> the rows of its chunks (rows are positions in the matrix, as `rows_with` returns)."""
         return self._rows_of
 
     def rows_with(self, token: str) -> np.ndarray:
