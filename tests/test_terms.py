@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
 
-from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from corpus.schema import Chunk
 from index.keyword import KeywordIndex, term_grams
 from qa.terms import TermWeights, match
@@ -18,13 +16,8 @@ LOANS = "000_7ffa5a2794a463d8.txt"  # 郑科贷
 
 
 @pytest.fixture(scope="module")
-def chunks(tmp_path_factory: pytest.TempPathFactory) -> list[Chunk]:
-    folder = tmp_path_factory.mktemp("corpus")
-    for name in (CHIPS, LOANS):
-        shutil.copy(BUNDLED_CORPUS / name, folder / name)
-    docs, errors = load_corpus(folder)
-    assert not errors
-    return [c for d in docs for c in chunk_document(d)]
+def chunks(seed_chunks: dict[str, list[Chunk]]) -> list[Chunk]:
+    return seed_chunks[LOANS[:3]] + seed_chunks[CHIPS[:3]]
 
 
 @pytest.fixture(scope="module")
