@@ -48,6 +48,12 @@ def test_figures_carry_their_role():
     assert has_unit("年产10万吨", "吨") and not has_unit("年产10万吨", "家")
 
 
+def test_rates_written_as_fractions_are_rates():
+    found = [(f.role, f.text, f.unit) for f in figures("二产业按3‰、三产业按2‰奖励，按每日利率万分之五支付，最高50万元")]
+    assert found == [("比例", "3‰", "%"), ("比例", "2‰", "%"), ("比例", "万分之五", "%"), ("上限", "50万元", "元")]
+    assert [f.text for f in figures("给予百分之二十的补助")] == ["百分之二十"]
+
+
 def test_documents_named_by_their_number_are_found_in_order():
     from pathlib import Path
 
