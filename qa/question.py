@@ -142,7 +142,8 @@ def _asks(search: str) -> str:
     return ""
 
 
-_PART_SPLIT = re.compile(r"[？?；;]+|，(?=[^，]*(?:多少|几|什么|哪|谁|如何|怎么|是否))")
+# questions arrive in search form (NFKC: "，" is ","), so both comma forms are split on
+_PART_SPLIT = re.compile(r"[？?；;]+|[，,](?=[^，,]*(?:多少|几|什么|哪|谁|如何|怎么|是否))")
 
 
 def split_parts(search: str) -> tuple[str, ...]:
