@@ -224,6 +224,7 @@ class ExtractiveComposer:
                 absent_parts: list[str], today: date) -> Answer:
         citations: list[Citation] = []
         body: list[str] = []
+        multi_part = len(question.parts) > 1
         for cand, picked in chosen:
             lead, rest = picked[:1], sorted(picked[1:], key=lambda s: s.start)
             for group in ([lead[0]] if lead else []), rest:
@@ -238,7 +239,8 @@ class ExtractiveComposer:
             return self.refuse(question, gate, [c for c, _ in chosen])
         quotes = [c.quote for c in citations]
         stated = [search_form(q) for q in quotes]
-        if question.wants_figure and not any(_asked_figures(question, q) for q in stated):
+        # a question in several parts is checked part by part (absent_parts), not as one figure question
+        if question.wants_figure and not multi_part and not any(_asked_figures(question, q) for q in stated):
             gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
             gate.answerable = False
             return self.refuse(question, gate, [c for c, _ in chosen])

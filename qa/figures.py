@@ -70,9 +70,12 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
                 and not words[j][0][0].isdigit():
             end = words[j][2] + len(words[j][0])
             j += 1
-        if j < len(words) and len(words[j][0]) == 1 and _CJK_CHAR.match(words[j][0]) \
-                and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
-            end, j = words[j][2] + 1, j + 1  # number + a one-character noun is a measure: 1200人, 近万人
+        measure = j < len(words) and _CJK_CHAR.match(words[j][0]) and (
+            len(words[j][0]) == 1 or len(words[j][0]) == 2 and words[j][1] == "n" and words[j][2] == end)
+        if measure and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
+            # number + a one-character noun, or a two-character noun written right after it, is a measure:
+            # 1200人, 近万人, 8英寸
+            end, j = words[j][2] + len(words[j][0]), j + 1
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j

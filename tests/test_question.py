@@ -38,6 +38,7 @@ def test_multi_part_questions_are_split_at_each_interrogative_clause():
     assert len(split_parts("开工和投产各拿多少比例？最高补助多少？")) == 2
     assert len(split_parts("补助多少，上限是多少")) == 2
     assert len(split_parts("对首次进入百强的企业奖励多少")) == 1
+    assert len(parse_question("计划建立多大尺寸的加工能力，搭建什么样的体系？").parts) == 2  # search form: "," too
 
 
 def test_figures_carry_their_role():
@@ -52,6 +53,10 @@ def test_rates_written_as_fractions_are_rates():
     found = [(f.role, f.text, f.unit) for f in figures("二产业按3‰、三产业按2‰奖励，按每日利率万分之五支付，最高50万元")]
     assert found == [("比例", "3‰", "%"), ("比例", "2‰", "%"), ("比例", "万分之五", "%"), ("上限", "50万元", "元")]
     assert [f.text for f in figures("给予百分之二十的补助")] == ["百分之二十"]
+
+
+def test_a_number_with_a_two_character_noun_is_a_measure():
+    assert [(f.text, f.unit) for f in figures("探索建立8英寸微机电系统加工能力")] == [("8英寸", "英寸")]
 
 
 def test_documents_named_by_their_number_are_found_in_order():
