@@ -71,7 +71,8 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
             end = words[j][2] + len(words[j][0])
             j += 1
         measure = j < len(words) and _CJK_CHAR.match(words[j][0]) and (
-            len(words[j][0]) == 1 or len(words[j][0]) == 2 and words[j][1] == "n" and words[j][2] == end)
+            len(words[j][0]) == 1
+            or len(words[j][0]) == 2 and words[j][1] == "n" and words[j][2] == end and words[j][0][0] not in "年月日号天")
         if measure and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
             # number + a one-character noun, or a two-character noun written right after it, is a measure:
             # 1200人, 近万人, 8英寸

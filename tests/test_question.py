@@ -57,6 +57,13 @@ def test_rates_written_as_fractions_are_rates():
 
 def test_a_number_with_a_two_character_noun_is_a_measure():
     assert [(f.text, f.unit) for f in figures("探索建立8英寸微机电系统加工能力")] == [("8英寸", "英寸")]
+    assert figures("入选2023年度特色产业集群") == ()  # a year, not a measure
+
+
+def test_english_questions_asking_for_a_rate_want_a_percentage():
+    assert parse_question("By what percentage did the output grow in 2023?").unit == "%"
+    assert parse_question("What share of booth costs is subsidised?").unit == "%"
+    assert parse_question("How much does Qingdao pay?").unit == ""
 
 
 def test_documents_named_by_their_number_are_found_in_order():
