@@ -17,6 +17,10 @@ traditional-script name (寧波) matches too. A surface that names several place
 resolved by the other places in the same text, or dropped, never guessed. Short forms that
 jieba's dictionary knows as ordinary words (和平, 城区) or that begin/end with an administrative
 affix (市中) are not used. "<place> + zone type" (苏州高新区, 青岛经开区) is recognised generically.
+
+Latin text (an English question) is matched word by word against the tone-less pinyin of the same names
+(corpus.romanise: Shanghai, Cixi, Xi'an), case-insensitively; a romanisation that several places share
+(Suzhou: 苏州 and 宿州) goes through the same never-guess rule as an ambiguous Chinese name.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.clean import search_form
+from corpus.romanise import keys, latin_words, romanised, syllables
 
 COUNTRY_CODE = "000000"
 LEVELS = ("country", "province", "city", "county", "zone")
@@ -123,6 +128,7 @@ class Gazetteer:
         self._names: dict[str, set[str]] = {}  # full names
         self._shorts: dict[str, set[str]] = {}  # short forms
         self._history: dict[str, set[str]] = {}  # former names
+        self._latin: dict[str, set[str]] = {}  # tone-less pinyin of names, short forms and former names
         self._zones_under: dict[tuple[str, str], list[str]] = {}  # (parent code, zone type) → zone codes
         self._build(rows)
         self._add_history(changes)
@@ -134,6 +140,7 @@ class Gazetteer:
         self._lookup: dict[str, frozenset[str]] = {}
         for table in (self._history, self._shorts, self._names):
             self._lookup.update({k: frozenset(v) for k, v in table.items()})
+        self._latin_lookup = {k: frozenset(v) for k, v in self._latin.items() if k not in _english_words()}
         self._index()
 
     def _index(self) -> None:
@@ -149,6 +156,7 @@ class Gazetteer:
             "names": sorted(self._names),
             "lookup": {k: sorted(v) for k, v in self._lookup.items()},
             "zones": [[parent, kind, codes] for (parent, kind), codes in self._zones_under.items()],
+            "latin": {k: sorted(v) for k, v in self._latin_lookup.items()},
         }
 
     @classmethod
@@ -158,6 +166,7 @@ class Gazetteer:
         gaz._names = dict.fromkeys(data["names"], set())
         gaz._lookup = {k: frozenset(v) for k, v in data["lookup"].items()}
         gaz._zones_under = {(parent, kind): list(codes) for parent, kind, codes in data["zones"]}
+        gaz._latin_lookup = {k: frozenset(v) for k, v in data["latin"].items()}
         gaz._index()
         return gaz
 
@@ -185,8 +194,13 @@ class Gazetteer:
             self._names.setdefault(name, set()).add(code)
             if parent is not None and parent.level != "country":
                 self._names.setdefault(parent.short + name, set()).add(code)
+            full_keys, _ = romanised(name)
+            for key in full_keys:
+                self._latin.setdefault(key, set()).add(code)
             for alias in self._short_forms(place, name, short, parent, common):
                 self._shorts.setdefault(alias, set()).add(code)
+                for key in romanised(name, alias)[1]:
+                    self._latin.setdefault(key, set()).add(code)
             if is_zone:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:
@@ -235,6 +249,8 @@ class Gazetteer:
             for alias in old[-2:]:  # the level that changed: its former name and short form
                 if len(alias) >= 2 and alias not in self._names and alias not in self._shorts:
                     self._history.setdefault(alias, set()).add(target)
+                    for key in keys(syllables(alias)):
+                        self._latin.setdefault(key, set()).add(target)
 
     # --- lookup ------------------------------------------------------------------------
 
@@ -246,8 +262,12 @@ class Gazetteer:
         return set(self._lookup.get(surface, ()))
 
     def scan(self, text: str) -> list[tuple[int, int, str, set[str]]]:
-        """Longest-match scan: (start, end, surface, candidate codes) in reading order."""
+        """Longest-match scan: (start, end, surface, candidate codes) in reading order; Latin words by pinyin."""
         s = search_form(text)
+        latin = [(a, b, s[a:b], set(cands)) for a, b, key in latin_words(s) if (cands := self._latin_lookup.get(key))]
+        return sorted(self._scan_chinese(s) + latin, key=lambda m: m[0]) if latin else self._scan_chinese(s)
+
+    def _scan_chinese(self, s: str) -> list[tuple[int, int, str, set[str]]]:
         out, i, n = [], 0, len(s)
         lookup, lengths, names = self._lookup, self._lengths, self._names
         while i < n:
@@ -258,6 +278,8 @@ class Gazetteer:
                 cands = lookup.get(surface)
                 if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
+                if cands and surface not in names and size == 2 and _split_by_a_word(s, i, i + size):
+                    continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form
                 if cands:
                     out.append((i, i + size, surface, set(cands)))
                     i += size
@@ -325,6 +347,29 @@ class Gazetteer:
         return [place] + [p for c in place.parents if (p := self.get(c))]
 
 
+def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
+    """Does jieba's segmentation of the text around s[start:end] put a word across one of its edges, taking
+    part of it (和|布展 around 和布)? A word that holds it whole (余姚人, 海曙的) or lies within it does not."""
+    import jieba
+
+    left = max(0, start - context)
+    at = left
+    for word in jieba.cut(s[left:end + context]):
+        a, b = at, at + len(word)
+        at = b
+        if a < end and start < b and (a < start or end < b) and not (a <= start and end <= b):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English function words (stopwordsiso), never read as a romanised place name."""
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("en"))
+
+
 @lru_cache(maxsize=1)
 def _synthetic_zones() -> dict[str, Place]:
     return {}
@@ -355,9 +400,11 @@ def _read_rows() -> tuple[list[tuple[int, str, str, str]], list[tuple[list[str],
 def _cache_path() -> Path:
     """Where the built tables are kept: named by a fingerprint of the data, the word list and this code."""
     import jieba
+    import pypinyin
 
-    parts = [Path(__file__).read_bytes(), repr(CONFIG).encode()]
-    for path in (_data_file() / "china_location.zip", Path(jieba.__file__).parent / "dict.txt"):
+    parts = [Path(__file__).read_bytes(), (Path(__file__).parent / "romanise.py").read_bytes(), repr(CONFIG).encode()]
+    for path in (_data_file() / "china_location.zip", Path(jieba.__file__).parent / "dict.txt",
+                 Path(pypinyin.__file__).with_name("phrases_dict.json")):
         stat = path.stat()
         parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     digest = hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]

@@ -142,8 +142,9 @@ class ExtractiveComposer:
     def score_sentences(self, question: Question, cands: list[Candidate],
                         query_vector: list[float] | None) -> list[Scored]:
         """Every quotable sentence of `cands`, scored against the question: lexical coverage of its content
-        words and of its focus words, whether it states the asked kind of fact, and — when the words cannot
-        decide (a cross-lingual question, or a near tie) — embedding similarity, relative within the pool."""
+        words and of its focus words, whether it states the asked kind of fact, blended with embedding similarity
+        (relative within the pool), which alone decides for a cross-lingual question: a paraphrased answer, or the
+        neighbouring sentence a "分别" question needs, is found by meaning, not only by shared words."""
         cfg = self.config
         pool = [(c, s) for c in cands for s in _quotable(c)]
         if not pool:
@@ -155,9 +156,7 @@ class ExtractiveComposer:
             lexical = 0.0 if question.crosslingual else (
                 0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
             scores.append(lexical + (0.25 * bool(_asked_figures(question, text)) if question.wants_figure else 0.0))
-        ranked = sorted(scores, reverse=True)
-        tie = len(ranked) > 1 and ranked[0] - ranked[1] < cfg.sentence_tie_margin
-        if query_vector is not None and self.embed is not None and (question.crosslingual or tie):
+        if query_vector is not None and self.embed is not None:
             near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:cfg.dense_sentences]
             dense = self._dense([texts[i] for i in near], query_vector)
             w = 1.0 if question.crosslingual else cfg.sentence_dense_weight
@@ -224,6 +223,7 @@ class ExtractiveComposer:
                 absent_parts: list[str], today: date) -> Answer:
         citations: list[Citation] = []
         body: list[str] = []
+        multi_part = len(question.parts) > 1
         for cand, picked in chosen:
             lead, rest = picked[:1], sorted(picked[1:], key=lambda s: s.start)
             for group in ([lead[0]] if lead else []), rest:
@@ -238,7 +238,8 @@ class ExtractiveComposer:
             return self.refuse(question, gate, [c for c, _ in chosen])
         quotes = [c.quote for c in citations]
         stated = [search_form(q) for q in quotes]
-        if question.wants_figure and not any(_asked_figures(question, q) for q in stated):
+        # a question in several parts is checked part by part (absent_parts), not as one figure question
+        if question.wants_figure and not multi_part and not any(_asked_figures(question, q) for q in stated):
             gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
             gate.answerable = False
             return self.refuse(question, gate, [c for c, _ in chosen])

@@ -29,7 +29,6 @@ class AnswerConfig:
     max_sentences: int = 3
     sentence_keep_ratio: float = 0.75  # sentences scoring >= ratio × best are kept (up to max_sentences)
     sentence_dense_weight: float = 0.5  # weight of embedding similarity against lexical coverage in sentence choice
-    sentence_tie_margin: float = 0.15  # lexical scores closer than this are a tie that embeddings decide
     dense_sentences: int = 12  # at most this many sentences (of the two best clauses) are embedded per answer
     dense_sentence_chars: int = 160
     max_clauses: int = 2  # clauses an answer quotes for a one-part question

@@ -19,6 +19,8 @@ _THRESHOLD_BEFORE = re.compile(r"达到|超过|突破|首次|年产值|营收|�
 _GRANT_OR_BREAK = re.compile(r"[，,。；;、]|给予|奖励|补助|补贴|资助")
 _DATE_UNITS = ("年", "月", "日", "号", "个月", "天")
 _APPROX = "余多近约"
+# a rate written as a fraction (百分之二十, 万分之五) or per mille (3‰): the same kind of figure as 20%
+_FRACTION_RATE = re.compile(rf"[百千万]分之[{_CN_DIGITS}点]+|\d+(?:\.\d+)?\s*[‰‱]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -50,10 +52,14 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
     """Figures in `text` with their roles: numeral phrases as jieba segments them (数词/量词 tags). Year, month
     and day counts ("三年", "6个月") are left out unless `with_dates` (a question asking 几年 wants them)."""
     out: list[Figure] = []
+    rates = [Figure(m.group().replace(" ", ""), "%", "比例", m.start(), m.end()) for m in _FRACTION_RATE.finditer(text)]
     words = _pos_cut(text)
     i = 0
     while i < len(words):
         word, flag, start = words[i]
+        if any(r.start <= start < r.end for r in rates):
+            i += 1
+            continue
         core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
         approx = word in ("万", "千", "百", "亿") and i > 0 and words[i - 1][0] in ("近", "数", "上", "逾", "约", "超")
         if not (core[0].isdigit() or approx or (flag == "m" and core[0] in _CN_DIGITS and len(word) >= 2)):
@@ -64,9 +70,13 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
                 and not words[j][0][0].isdigit():
             end = words[j][2] + len(words[j][0])
             j += 1
-        if j < len(words) and len(words[j][0]) == 1 and _CJK_CHAR.match(words[j][0]) \
-                and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
-            end, j = words[j][2] + 1, j + 1  # number + a one-character noun is a measure: 1200人, 近万人
+        measure = j < len(words) and _CJK_CHAR.match(words[j][0]) and (
+            len(words[j][0]) == 1
+            or len(words[j][0]) == 2 and words[j][1] == "n" and words[j][2] == end and words[j][0][0] not in "年月日号天")
+        if measure and (text[start:end].strip()[-1:].isdigit() or text[start:end].strip()[-1:] in "万亿千百"):
+            # number + a one-character noun, or a two-character noun written right after it, is a measure:
+            # 1200人, 近万人, 8英寸
+            end, j = words[j][2] + len(words[j][0]), j + 1
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j
@@ -89,7 +99,7 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
         else:
             role = "数量"
         out.append(Figure(phrase.replace(" ", ""), unit, role, start, end))
-    return tuple(out)
+    return tuple(sorted(out + rates, key=lambda f: f.start)) if rates else tuple(out)
 
 
 def has_unit(text: str, unit: str) -> bool:

@@ -92,10 +92,10 @@ class PlaceResolver:
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
         matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
-        # "宁波余姚", "宁波市海曙区": a parent written right before its child means the child
+        s = search_form(text)
         qualifiers = {
-            a.place.code for a, b in zip(matches, matches[1:], strict=False)
-            if a.end == b.start and a.place.code in b.place.parents
+            a.place.code if a.place.code in b.place.parents else b.place.code
+            for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
         named: dict[str, Place] = {}
         for m in matches:
@@ -137,6 +137,20 @@ class PlaceResolver:
 
     def _local(self, doc_ids: set[str]) -> set[str]:
         return {d for d in doc_ids if (p := self._places.get(d)) is not None and p.code != COUNTRY_CODE}
+
+
+def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:
+    """Does one of two neighbouring names only say where the other lies? A parent written right before its
+    child ("宁波余姚", "宁波市海曙区", "Ningbo's Haishu"), or after it as an English apposition ("Huli District,
+    Xiamen", "Haishu District of Ningbo")."""
+    if first.place.code in second.place.parents:
+        return _PARENT_FIRST.fullmatch(gap) is not None
+    latin = not _CJK_RE.search(first.surface + second.surface)
+    return latin and second.place.code in first.place.parents and _CHILD_FIRST.fullmatch(gap) is not None
+
+
+_PARENT_FIRST = re.compile(r"(?:['’]s)?\s*")
+_CHILD_FIRST = re.compile(r"[A-Za-z\s]{0,24}?(?:,|\bof\b|\bin\b)\s*", re.IGNORECASE)
 
 
 def coverage_note(doc: Document, place: Place | None) -> str:

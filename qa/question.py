@@ -39,6 +39,7 @@ CAP = re.compile(r"最高|上限|最多|不超过|封顶|至多")
 THRESHOLD = re.compile(r"门槛|起点|达到多少|多少以上|以上的")
 DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
 DURATION = re.compile(r"多久|多长时间|几年|期限|有效期")
+_ENGLISH_RATIO = re.compile(r"\b(?:percent|percentage|proportion|ratio)\b|\bwhat (?:share|rate)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _asked_unit(search: str) -> str:
         unit = rest.lstrip("万亿千百")
         if unit and _CJK.match(unit):
             return unit
-    return "%" if RATIO.search(search) else ""
+    return "%" if RATIO.search(search) or _ENGLISH_RATIO.search(search) else ""
 
 
 _ENGLISH_ASKS = (("duration", r"how long"), ("date", r"\bwhen\b|what (?:date|day|year)"),
@@ -142,7 +143,8 @@ def _asks(search: str) -> str:
     return ""
 
 
-_PART_SPLIT = re.compile(r"[？?；;]+|，(?=[^，]*(?:多少|几|什么|哪|谁|如何|怎么|是否))")
+# questions arrive in search form (NFKC: "，" is ","), so both comma forms are split on
+_PART_SPLIT = re.compile(r"[？?；;]+|[，,](?=[^，,]*(?:多少|几|什么|哪|谁|如何|怎么|是否))")
 
 
 def split_parts(search: str) -> tuple[str, ...]:

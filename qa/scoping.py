@@ -26,11 +26,13 @@ class Scope:
     covered_regions: list[str] = field(default_factory=list)
     per_place: dict[str, set[str]] = field(default_factory=dict)  # covered place → the documents that cover it
     missing_edition: str = ""  # the question names an edition year ("2024年版") that no document in scope has
+    written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
 
     @property
     def place_names(self) -> list[str]:
-        """Every written form of the named places (full and short), so they are not taken as question terms."""
-        return list(dict.fromkeys(n for p in self.places for n in (p.name, p.short) if n))
+        """Every written form of the named places (full, short, as written), so they are not taken as question terms."""
+        return list(dict.fromkeys(n for p in self.places for n in (p.name, p.short) if n)) + [
+            w for w in self.written if w not in {n for p in self.places for n in (p.name, p.short)}]
 
     def uncovered_message(self) -> str:
         places = "、".join(self.uncovered)
@@ -54,6 +56,7 @@ class PlaceScoper:
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions,
+                      written=[w for w in written.values() if w],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
         if len(local) > 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.gazetteer import COUNTRY_CODE, gazetteer
+from corpus.gazetteer import COUNTRY_CODE, Gazetteer, gazetteer
 
 
 def _names(text: str) -> list[str]:
@@ -62,3 +62,36 @@ def test_ambiguous_and_ordinary_words_are_not_guessed():
 
 def test_national_words():
     assert [m.place.code for m in gazetteer().find("国务院办公厅")] == [COUNTRY_CODE]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What subsidy does Shanghai give for tape-out?", ["上海市"]),
+        ("CIXI enterprises", ["浙江省宁波市慈溪市"]),  # case-insensitive
+        ("Is Shanghai's rule stricter than Cixi's?", ["上海市", "浙江省宁波市慈溪市"]),
+        ("high-tech firms in Xi'an", ["陕西省西安市"]),  # the apostrophe marks the syllable boundary
+        ("Lüliang and Ma’anshan", ["安徽省马鞍山市"]),  # without its ü, 吕梁市 or 陆良县: never guessed
+        ("Xiangfan's old policy", ["湖北省襄阳市"]),  # a former name, romanised
+        ("公司在Cixi注册", ["浙江省宁波市慈溪市"]),
+    ],
+)
+def test_romanised_names(text, expected):
+    assert _names(text) == expected
+
+
+def test_romanised_names_are_whole_words_and_never_guessed():
+    gaz = gazetteer()
+    assert _names("Shanghaiese food") == [] and _names("the Cixi2 plant") == []
+    assert _names("How many yuan?") == [] and _names("Xian") == []  # one syllable: many words, no place
+    matches, dropped = gaz.find_all("Suzhou subsidies")  # 苏州 and 宿州 read alike
+    assert matches == [] and {gaz.get(c).short for c in dropped[0][1]} >= {"苏州", "宿州"}
+    cached = Gazetteer.from_json(gaz.to_json())  # the on-disk cache keeps the romanised table
+    assert [m.place.short for m in cached.find("Cixi")] == ["慈溪"]
+
+
+def test_short_form_taken_apart_by_a_word_is_not_a_place():
+    assert _names("展位租金和布展花销") == []  # jieba reads 和|布展: not 和布(克赛尔)
+    assert _names("我们厂在海曙，今年") == ["浙江省宁波市海曙区"]  # 海|曙 split inside, no word across it
+    assert _names("海曙的补贴") == ["浙江省宁波市海曙区"] and _names("余姚人才政策") == ["浙江省宁波市余姚市"]
+    assert _names("和布克赛尔蒙古自治县") == ["新疆维吾尔自治区塔城地区和布克赛尔蒙古自治县"]

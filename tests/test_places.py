@@ -81,6 +81,15 @@ def test_several_places_are_resolved_each(resolver):
     assert [p.short for p in resolver.resolve("郑州市和新郑市分别怎么支持").places] == ["郑州", "新郑"]
 
 
+def test_english_place_names_and_their_qualifiers(resolver):
+    scope = resolver.resolve("By what percentage did the IC cluster in Huli District, Xiamen grow?")
+    assert [p.short for p in scope.places] == ["湖里"] and "002_bffc04d33daf096a.txt" in scope.doc_ids
+    assert [p.short for p in resolver.resolve("Ningbo's Haishu District").places] == ["海曙"]
+    assert [p.short for p in resolver.resolve("Cixi and Ningbo").places] == ["慈溪", "宁波"]
+    scope = resolver.resolve("What tape-out subsidy does Shanghai offer?")
+    assert [p.short for p in scope.uncovered] == ["上海"] and scope.doc_ids == {"national_2020_8.txt"}
+
+
 def test_ambiguous_name_is_never_guessed(resolver):
     scope = resolver.resolve("朝阳区首轮流片补助多少")  # 北京 or 长春: neither is covered
     assert scope.places == [] and scope.ambiguous == ["朝阳区"] and scope.doc_ids == set()

@@ -38,6 +38,7 @@ def test_multi_part_questions_are_split_at_each_interrogative_clause():
     assert len(split_parts("开工和投产各拿多少比例？最高补助多少？")) == 2
     assert len(split_parts("补助多少，上限是多少")) == 2
     assert len(split_parts("对首次进入百强的企业奖励多少")) == 1
+    assert len(parse_question("计划建立多大尺寸的加工能力，搭建什么样的体系？").parts) == 2  # search form: "," too
 
 
 def test_figures_carry_their_role():
@@ -46,6 +47,23 @@ def test_figures_carry_their_role():
     assert [f.text for f in figures("培育200余家企业，建设3个平台")] == ["200余家", "3个"]
     assert figures("2019年3月5日印发") == ()  # dates are not figures an answer leads with
     assert has_unit("年产10万吨", "吨") and not has_unit("年产10万吨", "家")
+
+
+def test_rates_written_as_fractions_are_rates():
+    found = [(f.role, f.text, f.unit) for f in figures("二产业按3‰、三产业按2‰奖励，按每日利率万分之五支付，最高50万元")]
+    assert found == [("比例", "3‰", "%"), ("比例", "2‰", "%"), ("比例", "万分之五", "%"), ("上限", "50万元", "元")]
+    assert [f.text for f in figures("给予百分之二十的补助")] == ["百分之二十"]
+
+
+def test_a_number_with_a_two_character_noun_is_a_measure():
+    assert [(f.text, f.unit) for f in figures("探索建立8英寸微机电系统加工能力")] == [("8英寸", "英寸")]
+    assert figures("入选2023年度特色产业集群") == ()  # a year, not a measure
+
+
+def test_english_questions_asking_for_a_rate_want_a_percentage():
+    assert parse_question("By what percentage did the output grow in 2023?").unit == "%"
+    assert parse_question("What share of booth costs is subsidised?").unit == "%"
+    assert parse_question("How much does Qingdao pay?").unit == ""
 
 
 def test_documents_named_by_their_number_are_found_in_order():
