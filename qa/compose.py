@@ -128,14 +128,16 @@ class ExtractiveComposer:
     def _dense(self, texts: list[str], query_vector: list[float] | None) -> list[float]:
         if self.embed is None or query_vector is None or not texts:
             return [0.0] * len(texts)
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        vectors = {t: self._vectors.get(t) for t in texts}  # a local view: other threads may clear the cache
+        todo = [t for t, v in vectors.items() if v is None]
         if todo:
             for t, v in zip(todo, self.embed([t[:self.config.dense_sentence_chars] for t in todo]), strict=True):
-                self._vectors[t] = np.asarray(v, dtype=np.float32)
+                vectors[t] = np.asarray(v, dtype=np.float32)
             if len(self._vectors) > 20000:
                 self._vectors.clear()
+            self._vectors.update((t, vectors[t]) for t in todo)
         q = np.asarray(query_vector, dtype=np.float32)
-        sims = [float(self._vectors[t] @ q) for t in texts]
+        sims = [float(vectors[t] @ q) for t in texts]  # type: ignore[operator]
         lo, hi = min(sims), max(sims)
         return [(s - lo) / (hi - lo) if hi > lo else 1.0 for s in sims]  # relative within this pool
 
