@@ -20,8 +20,9 @@ from chromadb.api import ClientAPI
 
 CURRENT = "CURRENT"
 GEN_PATTERN = re.compile(r"^gen-(\d{6})-[0-9a-f]{6}$")
-_PART_CHARS = 4_000_000  # one server record holds at most this many characters of a JSON value
+_PART_CHARS = 1_000_000  # one server record holds at most this many characters of a JSON value
 _BATCH = 500
+_REQUEST_BYTES = 16_000_000  # per upsert request: `chroma run` refuses bodies of about 40 MB and more
 
 
 def _fsync_dir(path: Path) -> None:
@@ -131,13 +132,15 @@ class ServerState:
         return self._collection
 
     def _upsert(self, ids: list[str], documents: list[str], metadatas: list[dict[str, Any]]) -> None:
-        for i in range(0, len(ids), _BATCH):
-            self._records().upsert(
-                ids=ids[i : i + _BATCH],
-                documents=documents[i : i + _BATCH],
-                metadatas=metadatas[i : i + _BATCH],
-                embeddings=[[0.0]] * len(ids[i : i + _BATCH]),
-            )
+        """Write records in requests of at most `_BATCH` records and about `_REQUEST_BYTES` of text."""
+        sizes = [len(text.encode()) for text in documents]
+        start, size = 0, 0
+        for end in range(1, len(ids) + 1):
+            size += sizes[end - 1]
+            if end == len(ids) or end - start >= _BATCH or size + sizes[end] > _REQUEST_BYTES:
+                self._records().upsert(ids=ids[start:end], documents=documents[start:end],
+                                       metadatas=metadatas[start:end], embeddings=[[0.0]] * (end - start))
+                start, size = end, 0
 
     def current(self) -> str | None:
         got = self._records().get(ids=[CURRENT], include=["documents"])
@@ -168,15 +171,18 @@ class ServerState:
         )
 
     def get(self, gen: str, name: str) -> Any:
-        got = self._records().get(
-            where={"$and": [{"gen": gen}, {"name": name}]}, include=["documents", "metadatas"]
-        )
+        got = self._records().get(where={"$and": [{"gen": gen}, {"name": name}]}, include=["metadatas"])
         if not got["ids"]:
             raise FileNotFoundError(f"{gen}/{name} is not on the Chroma server")
-        parts = sorted(zip(got["metadatas"], got["documents"], strict=True), key=lambda p: p[0]["part"])
+        parts = sorted(zip(got["metadatas"], got["ids"], strict=True), key=lambda p: p[0]["part"])
         if len(parts) != parts[0][0]["parts"]:
             raise FileNotFoundError(f"{gen}/{name} is incomplete on the Chroma server")
-        return json.loads("".join(text for _, text in parts))
+        texts: dict[str, str] = {}
+        step = max(1, _REQUEST_BYTES // (3 * _PART_CHARS))  # parts per request (3 bytes a character at most)
+        for i in range(0, len(parts), step):
+            batch = self._records().get(ids=[rid for _, rid in parts[i : i + step]], include=["documents"])
+            texts.update(zip(batch["ids"], batch["documents"], strict=True))
+        return json.loads("".join(texts[rid] for _, rid in parts))
 
     def has(self, gen: str, name: str) -> bool:
         return bool(self._records().get(ids=[f"{gen}/{name}/00000"], include=[])["ids"])

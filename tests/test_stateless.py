@@ -7,11 +7,15 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
+import chromadb
 import pytest
 
 from corpus.pipeline import BUNDLED_CORPUS
+from index import state
 from index.embed import default_model_dir, ensure_model
+from index.state import ServerState
 from qa.service import PolicyQA
 from tests.chroma_server import run_chroma_server
 
@@ -73,3 +77,16 @@ def test_workers_share_one_chroma_server(tmp_path: Path, chroma_server: str) -> 
 def test_reader_needs_a_server(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="POLICYQA_CHROMA_URL"):
         PolicyQA(None, tmp_path / "db", default_model_dir()).open(progress=False)
+
+
+def test_server_records_larger_than_one_request(chroma_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the keyword tokens of 100k chunks are ~300 MB of JSON: written and read back in bounded requests
+    # (`chroma run` refuses bodies of ~40 MB); the limits are scaled down here, the server is real
+    monkeypatch.setattr(state, "_PART_CHARS", 1_000)
+    monkeypatch.setattr(state, "_REQUEST_BYTES", 10_000)
+    host, port = urlparse(chroma_server).hostname, urlparse(chroma_server).port
+    records = ServerState(chromadb.HttpClient(host=host, port=port), "bigvalue")
+    value = {"tokens": {f"c{i}": ["政策", "补助", str(i)] * 20 for i in range(300)}}
+    records.put("gen-000001-abcdef", "keyword.json", value)
+    assert records.get("gen-000001-abcdef", "keyword.json") == value
+    assert len(records._records().get(where={"name": "keyword.json"}, include=[])["ids"]) > 50
