@@ -93,8 +93,9 @@ class TermWeights:
 
     def doc_match(self, term: str) -> np.ndarray:
         """`match(term, document)` for every document in scope (its title and all its chunks)."""
-        if term in self._doc_match:
-            return self._doc_match[term]
+        cached = self._doc_match.get(term)  # (another thread may clear the cache at any moment)
+        if cached is not None:
+            return cached
         grams = term_grams(term)
         in_title = np.array([term in t for t in self._titles], dtype=bool)
         full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
