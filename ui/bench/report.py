@@ -34,10 +34,11 @@ def format_table(report: dict) -> str:
     scale = report.get("scale", {})
     if scale.get("rows"):
         lines.append("\nSCALE (warm ask latency; copies of the base corpus reuse its vectors)")
-        lines.append(f"  {'backend':<10} {'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'open s':>8} {'RSS MiB':>9}")
+        lines.append(f"  {'backend':<10} {'chunks':>8} {'p50 ms':>8} {'p95 ms':>8} {'open s':>8} {'reopen s':>9} "
+                     f"{'RSS MiB':>9}")
         for r in scale["rows"]:
             lines.append(f"  {r['backend']:<10} {r['chunks']:>8} {r['ask_p50_ms']:>8.1f} {r['ask_p95_ms']:>8.1f} "
-                         f"{r['open_s']:>8.2f} {r['peak_rss_mib']:>9.0f}")
+                         f"{r['open_s']:>8.2f} {r.get('reopen_unchanged_s', 0.0):>9.2f} {r['peak_rss_mib']:>9.0f}")
     lines += [f"  {n}" for n in scale.get("notes", [])]
     load = report.get("load", {})
     if load:
