@@ -18,7 +18,7 @@ import numpy as np
 from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
-from qa.figures import Figure, figures, numbers
+from qa.figures import asked_figures, numbers
 from qa.gate import GateDecision
 from qa.question import Question, parse_question
 from qa.retriever import Candidate
@@ -102,18 +102,6 @@ def _quotable(cand: Candidate) -> list[Span]:
             if p.end - p.start >= 4 and not _is_heading_line(cand, p)]
 
 
-def _asked_figures(question: Question, text: str) -> list[Figure]:
-    """The figures of `text` of the kind the question asks for: its unit, its cap, else rates and amounts."""
-    figs = list(figures(text, question.asks == "duration" or question.unit in ("年", "月", "天", "个月")))
-    if question.unit and question.unit != "%":
-        return [f for f in figs if f.unit == question.unit or f.unit.endswith(question.unit)]
-    if question.unit == "%":
-        return [f for f in figs if f.unit == "%"]
-    if question.wants_cap:
-        return [f for f in figs if f.role == "上限"] or [f for f in figs if f.role != "门槛"]
-    return figs
-
-
 class ExtractiveComposer:
     """Builds the answer from the gated candidates, or the refusal when the gate says no."""
 
@@ -157,7 +145,7 @@ class ExtractiveComposer:
         for text in texts:
             lexical = 0.0 if question.crosslingual else (
                 0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
-            scores.append(lexical + (0.25 * bool(_asked_figures(question, text)) if question.wants_figure else 0.0))
+            scores.append(lexical + (0.25 * bool(asked_figures(question, text)) if question.wants_figure else 0.0))
         if query_vector is not None and self.embed is not None:
             near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:cfg.dense_sentences]
             dense = self._dense([texts[i] for i in near], query_vector)
@@ -177,8 +165,8 @@ class ExtractiveComposer:
         keep = [s.span for s in own[1:self.config.max_sentences]
                 if s.score >= best.score * self.config.sentence_keep_ratio and s.score > 0]
         if question.wants_figure and not any(
-                _asked_figures(question, cand.doc.search_text[s.start:s.end]) for s in [best.span, *keep]):
-            with_fig = next((s.span for s in own if _asked_figures(question, cand.doc.search_text[s.span.start:s.span.end])),
+                asked_figures(question, cand.doc.search_text[s.start:s.end]) for s in [best.span, *keep]):
+            with_fig = next((s.span for s in own if asked_figures(question, cand.doc.search_text[s.span.start:s.span.end])),
                             None)
             if with_fig is not None:
                 keep.append(with_fig)
@@ -214,7 +202,7 @@ class ExtractiveComposer:
                 ranked = self.score_sentences(sub, chosen, query_vector)
                 hit = next((s for s in ranked if self.weights.coverage(sub.focus or sub.terms,
                             s.cand.doc.search_text[s.span.start:s.span.end]) > 0), None)
-                if hit is None or sub.wants_figure and not _asked_figures(
+                if hit is None or sub.wants_figure and not asked_figures(
                         sub, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
                     absent_parts.append(part)
                 elif hit.span not in picks[id(hit.cand)]:
@@ -241,13 +229,13 @@ class ExtractiveComposer:
         quotes = [c.quote for c in citations]
         stated = [search_form(q) for q in quotes]
         # a question in several parts is checked part by part (absent_parts), not as one figure question
-        if question.wants_figure and not multi_part and not any(_asked_figures(question, q) for q in stated):
+        if question.wants_figure and not multi_part and not any(asked_figures(question, q) for q in stated):
             gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
             gate.answerable = False
             return self.refuse(question, gate, [c for c, _ in chosen])
         head = []
         if question.wants_figure:
-            figs = [f for q in stated for f in _asked_figures(question, q)]
+            figs = [f for q in stated for f in asked_figures(question, q)]
             labelled = list(dict.fromkeys(f"{f.role} {f.text}" for f in figs))[:self.config.max_figures]
             if labelled:
                 head = ["要点：" + "；".join(labelled)]

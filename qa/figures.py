@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.question import CAP, _pos_cut
+from qa.question import CAP, Question, _pos_cut
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五六七八九十]")
@@ -22,6 +22,9 @@ _APPROX = "余多近约"
 # a rate written as a fraction (百分之二十, 万分之五) or per mille (3‰): the same kind of figure as 20%
 _FRACTION_RATE = re.compile(rf"[百千万]分之[{_CN_DIGITS}点]+|\d+(?:\.\d+)?\s*[‰‱]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d年")
+_RANGE = ("-", "—", "–", "~", "～", "至", "到")
+_IDENTIFIER = re.compile(r"\d{5,}|\d+(?:-\d+)+")  # longer than a year, or hyphenated: a phone, a file number
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def states_figure(text: str) -> bool:
 
 
 def _unit_of(phrase: str) -> str:
-    unit = phrase.lstrip("第0123456789.,% " + _CN_DIGITS + _APPROX)
+    unit = phrase.lstrip("第0123456789.,% " + _CN_DIGITS + _APPROX + "".join(_RANGE))
     if "%" in phrase or "％" in phrase:
         return "%"
     return unit.lstrip("万亿千百") or unit
@@ -66,6 +69,8 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
             i += 1
             continue
         end, j = start + len(word), i + 1
+        if j + 1 < len(words) and words[j][0] in _RANGE and words[j][2] == end and words[j + 1][0][0].isdigit():
+            end, j = words[j + 1][2] + len(words[j + 1][0]), j + 2  # a range: 2—3年, 5～10万元
         while j < len(words) and (words[j][1] in ("m", "q") or words[j][0] in ("%", "％", " ")) \
                 and not words[j][0][0].isdigit():
             end = words[j][2] + len(words[j][0])
@@ -77,6 +82,9 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
             # number + a one-character noun, or a two-character noun written right after it, is a measure:
             # 1200人, 近万人, 8英寸
             end, j = words[j][2] + len(words[j][0]), j + 1
+        elif j < len(words) and words[j][1] == "t" and words[j][2] == end and words[j][0][0] in "年月日天" \
+                and text[start:end].strip()[-1:].isdigit():
+            end = end + 1  # a time word glued to the number (3年内, 30日起): its first character is the unit
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j
@@ -100,6 +108,39 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
             role = "数量"
         out.append(Figure(phrase.replace(" ", ""), unit, role, start, end))
     return tuple(sorted(out + rates, key=lambda f: f.start)) if rates else tuple(out)
+
+
+def is_time_unit(unit: str) -> bool:
+    """年, 个月, 天, 日, 工作日, 周, 小时: units of time, which a question and a text may choose differently."""
+    return unit.lstrip("个")[-1:] in ("年", "月", "日", "天", "号", "周", "时")
+
+
+def _is_span_of_time(f: Figure) -> bool:
+    """A figure counting time (3年, 60日, 18个月), not a calendar year (2019年)."""
+    return is_time_unit(f.unit) and not _CALENDAR_YEAR.fullmatch(f.text)
+
+
+def asked_figures(question: Question, text: str) -> list[Figure]:
+    """The figures of `text` of the kind the question asks for: in its unit (any unit of time for a time
+    question, the exact unit first), its rate or its cap; else every figure."""
+    time = question.asks in ("duration", "date") or is_time_unit(question.unit)
+    figs = figures(text, time)
+    unit = question.unit
+    if unit == "%":
+        return [f for f in figs if f.unit == "%"]
+    if unit:
+        exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)]
+        return exact or ([f for f in figs if _is_span_of_time(f)] if is_time_unit(unit) else [])
+    if question.asks == "duration":
+        return [f for f in figs if _is_span_of_time(f)]
+    if question.wants_cap:
+        return [f for f in figs if f.role == "上限"] or [f for f in figs if f.role != "门槛"]
+    return list(figs)
+
+
+def states_identifier(text: str) -> bool:
+    """A number that is a code rather than a figure: a phone number, a proposal or file number."""
+    return bool(_IDENTIFIER.search(text))
 
 
 def has_unit(text: str, unit: str) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import AnswerConfig
-from qa.figures import figures, has_unit
+from qa.figures import asked_figures, states_identifier
 from qa.question import Question, parse_question
 from qa.retriever import Retrieval
 from qa.terms import TermWeights, match
@@ -49,15 +49,13 @@ class GateDecision:
 
 
 def _kind_present(question: Question, text: str) -> float:
-    """1 when the best passage states the kind of fact asked for (or nothing specific is asked)."""
-    if question.unit and question.unit != "%":
-        return float(has_unit(text, question.unit))
-    if question.unit == "%":
-        return float(any(f.unit == "%" for f in figures(text)))
-    if question.asks == "quantity":
-        return float(bool(figures(text)))
-    if question.asks in ("date", "duration"):
-        return float(bool(_DATE.search(text)) or bool(figures(text)))
+    """1 when the passage states the kind of fact asked for (or nothing specific is asked): a figure in the
+    asked unit or of the asked role, a date, a code such as a phone or file number for a bare 多少."""
+    if question.asks in ("date", "duration") and not question.unit:
+        return float(bool(_DATE.search(text)) or bool(asked_figures(question, text)))
+    if question.wants_figure:
+        return float(bool(asked_figures(question, text))
+                     or question.asks == "quantity" and not question.unit and states_identifier(text))
     return 1.0
 
 
@@ -71,6 +69,7 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
     lexical = not question.crosslingual and bool(question.terms)
     focus = question.focus or question.terms
     texts = [f"{c.chunk.heading} {c.chunk.search_text}" for c in cands]
+    parts = _parts(question)
     if len(question.parts) > 1:  # the parts of a multi-part question may sit in neighbouring clauses
         texts.append(" ".join(texts))
     return {
@@ -81,9 +80,14 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
         "missing": weights.missing_share(question.terms, scope_doc_ids) if lexical else 0.0,
         "dense_margin": found.dense_margin,
         "agree": cands[0].fused,
-        "kind": max(_kind_present(question, t) for t in texts),
+        "kind": sum(max(_kind_present(part, t) for t in texts) for part in parts) / len(parts),
         "crosslingual": float(question.crosslingual),
     }
+
+
+def _parts(question: Question) -> list[Question]:
+    """The sub-questions of a multi-part question, each with its own asked kind; else the question itself."""
+    return [parse_question(p, question.places) for p in question.parts] if len(question.parts) > 1 else [question]
 
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -96,9 +100,8 @@ def _answer_sentence(question: Question, texts: list[str], weights: TermWeights)
     sentences = [m.group() for t in texts for m in _SENTENCE.finditer(t)]
     if not sentences:
         return 0.0
-    parts = [parse_question(p, question.places) for p in question.parts] if len(question.parts) > 1 else [question]
     scores = []
-    for part in parts:
+    for part in _parts(question):
         focus = part.focus or part.terms or question.terms
         scores.append(max(weights.coverage(focus, s) * _kind_present(part, s) for s in sentences))
     return sum(scores) / len(scores)

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cn2an
 import jieba
 import jieba.posseg as posseg
 import stopwordsiso
@@ -77,10 +78,10 @@ def _pos_cut(text: str) -> list[tuple[str, str, int]]:
 
 def _is_content(word: str, flag: str) -> bool:
     w = word.strip().lower()
+    if w[:1].isdigit():
+        return True  # a number is never a stop word (the ISO list holds a few: 10, 39)
     if not w or w in _STOPWORDS or _INTERROGATIVE.match(w):
         return False
-    if w[0].isdigit():
-        return True
     if _LATIN_WORD.fullmatch(w):
         return len(w) >= 2
     if not _CJK.match(w) or len(w) < 2:
@@ -105,14 +106,21 @@ def content_words(search_text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _word_after(text: str) -> str:
+    """The measure word opening `text`: a numeral or measure word, or the unit of a time word glued to it
+    (天内, 年后: its first character)."""
+    word, flag, _ = (_pos_cut(text[:4]) or [("", "", 0)])[0]
+    if flag in ("m", "q") and _CJK.match(word):
+        return word
+    return word[0] if flag in ("t", "s", "f") and word[:1] in "年月日天周" else ""
+
+
 def _asked_unit(search: str) -> str:
     """The measure word right after 多少/几 as jieba segments the numeral phrase (多少家 → 家, 几颗 → 颗,
-    多少万元 → 元); '%' when the question asks for a rate; '' otherwise."""
-    for m in re.finditer(r"多少|几", search):
+    多少万元 → 元, 多少天内 → 天); '%' when the question asks for a rate; '' otherwise."""
+    for m in re.finditer(r"多少|(?<!哪)几", search):  # 哪几 asks which ones, not how many
         phrase = next((w for w, flag, start in _pos_cut(search[m.start():m.end() + 4]) if start == 0), "")
-        rest = phrase[len(m.group()):] or next(
-            (w for w, flag, _ in _pos_cut(search[m.end():m.end() + 4])[:1] if flag in ("m", "q") and _CJK.match(w)), "")
-        unit = rest.lstrip("万亿千百")
+        unit = (phrase[len(m.group()):] or _word_after(search[m.end():])).lstrip("万亿千百")
         if unit and _CJK.match(unit):
             return unit
     return "%" if RATIO.search(search) or _ENGLISH_RATIO.search(search) else ""
@@ -132,7 +140,7 @@ def _asks(search: str) -> str:
         return "duration"
     if DATE.search(search):
         return "date"
-    if re.search(r"多少|几|多大|多高|比例|比率|上限|额度|金额", search):
+    if re.search(r"多少|(?<!哪)几|多大|多高|比例|比率|上限|额度|金额", search):
         return "quantity"
     if re.search(r"哪|谁|什么", search):
         return "which"
@@ -161,12 +169,34 @@ def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8
                                if any(a - before <= s and e <= a or b <= s and e <= b + after for a, b in spans)))
 
 
+# an amount said the spoken way: 五百万, 两千万元, 10个亿, 十个亿 (documents write 500万, 2000万元, 10亿)
+_SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(个)?([万亿])")
+
+
+def _written_amounts(text: str) -> str:
+    """Spoken amounts rewritten as documents write them: Arabic digits before 万/亿, no 个 between."""
+    def rewrite(m: re.Match) -> str:
+        number, measure, magnitude = m.groups()
+        if not number[0].isdigit():
+            if not re.search("[零〇一二两三四五六七八九十]", number):
+                return m.group()  # 千万, 百亿: a bare magnitude (千万不要, 百亿级), no number said
+            try:
+                value = cn2an.cn2an(number, "smart")
+            except (ValueError, KeyError):
+                return m.group()
+            number = str(int(value)) if float(value).is_integer() else str(value)
+        elif not measure:
+            return m.group()
+        return number + magnitude
+    return _SPOKEN_AMOUNT.sub(rewrite, text)
+
+
 def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
     """Normalise a question as the index is normalised and read off what it asks for.
 
     `places` are the place names the place resolver found in it; they select documents and are not terms.
     """
-    search = re.sub(r"\s+", " ", search_form(raw.strip())).strip()
+    search = _written_amounts(re.sub(r"\s+", " ", search_form(raw.strip())).strip())
     crosslingual = not _CJK.search(search)
     terms_text = search
     for place in sorted(places, key=len, reverse=True):

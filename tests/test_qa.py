@@ -238,3 +238,11 @@ def test_the_answer_leads_with_the_sentence_that_answers(qa):
 def test_a_named_edition_year_the_corpus_lacks_is_refused(qa):
     answer = qa.ask("郑州市2019年版的首轮流片补助政策是多少")
     assert not answer.answerable and "2019年" in answer.answer and "40%" not in answer.answer
+
+
+def test_the_asked_kind_is_judged_part_by_part(qa):
+    both = qa.ask("首轮流片补助比例是多少？单个企业每年最多补多少？").to_dict()
+    assert both["gate"]["features"]["kind"] == 1.0
+    one = qa.ask("首轮流片补助比例是多少？流片补助资金有多少吨？")  # no clause states tonnes
+    assert one.to_dict()["gate"]["features"]["kind"] == 0.5
+    assert "40%" in one.answer and "“流片补助资金有多少吨”：引用的条款中没有写明" in one.answer

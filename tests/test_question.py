@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.figures import figures, has_unit
+from qa.figures import asked_figures, figures, has_unit, states_identifier
 from qa.question import parse_question, split_parts
 
 
@@ -85,3 +85,39 @@ def test_documents_named_by_their_number_are_found_in_order():
     assert asked_fields(q) == ["date"]
     assert asked_fields(parse_question("这个意见是哪天发的")) == ["date"]
     assert asked_fields(parse_question("补贴什么时候发放")) == []
+
+
+def test_ranges_and_time_words_glued_to_a_number_are_figures():
+    assert [(f.text, f.unit) for f in figures("在2—3年内调整到位", with_dates=True)] == [("2—3年", "年")]
+    assert [(f.text, f.unit) for f in figures("按5～10万元给予补助")] == [("5～10万元", "元")]
+    assert [f.text for f in figures("应当在3年内完成", with_dates=True)] == ["3年"]
+
+
+def test_a_time_question_accepts_any_unit_of_time_but_not_a_calendar_year():
+    days = parse_question("采购货物后多少天内要付款？")
+    assert days.unit == "天"  # 天内 is one word for jieba: its first character is the unit
+    assert [f.text for f in asked_figures(days, "付款期限最长不得超过60日")] == ["60日"]
+    assert asked_figures(days, "2019年起施行") == []
+    assert [f.text for f in asked_figures(parse_question("分几年调整到位"), "在2—3年内调整到位")] == ["2—3年"]
+
+
+def test_which_ones_is_not_how_many():
+    q = parse_question("前期工作主要包括哪几个工作环节？")
+    assert q.asks == "which" and not q.unit and not q.wants_figure
+    assert parse_question("培育了几家企业").unit == "家"
+
+
+def test_spoken_amounts_are_read_as_documents_write_them():
+    assert "10亿" in parse_question("今年工业销售头一回过了10个亿，能给多少奖金").terms
+    assert "500万" in parse_question("投资五百万以上的项目补多少").search
+    assert "2000万元" in parse_question("两千万元以上的项目").search
+    assert "千万不要" in parse_question("千万不要错过申报").search  # a bare magnitude, no number said
+
+
+def test_numbers_are_never_stop_words():
+    assert "10" in parse_question("第10条规定了什么").terms  # the ISO list holds "10"
+
+
+def test_codes_are_told_from_figures():
+    assert states_identifier("联系电话:0750-7821612") and states_identifier("20250616号提案")
+    assert not states_identifier("2019年印发，第12条")
