@@ -143,9 +143,6 @@ def states_identifier(text: str) -> bool:
     return bool(_IDENTIFIER.search(text))
 
 
-def has_unit(text: str, unit: str) -> bool:
-    """Whether `text` states a figure in `unit` ('200余家' has 家; '500万元' has 元)."""
-    return any(f.unit == unit or f.unit.endswith(unit) for f in figures(text, unit in _DATE_UNITS))
 
 
 def numbers(text: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.figures import asked_figures, figures, has_unit, states_identifier
+from qa.figures import asked_figures, figures, states_identifier
 from qa.question import parse_question, split_parts
 
 
@@ -46,7 +46,8 @@ def test_figures_carry_their_role():
     assert roles == {("门槛", "1亿元"), ("比例", "10%"), ("上限", "5000万元")}
     assert [f.text for f in figures("培育200余家企业，建设3个平台")] == ["200余家", "3个"]
     assert figures("2019年3月5日印发") == ()  # dates are not figures an answer leads with
-    assert has_unit("年产10万吨", "吨") and not has_unit("年产10万吨", "家")
+    tonnes, firms = parse_question("年产能多少吨"), parse_question("培育多少家企业")
+    assert asked_figures(tonnes, "年产10万吨") and not asked_figures(firms, "年产10万吨")
 
 
 def test_rates_written_as_fractions_are_rates():
