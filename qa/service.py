@@ -97,7 +97,7 @@ class PolicyQA:
         self.max_document_bytes = max_document_bytes
         self.max_document_chunks = max_document_chunks
         self.today = today
-        self.config = config or AnswerConfig()
+        self.config = config or AnswerConfig.with_overrides(dict(os.environ))  # POLICYQA_QA_<FIELD> tunes a desk
         self.llm = llm  # a model server for mode="llm"; None: extractive only
         self.last_sync: SyncReport | None = None
         self.read_only = False

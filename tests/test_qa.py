@@ -246,3 +246,10 @@ def test_the_asked_kind_is_judged_part_by_part(qa):
     one = qa.ask("首轮流片补助比例是多少？流片补助资金有多少吨？")  # no clause states tonnes
     assert one.to_dict()["gate"]["features"]["kind"] == 0.5
     assert "40%" in one.answer and "“流片补助资金有多少吨”：引用的条款中没有写明" in one.answer
+
+
+def test_answer_config_is_tuned_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYQA_QA_GATE_THRESHOLD", "0.7")
+    monkeypatch.setenv("POLICYQA_QA_DEPTH", "12")
+    config = PolicyQA(tmp_path, tmp_path / "db", tmp_path / "model").config
+    assert config.gate_threshold == 0.7 and config.depth == 12
