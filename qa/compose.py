@@ -393,6 +393,42 @@ def _line_span(text: str, start: int, end: int) -> Span:
     return Span(text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
 
 
+# a document cited by title and number, as official texts do: 根据《许昌市市长质量奖管理办法》（许政〔2016〕46号）
+_CITED = re.compile(r"《([^《》\n]{4,80})》\s*[(（]\s*([^()（）\n]{1,12}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*[号號])\s*[)）]")
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document another one cites with its 文号: `doc.text[start:end]` is the citation."""
+
+    title: str
+    number: str
+    doc: Document
+    start: int
+    end: int
+
+
+def cited_documents(doc: Document) -> list[CitedDocument]:
+    """Every 《title》（文号） citation in `doc`'s text."""
+    return [CitedDocument(m.group(1), m.group(2), doc, m.start(), m.end()) for m in _CITED.finditer(doc.text)]
+
+
+def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Callable[[str], list[Chunk]],
+                         score: float) -> Answer:
+    """The 文号 of a document the corpus only cites, quoted from the line that cites it."""
+    doc, meta = cited.doc, cited.doc.meta
+    span = _line_span(doc.text, cited.start, cited.end)
+    chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= span.start < c.end), None)
+    citation = Citation(
+        id=1, chunk_id=chunk.chunk_id if chunk else "", source=doc.doc_id, title=meta.title or doc.doc_id,
+        heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
+        end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
+        region=meta.region)
+    text = (f"《{cited.title}》\n文号：{cited.number} [1]\n"
+            f"[1] 出处：《{citation.title}》引用该文件处（知识库中没有该文件本身）")
+    return Answer(question=question.raw, answer=text, answerable=True, citations=[citation])
+
+
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
                            score: float) -> Answer | None:
     """文号 / dates / validity / issuer / proposer of `doc`, each with the line of its text that states it."""

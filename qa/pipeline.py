@@ -15,7 +15,16 @@ from datetime import date
 from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from index.store import PolicyIndex
-from qa.compose import ExtractiveComposer, asked_fields, compose_about_document, named_documents, refusal
+from qa.compose import (
+    CitedDocument,
+    ExtractiveComposer,
+    asked_fields,
+    cited_documents,
+    compose_about_document,
+    compose_cited_number,
+    named_documents,
+    refusal,
+)
 from qa.config import AnswerConfig
 from qa.gate import AnswerabilityGate, GateModel
 from qa.question import Question, parse_question
@@ -93,9 +102,11 @@ class AnswerPipeline:
             answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0)) is not None]
             if answers:
                 return _joined(question, answers)
-        if cands and asked_fields(question, tuple({c.doc.meta.title for c in cands})):
+        if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
             doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
                       key=lambda d: (self.weights.coverage(question.terms, self._doc_label(d)), -_rank(cands, d)))
+            if fields == ["doc_number"] and (cited := self._cited_instead(question, cands, doc)) is not None:
+                return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
                 return about
@@ -124,6 +135,16 @@ class AnswerPipeline:
             sections.append(f"【{'、'.join(scope.uncovered)}】" + scope.uncovered_message())
         return Answer(question=question.raw, answer="\n".join(sections), answerable=answerable,
                       citations=citations, warnings=warnings)
+
+    def _cited_instead(self, question: Question, cands: list, doc_id: str) -> CitedDocument | None:
+        """A document the candidates cite by title and 文号 that the question names better than it names
+        `doc_id`, the best-matching document of the corpus itself (the 文号 asked is the cited one's)."""
+        terms = (*question.terms, *question.places)  # a title names its place: 江门市…实施意见
+        own = self.weights.coverage(terms, self._doc_label(doc_id))
+        cited = [c for d in dict.fromkeys(c.doc.doc_id for c in cands) for c in cited_documents(self.docs[d])]
+        scored = [(self.weights.coverage(terms, search_form(c.title).lower()), c) for c in cited]
+        best = max(scored, key=lambda x: x[0], default=(0.0, None))
+        return best[1] if best[0] > max(own, self.config.cited_title_coverage) else None
 
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta

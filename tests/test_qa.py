@@ -253,3 +253,15 @@ def test_answer_config_is_tuned_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("POLICYQA_QA_DEPTH", "12")
     config = PolicyQA(tmp_path, tmp_path / "db", tmp_path / "model").config
     assert config.gate_threshold == 0.7 and config.depth == 12
+
+
+def test_the_number_of_a_document_the_corpus_only_cites(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    award = "xuchang_mayor_quality_award_2017.txt"  # a 2017 decision citing the 2016 rules by title and 文号
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / award, folder / award)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("许昌市市长质量奖管理办法是哪个文号？")
+    assert answer.answerable and "许政〔2016〕46号" in answer.answer
+    assert "许政〔2016〕46号" in answer.citations[0].quote and answer.citations[0].source == award
+    assert "许政[2017]16号" not in answer.answer  # the citing decision's own number is not the one asked
