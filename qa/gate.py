@@ -14,10 +14,12 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from corpus.clean import search_form
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, states_identifier
 from qa.question import Question, parse_question
@@ -172,6 +174,12 @@ class AnswerabilityGate:
         text = f"{best.doc.meta.title} {best.chunk.heading} {best.chunk.search_text}".lower()
         decision.covered = [t for t in question.terms if match(t, text) >= 1.0]
         decision.missing = [t for t in (question.focus or question.terms) if match(t, text) < 0.5]
+        if unquoted := _unquoted(question, found):
+            # a name the asker quotes is meant exactly: documents that never write it cannot answer
+            decision.answerable = False
+            decision.reasons.append(f"最相关的文件都没有提到“{'、'.join(unquoted)}”")
+            decision.missing = unquoted + [t for t in decision.missing if not any(t in u for u in unquoted)]
+            decision.covered = [t for t in decision.covered if not any(t in u for u in unquoted)]
         if x["missing"] >= self.config.reason_missing and not question.crosslingual:
             absent = [t for t in question.terms if self.weights.missing_share([t], scope_doc_ids) >= 1.0]
             if absent:
@@ -183,6 +191,28 @@ class AnswerabilityGate:
         if x["dense_margin"] < self.config.reason_dense_margin:
             decision.reasons.append("最相关条款与问题的语义相似度并不突出")
         return decision
+
+
+_PUNCT = re.compile(r"[\s\W_]+")
+
+
+@lru_cache(maxsize=64)
+def _squashed(doc_id: str, text: str) -> str:
+    """A document's text without spaces, quotes and punctuation (keyed by id; the text is the cache check)."""
+    return _PUNCT.sub("", text)
+
+
+def _unquoted(question: Question, found: Retrieval) -> list[str]:
+    """Quoted names of the question that no document of the best candidates writes (spaces, quotes and
+    punctuation aside: “单项冠军”示范企业 writes 单项冠军示范企业)."""
+    docs = list({c.doc.doc_id: c.doc for c in found.candidates}.values())
+    out = []
+    for name in question.quoted:
+        bare = _PUNCT.sub("", name)
+        if bare and not any(name in d.search_text or name in search_form(d.meta.title) or
+                            bare in _squashed(d.doc_id, d.search_text) for d in docs):
+            out.append(name)
+    return out
 
 
 _KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限"}

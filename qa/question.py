@@ -57,6 +57,7 @@ class Question:
     parts: tuple[str, ...] = ()  # the sub-questions of a multi-part question (one entry when single)
     crosslingual: bool = False  # no Chinese in it: lexical evidence is not comparable, dense evidence decides
     places: tuple[str, ...] = ()  # place names found in it (by the place resolver)
+    quoted: tuple[str, ...] = ()  # Chinese names it puts in quotes or 《》: “浙江制造精品”, exact identifiers
 
     @property
     def wants_figure(self) -> bool:
@@ -191,6 +192,16 @@ def _written_amounts(text: str) -> str:
     return _SPOKEN_AMOUNT.sub(rewrite, text)
 
 
+_QUOTED = re.compile(r"[“\"「『‘《]([^“”\"「」『』‘’《》]{2,60})[”\"」』’》]")
+
+
+def quoted_names(search: str) -> tuple[str, ...]:
+    """What a question quotes (“单项冠军”, “350”, 《…办法》): names the asker means exactly. Chinese names and
+    codes only: a Latin name in quotes ("Zhengkedai") is a translation, which no document writes."""
+    return tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(search)
+                               if _CJK.search(m.group(1)) or re.search(r"\d", m.group(1))))
+
+
 def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
     """Normalise a question as the index is normalised and read off what it asks for.
 
@@ -205,5 +216,5 @@ def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
     return Question(
         raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
         asks=_asks(search), unit=_asked_unit(search), wants_cap=bool(CAP.search(search)),
-        parts=split_parts(search), crosslingual=crosslingual, places=tuple(places),
+        parts=split_parts(search), crosslingual=crosslingual, places=tuple(places), quoted=quoted_names(search),
     )

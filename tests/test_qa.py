@@ -265,3 +265,10 @@ def test_the_number_of_a_document_the_corpus_only_cites(model_dir, tmp_path):
     assert answer.answerable and "许政〔2016〕46号" in answer.answer
     assert "许政〔2016〕46号" in answer.citations[0].quote and answer.citations[0].source == award
     assert "许政[2017]16号" not in answer.answer  # the citing decision's own number is not the one asked
+
+
+def test_a_quoted_name_no_document_writes_is_a_near_miss(qa):
+    near = qa.ask("郑州对首轮流片的“芯火计划”企业补助多少？")
+    assert not near.answerable and "芯火计划" in near.answer
+    assert near.citations and all(c.related for c in near.citations)  # what the corpus does say, cited
+    assert qa.ask("郑州对“首轮流片”补助多少？").answerable  # a quoted name the clause writes

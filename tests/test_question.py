@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.figures import asked_figures, figures, states_identifier
-from qa.question import parse_question, split_parts
+from qa.question import parse_question, quoted_names, split_parts
 
 
 def test_content_words_drop_form_words_and_keep_the_subject():
@@ -122,3 +122,9 @@ def test_numbers_are_never_stop_words():
 def test_codes_are_told_from_figures():
     assert states_identifier("联系电话:0750-7821612") and states_identifier("20250616号提案")
     assert not states_identifier("2019年印发，第12条")
+
+
+def test_quoted_names_are_chinese_names_and_codes():
+    assert quoted_names("对新上榜“浙江制造精品”和《某某办法》的企业") == ("浙江制造精品", "某某办法")
+    assert quoted_names("瓯海区的“1+5+16”产业政策") == ("1+5+16",)
+    assert quoted_names('What is the "Zhengkedai" rate?') == ()  # a translation no document writes
