@@ -8,8 +8,11 @@ every chunk's text: a few milliseconds at 100,000 chunks.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
 
+import cn2an
 import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
@@ -20,9 +23,27 @@ def _partial(term: str) -> bool:
     return len(term) >= 3 and "\u4e00" <= term[0] <= "\u9fff"
 
 
+_CN_COUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+)([^\d零〇一二两三四五六七八九十百千万亿]+)")
+
+
+@lru_cache(maxsize=4096)
+def _forms(term: str) -> tuple[str, ...]:
+    """A term and, for a count said in Chinese numerals (两家, 三年), the form with Arabic digits (2家, 3年)
+    in which documents state most figures."""
+    m = _CN_COUNT.fullmatch(term)
+    if not m:
+        return (term,)
+    try:
+        value = cn2an.cn2an(m.group(1), "smart")
+    except (ValueError, KeyError):
+        return (term,)
+    return (term, f"{int(value)}{m.group(2)}") if float(value).is_integer() else (term,)
+
+
 def match(term: str, text: str) -> float:
-    """1 when `term` occurs in `text`; for longer words, the share of their character bigrams that occur."""
-    if term in text:
+    """1 when `term` occurs in `text` (a count also in Arabic digits); for longer words, the share of their
+    character bigrams that occur."""
+    if any(form in text for form in _forms(term)):
         return 1.0
     if not _partial(term):
         return 0.0
