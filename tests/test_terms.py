@@ -75,8 +75,6 @@ def test_statistics_survive_save_and_load(chunks: list[Chunk], keyword: KeywordI
 
 
 def test_a_count_in_chinese_numerals_matches_its_arabic_form():
-    from qa.terms import match
-
     assert match("两家", "入围生产企业为2家的,采取议价采购的方式") == 1.0
     assert match("十二个", "共12个项目") == 1.0
     assert match("三年", "有效期2年") < 1.0
