@@ -116,21 +116,24 @@ def _word_after(text: str) -> str:
     return word[0] if flag in ("t", "s", "f") and word[:1] in "年月日天周" else ""
 
 
-def _asked_unit(search: str) -> str:
+def _asked_unit(search: str, asks: str) -> str:
     """The measure word right after 多少/几 as jieba segments the numeral phrase (多少家 → 家, 几颗 → 颗,
-    多少万元 → 元, 多少天内 → 天); '%' when the question asks for a rate; '' otherwise."""
+    多少万元 → 元, 多少天内 → 天); '%' when the question asks for a rate (not when it only mentions one in
+    a yes/no, which or how question: 抽查比例有没有上限); '' otherwise."""
     for m in re.finditer(r"多少|(?<!哪)几", search):  # 哪几 asks which ones, not how many
         phrase = next((w for w, flag, start in _pos_cut(search[m.start():m.end() + 4]) if start == 0), "")
         unit = (phrase[len(m.group()):] or _word_after(search[m.end():])).lstrip("万亿千百")
         if unit and _CJK.match(unit):
             return unit
+    if asks in ("yesno", "which", "how"):
+        return ""
     return "%" if RATIO.search(search) or _ENGLISH_RATIO.search(search) else ""
 
 
 _ENGLISH_ASKS = (("duration", r"how long"), ("date", r"\bwhen\b|what (?:date|day|year)"),
                  ("quantity", r"how (?:much|many)|what (?:percent|share|rate|proportion)|maximum|cap\b"),
                  ("which", r"\b(?:which|who|what)\b"), ("how", r"\bhow\b|\bwhy\b"),
-                 ("yesno", r"^(?:is|are|can|does|do|may|will)\b"))
+                 ("yesno", r"(?:^|[,;:]\s*)(?:is|are|can|does|do|may|will|must|should)\b"))  # clause-initial
 
 
 def _asks(search: str) -> str:
@@ -141,14 +144,18 @@ def _asks(search: str) -> str:
         return "duration"
     if DATE.search(search):
         return "date"
-    if re.search(r"多少|(?<!哪)几|多大|多高|比例|比率|上限|额度|金额", search):
+    if re.search(r"多少|(?<!哪)几|多大|多高", search):
         return "quantity"
-    if re.search(r"哪|谁|什么", search):
-        return "which"
+    # the interrogative decides before a quantity noun does: 抽查比例有没有上限 asks yes or no,
+    # 补助比例怎么确定 asks how; 补助比例是什么 and a bare 补助比例 ask for the rate
     if re.search(r"怎么|怎样|如何|为什么|为何", search):
         return "how"
     if re.search(r"是否|能否|可否|有没有|是不是|吗", search):
         return "yesno"
+    if re.search(r"比例|比率|上限|额度|金额", search):
+        return "quantity"
+    if re.search(r"哪|谁|什么", search):
+        return "which"
     return ""
 
 
@@ -215,6 +222,6 @@ def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
     words = content_words(terms_text)
     return Question(
         raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
-        asks=_asks(search), unit=_asked_unit(search), wants_cap=bool(CAP.search(search)),
+        asks=(asks := _asks(search)), unit=_asked_unit(search, asks), wants_cap=bool(CAP.search(search)),
         parts=split_parts(search), crosslingual=crosslingual, places=tuple(places), quoted=quoted_names(search),
     )

@@ -128,3 +128,11 @@ def test_quoted_names_are_chinese_names_and_codes():
     assert quoted_names("对新上榜“浙江制造精品”和《某某办法》的企业") == ("浙江制造精品", "某某办法")
     assert quoted_names("瓯海区的“1+5+16”产业政策") == ("1+5+16",)
     assert quoted_names('What is the "Zhengkedai" rate?') == ()  # a translation no document writes
+
+
+def test_the_interrogative_decides_what_is_asked_before_a_quantity_noun():
+    assert (parse_question("抽查比例有没有上限").asks, parse_question("抽查比例有没有上限").unit) == ("yesno", "")
+    assert parse_question("补助比例怎么确定").asks == "how"
+    assert parse_question("补助比例是什么").unit == "%" and parse_question("首轮流片补助比例").unit == "%"
+    english = parse_question("Under the 2019 opinion, is there a ceiling on the sampling ratio?")
+    assert english.asks == "yesno" and not english.wants_figure
