@@ -136,9 +136,16 @@ _ENGLISH_ASKS = (("duration", r"how long"), ("date", r"\bwhen\b|what (?:date|day
                  ("yesno", r"(?:^|[,;:]\s*)(?:is|are|can|does|do|may|will|must|should)\b"))  # clause-initial
 
 
-def _asks(search: str) -> str:
+def _written_in_another_language(search: str) -> bool:
+    """More Latin words than Chinese ones: an English question, though it may name something in Chinese
+    ("Zhengkedai" (郑科贷)). Its Chinese words are too few for lexical evidence; meaning decides."""
+    latin = len(re.findall(r"[A-Za-z]{2,}", search))
+    return latin > sum(1 for w, _, _ in _pos_cut(search) if _CJK.search(w)) if latin else not _CJK.search(search)
+
+
+def _asks(search: str, english: bool = False) -> str:
     low = search.lower()
-    if not _CJK.search(low):
+    if english or not _CJK.search(low):
         return next((kind for kind, pattern in _ENGLISH_ASKS if re.search(pattern, low)), "")
     if DURATION.search(search):
         return "duration"
@@ -215,13 +222,13 @@ def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
     `places` are the place names the place resolver found in it; they select documents and are not terms.
     """
     search = _written_amounts(re.sub(r"\s+", " ", search_form(raw.strip())).strip())
-    crosslingual = not _CJK.search(search)
+    crosslingual = _written_in_another_language(search)
     terms_text = search
     for place in sorted(places, key=len, reverse=True):
         terms_text = terms_text.replace(place, " " * len(place))
     words = content_words(terms_text)
     return Question(
         raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
-        asks=(asks := _asks(search)), unit=_asked_unit(search, asks), wants_cap=bool(CAP.search(search)),
+        asks=(asks := _asks(search, crosslingual)), unit=_asked_unit(search, asks), wants_cap=bool(CAP.search(search)),
         parts=split_parts(search), crosslingual=crosslingual, places=tuple(places), quoted=quoted_names(search),
     )

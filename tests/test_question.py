@@ -136,3 +136,9 @@ def test_the_interrogative_decides_what_is_asked_before_a_quantity_noun():
     assert parse_question("补助比例是什么").unit == "%" and parse_question("首轮流片补助比例").unit == "%"
     english = parse_question("Under the 2019 opinion, is there a ceiling on the sampling ratio?")
     assert english.asks == "yesno" and not english.wants_figure
+
+
+def test_the_language_of_a_question_is_that_of_most_of_its_words():
+    mixed = parse_question('What is the maximum fee rate for "Zhengkedai" (郑科贷) technology loans?')
+    assert mixed.crosslingual and mixed.asks == "quantity"
+    assert not parse_question("MEMS传感器首轮流片补助多少").crosslingual  # Chinese, with a Latin acronym
