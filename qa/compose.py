@@ -18,7 +18,7 @@ import numpy as np
 from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
-from qa.figures import asked_figures, numbers
+from qa.figures import asked_figures, numbers, states_asked_kind
 from qa.gate import GateDecision
 from qa.question import Question, parse_question
 from qa.retriever import Candidate
@@ -145,7 +145,7 @@ class ExtractiveComposer:
         for text in texts:
             lexical = 0.0 if question.crosslingual else (
                 0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
-            scores.append(lexical + (0.25 * bool(asked_figures(question, text)) if question.wants_figure else 0.0))
+            scores.append(lexical + 0.25 * states_asked_kind(question, text))
         if query_vector is not None and self.embed is not None:
             near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:cfg.dense_sentences]
             dense = self._dense([texts[i] for i in near], query_vector)

@@ -22,6 +22,7 @@ _APPROX = "余多近约"
 # a rate written as a fraction (百分之二十, 万分之五) or per mille (3‰): the same kind of figure as 20%
 _FRACTION_RATE = re.compile(rf"[百千万]分之[{_CN_DIGITS}点]+|\d+(?:\.\d+)?\s*[‰‱]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[底初中]|[〇零一二三四五六七八九]{4}年")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d年")
 _RANGE = ("-", "—", "–", "~", "～", "至", "到")
 _IDENTIFIER = re.compile(r"\d{5,}|\d+(?:-\d+)+")  # longer than a year, or hyphenated: a phone, a file number
@@ -141,6 +142,17 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
 def states_identifier(text: str) -> bool:
     """A number that is a code rather than a figure: a phone number, a proposal or file number."""
     return bool(_IDENTIFIER.search(text))
+
+
+def states_asked_kind(question: Question, text: str) -> float:
+    """1 when `text` states the kind of fact asked for (or nothing specific is asked): a figure in the asked
+    unit or of the asked role, a date, a code such as a phone or file number for a bare 多少."""
+    if question.asks in ("date", "duration") and not question.unit:
+        return float(bool(_DATE.search(text)) or bool(asked_figures(question, text)))
+    if question.wants_figure:
+        return float(bool(asked_figures(question, text))
+                     or question.asks == "quantity" and not question.unit and states_identifier(text))
+    return 1.0
 
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from corpus.clean import search_form
 from qa.config import AnswerConfig
-from qa.figures import asked_figures, states_identifier
+from qa.figures import states_asked_kind
 from qa.question import Question, parse_question
 from qa.retriever import Retrieval
 from qa.terms import TermWeights, match
@@ -29,7 +29,6 @@ from qa.terms import TermWeights, match
 FEATURES = ("coverage", "focus", "answer_sentence", "missing", "dense_margin", "agree", "kind", "crosslingual")
 DEFAULT_FILE = Path(__file__).with_name("gate_default.json")
 GATE_FILE = "gate.json"  # beside the index it was fitted for
-_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年")
 
 
 @dataclass
@@ -48,17 +47,6 @@ class GateDecision:
         d["probability"] = round(self.probability, 4)
         d["features"] = {k: round(v, 4) for k, v in self.features.items()}
         return d
-
-
-def _kind_present(question: Question, text: str) -> float:
-    """1 when the passage states the kind of fact asked for (or nothing specific is asked): a figure in the
-    asked unit or of the asked role, a date, a code such as a phone or file number for a bare 多少."""
-    if question.asks in ("date", "duration") and not question.unit:
-        return float(bool(_DATE.search(text)) or bool(asked_figures(question, text)))
-    if question.wants_figure:
-        return float(bool(asked_figures(question, text))
-                     or question.asks == "quantity" and not question.unit and states_identifier(text))
-    return 1.0
 
 
 def features(question: Question, found: Retrieval, weights: TermWeights, scope_doc_ids: set[str] | None,
@@ -82,7 +70,7 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
         "missing": weights.missing_share(question.terms, scope_doc_ids) if lexical else 0.0,
         "dense_margin": found.dense_margin,
         "agree": cands[0].fused,
-        "kind": sum(max(_kind_present(part, t) for t in texts) for part in parts) / len(parts),
+        "kind": sum(max(states_asked_kind(part, t) for t in texts) for part in parts) / len(parts),
         "crosslingual": float(question.crosslingual),
     }
 
@@ -105,7 +93,7 @@ def _answer_sentence(question: Question, texts: list[str], weights: TermWeights)
     scores = []
     for part in _parts(question):
         focus = part.focus or part.terms or question.terms
-        scores.append(max(weights.coverage(focus, s) * _kind_present(part, s) for s in sentences))
+        scores.append(max(weights.coverage(focus, s) * states_asked_kind(part, s) for s in sentences))
     return sum(scores) / len(scores)
 
 

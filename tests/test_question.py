@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.figures import asked_figures, figures, states_identifier
+from qa.figures import asked_figures, figures, states_asked_kind, states_identifier
 from qa.question import parse_question, quoted_names, split_parts
 
 
@@ -142,3 +142,11 @@ def test_the_language_of_a_question_is_that_of_most_of_its_words():
     mixed = parse_question('What is the maximum fee rate for "Zhengkedai" (郑科贷) technology loans?')
     assert mixed.crosslingual and mixed.asks == "quantity"
     assert not parse_question("MEMS传感器首轮流片补助多少").crosslingual  # Chinese, with a Latin acronym
+
+
+def test_the_asked_kind_of_fact_is_one_definition():
+    when = parse_question("摸底排查什么时候前完成？")
+    assert states_asked_kind(when, "该项工作于2019年4月底前完成") == 1.0
+    assert states_asked_kind(when, "切实把摸底排查落到实处") == 0.0
+    assert states_asked_kind(parse_question("联系电话是多少"), "联系电话:0750-7821612") == 1.0
+    assert states_asked_kind(parse_question("由哪个部门负责"), "加强组织领导") == 1.0  # nothing specific asked
