@@ -162,6 +162,10 @@ class AnswerabilityGate:
         text = f"{best.doc.meta.title} {best.chunk.heading} {best.chunk.search_text}".lower()
         decision.covered = [t for t in question.terms if match(t, text) >= 1.0]
         decision.missing = [t for t in (question.focus or question.terms) if match(t, text) < 0.5]
+        if (other := _another_years_document(question, found)) is not None:
+            decision.answerable = False
+            decision.reasons.append(f"最相关的文件《{other[1]}》是其他年份的，没有提到{other[0]}年")
+            decision.missing = [f"{other[0]}年", *decision.missing]
         if unquoted := _unquoted(question, found):
             # a name the asker quotes is meant exactly: documents that never write it cannot answer
             decision.answerable = False
@@ -179,6 +183,23 @@ class AnswerabilityGate:
         if x["dense_margin"] < self.config.reason_dense_margin:
             decision.reasons.append("最相关条款与问题的语义相似度并不突出")
         return decision
+
+
+_ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
+
+
+def _another_years_document(question: Question, found: Retrieval) -> tuple[int, str] | None:
+    """(year, title) when the question asks about a year and the best document is another year's: its title
+    names years (2019年部分节假日安排, 2021—2025年) that do not include it, and its text never mentions it."""
+    doc = found.candidates[0].doc
+    spans = [(int(a), int(b or a)) for a, b in _TITLE_YEARS.findall(search_form(doc.meta.title))]
+    if not spans:
+        return None
+    for asked in {int(y) for y in _ASKED_YEAR.findall(question.search)}:
+        if not any(lo <= asked <= hi for lo, hi in spans) and str(asked) not in doc.search_text:
+            return asked, doc.meta.title
+    return None
 
 
 _PUNCT = re.compile(r"[\s\W_]+")

@@ -272,3 +272,14 @@ def test_a_quoted_name_no_document_writes_is_a_near_miss(qa):
     assert not near.answerable and "芯火计划" in near.answer
     assert near.citations and all(c.related for c in near.citations)  # what the corpus does say, cited
     assert qa.ask("郑州对“首轮流片”补助多少？").answerable  # a quoted name the clause writes
+
+
+def test_another_years_document_does_not_answer_for_the_asked_year(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    awards = "henan_cluster_awards_2010.txt"  # 《…表彰2010年度全省产业集聚区发展先进单位的通报》
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / awards, folder / awards)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    assert "200万元" in qa.ask("河南省2010年度产业集聚区发展先进单位每个奖励多少？").answer
+    other = qa.ask("河南省2012年度产业集聚区发展先进单位每个奖励多少？")
+    assert not other.answerable and "2012年" in other.answer
