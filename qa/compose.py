@@ -260,8 +260,8 @@ class ExtractiveComposer:
         """A refusal; when the best passage covers part of the question, say what it does say and cite it."""
         gate.answerable = False
         best = cands[0] if cands else None
-        if best is None or gate.features.get("coverage", 0.0) < self.config.related_min_coverage \
-                or question.crosslingual:
+        if best is None or (gate.features.get("coverage", 0.0) < self.config.related_min_coverage
+                            or question.crosslingual) and not gate.veto:
             return refusal(question.raw, "知识库中没有找到能回答这个问题的政策条款。可以换个说法，或写明地区和政策名称再问。",
                            gate=gate)
         spans = _quotable(best)
@@ -272,8 +272,9 @@ class ExtractiveComposer:
         said = "、".join(gate.covered[:4]) or "相关内容"
         lacks = "、".join(gate.missing[:4]) or {"quantity": "所问的数额", "date": "所问的日期",
                                                 "duration": "所问的期限"}.get(question.asks, "所问的具体内容")
-        text = (f"知识库中的《{cite.title}》提到{said}，但没有关于“{lacks}”的规定，无法回答这个问题。"
-                f"相关条款见 [1]（仅供参考，不是答案）。")
+        text = (f"{gate.veto}，无法回答这个问题。" if gate.veto else
+                f"知识库中的《{cite.title}》提到{said}，但没有关于“{lacks}”的规定，无法回答这个问题。"
+                ) + "相关条款见 [1]（仅供参考，不是答案）。"
         return Answer(question=question.raw, answer=text, answerable=False, citations=[cite], gate=gate.to_dict())
 
 

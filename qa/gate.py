@@ -41,6 +41,7 @@ class GateDecision:
     reasons: list[str] = field(default_factory=list)
     covered: list[str] = field(default_factory=list)  # question words the best passage uses
     missing: list[str] = field(default_factory=list)  # focus words it does not
+    veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft for the final)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -162,10 +163,14 @@ class AnswerabilityGate:
         text = f"{best.doc.meta.title} {best.chunk.heading} {best.chunk.search_text}".lower()
         decision.covered = [t for t in question.terms if match(t, text) >= 1.0]
         decision.missing = [t for t in (question.focus or question.terms) if match(t, text) < 0.5]
-        if (other := _another_years_document(question, found)) is not None:
+        title = best.doc.meta.title or best.doc.doc_id
+        if (year := _another_years_document(question, found)) is not None:
+            decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
+        elif _ASKS_FINAL.search(question.search) and best.doc.meta.is_draft:
+            decision.veto = f"知识库中只有《{title}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
+        if decision.veto:
             decision.answerable = False
-            decision.reasons.append(f"最相关的文件《{other[1]}》是其他年份的，没有提到{other[0]}年")
-            decision.missing = [f"{other[0]}年", *decision.missing]
+            decision.reasons.append(decision.veto)
         if unquoted := _unquoted(question, found):
             # a name the asker quotes is meant exactly: documents that never write it cannot answer
             decision.answerable = False
@@ -185,12 +190,13 @@ class AnswerabilityGate:
         return decision
 
 
+_ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式发布|正式出台|定稿")
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
 
 
-def _another_years_document(question: Question, found: Retrieval) -> tuple[int, str] | None:
-    """(year, title) when the question asks about a year and the best document is another year's: its title
+def _another_years_document(question: Question, found: Retrieval) -> int | None:
+    """The asked year, when the question asks about a year and the best document is another year's: its title
     names years (2019年部分节假日安排, 2021—2025年) that do not include it, and its text never mentions it."""
     doc = found.candidates[0].doc
     spans = [(int(a), int(b or a)) for a, b in _TITLE_YEARS.findall(search_form(doc.meta.title))]
@@ -198,7 +204,7 @@ def _another_years_document(question: Question, found: Retrieval) -> tuple[int, 
         return None
     for asked in {int(y) for y in _ASKED_YEAR.findall(question.search)}:
         if not any(lo <= asked <= hi for lo, hi in spans) and str(asked) not in doc.search_text:
-            return asked, doc.meta.title
+            return asked
     return None
 
 

@@ -282,4 +282,15 @@ def test_another_years_document_does_not_answer_for_the_asked_year(model_dir, tm
     qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
     assert "200万元" in qa.ask("河南省2010年度产业集聚区发展先进单位每个奖励多少？").answer
     other = qa.ask("河南省2012年度产业集聚区发展先进单位每个奖励多少？")
-    assert not other.answerable and "2012年" in other.answer
+    assert not other.answerable and "2012年" in other.answer and other.to_dict()["gate"]["veto"]
+
+
+def test_a_draft_does_not_answer_for_the_adopted_text(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    draft = "shengzhou_4173_2023_draft.txt"  # 《2023年嵊州市“4173”…专项政策(征求意见稿)…》, no final beside it
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / draft, folder / draft)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    assert "100万元" in qa.ask("嵊州2023年“4173”专项政策征求意见稿对万亩千亿平台奖励多少？").answer
+    final = qa.ask("嵊州2023年“4173”专项政策正式稿对万亩千亿平台奖励多少？")
+    assert not final.answerable and "征求意见稿" in final.answer and "100万元" not in final.answer.split("相关条款")[0]
