@@ -394,6 +394,18 @@ def _line_span(text: str, start: int, end: int) -> Span:
     return Span(text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
 
 
+def _line_citation(cid: int, doc: Document, span: Span, chunks_of: Callable[[str], list[Chunk]],
+                   score: float) -> Citation:
+    """A citation of `doc.text[span]`, a line that states a document fact."""
+    meta = doc.meta
+    chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= span.start < c.end), None)
+    return Citation(
+        id=cid, chunk_id=chunk.chunk_id if chunk else "", source=doc.doc_id, title=meta.title or doc.doc_id,
+        heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
+        end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
+        region=meta.region)
+
+
 # a document cited by title and number, as official texts do: 根据《许昌市市长质量奖管理办法》（许政〔2016〕46号）
 _CITED = re.compile(r"《([^《》\n]{4,80})》\s*[(（]\s*([^()（）\n]{1,12}[〔\[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*[号號])\s*[)）]")
 
@@ -417,14 +429,7 @@ def cited_documents(doc: Document) -> list[CitedDocument]:
 def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Callable[[str], list[Chunk]],
                          score: float) -> Answer:
     """The 文号 of a document the corpus only cites, quoted from the line that cites it."""
-    doc, meta = cited.doc, cited.doc.meta
-    span = _line_span(doc.text, cited.start, cited.end)
-    chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= span.start < c.end), None)
-    citation = Citation(
-        id=1, chunk_id=chunk.chunk_id if chunk else "", source=doc.doc_id, title=meta.title or doc.doc_id,
-        heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
-        end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
-        region=meta.region)
+    citation = _line_citation(1, cited.doc, _line_span(cited.doc.text, cited.start, cited.end), chunks_of, score)
     text = (f"《{cited.title}》\n文号：{cited.number} [1]\n"
             f"[1] 出处：《{citation.title}》引用该文件处（知识库中没有该文件本身）")
     return Answer(question=question.raw, answer=text, answerable=True, citations=[citation])
@@ -458,13 +463,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         if at < 0:
             lines.append(f"《{meta.title or doc.doc_id}》中没有写明{_FIELD_NAMES[field]}。")
             continue
-        chunk = next((c for c in chunks_of(doc.doc_id) if c.start <= span.start < c.end), None)
         cid = len(citations) + 1
-        citations.append(Citation(
-            id=cid, chunk_id=chunk.chunk_id if chunk else "", source=doc.doc_id, title=meta.title or doc.doc_id,
-            heading=chunk.heading if chunk else "", quote=doc.text[span.start:span.end], start=span.start,
-            end=span.end, score=round(score, 4), issuer=meta.issuer, date=meta.date.isoformat() if meta.date else "",
-            region=meta.region))
+        citations.append(_line_citation(cid, doc, span, chunks_of, score))
         quote = citations[-1].quote
         if search_form(shown).replace(" ", "") not in search_form(quote).replace(" ", ""):
             shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line

@@ -28,7 +28,7 @@ from qa.compose import (
 from qa.config import AnswerConfig
 from qa.gate import AnswerabilityGate, GateModel
 from qa.question import Question, parse_question
-from qa.retriever import HybridRetriever, Retrieval
+from qa.retriever import Candidate, HybridRetriever, Retrieval
 from qa.schema import Answer
 from qa.scoping import PlaceScoper, Scope
 from qa.terms import TermWeights
@@ -136,7 +136,7 @@ class AnswerPipeline:
         return Answer(question=question.raw, answer="\n".join(sections), answerable=answerable,
                       citations=citations, warnings=warnings)
 
-    def _cited_instead(self, question: Question, cands: list, doc_id: str) -> CitedDocument | None:
+    def _cited_instead(self, question: Question, cands: list[Candidate], doc_id: str) -> CitedDocument | None:
         """A document the candidates cite by title and 文号 that the question names better than it names
         `doc_id`, the best-matching document of the corpus itself (the 文号 asked is the cited one's)."""
         terms = (*question.terms, *question.places)  # a title names its place: 江门市…实施意见
