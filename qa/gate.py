@@ -6,6 +6,10 @@ how much of the question's IDF-weighted content the best passages cover, whether
 stands out of its own pool, whether the two retrievers agree, and whether the asked kind of fact (a figure in
 the asked unit, a date) is stated. A logistic model over them is fitted by `policyqa calibrate` on questions
 about the corpus and stored with its index; `gate_default.json` (fitted on several corpora) serves otherwise.
+
+Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
+document writes, a question about one year answered by another year's document, a question about the
+adopted text answered by a draft.
 """
 
 from __future__ import annotations
