@@ -155,8 +155,6 @@ def states_asked_kind(question: Question, text: str) -> float:
     return 1.0
 
 
-
-
 def numbers(text: str) -> list[str]:
     """Every Arabic number in `text` (the guard checks each against the quotes)."""
     return re.findall(r"\d+(?:[.,]\d+)*", text)

@@ -68,7 +68,7 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
     if len(question.parts) > 1:  # the parts of a multi-part question may sit in neighbouring clauses
         texts.append(" ".join(texts))
     return {
-        "answer_sentence": _answer_sentence(question, texts, weights) if lexical else 0.0,
+        "answer_sentence": _answer_sentence(question, parts, texts, weights) if lexical else 0.0,
         "coverage": max(weights.coverage(question.terms, f"{cands[0].doc.meta.title} {t}") for t in texts)
         if lexical else 0.0,
         "focus": max(weights.coverage(focus, t) for t in texts) if lexical else 0.0,
@@ -88,7 +88,7 @@ def _parts(question: Question) -> list[Question]:
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 
 
-def _answer_sentence(question: Question, texts: list[str], weights: TermWeights) -> float:
+def _answer_sentence(question: Question, parts: list[Question], texts: list[str], weights: TermWeights) -> float:
     """Is there one sentence that names what is asked (the focus words) and states the asked kind of fact?
     Averaged over the parts of a multi-part question. A passage cut off before its figure, or a clause on the
     topic that never gives the asked amount, scores low; a paraphrased answer with the figure scores high."""
@@ -96,7 +96,7 @@ def _answer_sentence(question: Question, texts: list[str], weights: TermWeights)
     if not sentences:
         return 0.0
     scores = []
-    for part in _parts(question):
+    for part in parts:
         focus = part.focus or part.terms or question.terms
         scores.append(max(weights.coverage(focus, s) * states_asked_kind(part, s) for s in sentences))
     return sum(scores) / len(scores)
@@ -215,7 +215,7 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # the documents of one question's candidates (at most `candidates`, 8 by default)
 def _squashed(doc_id: str, text: str) -> str:
     """A document's text without spaces, quotes and punctuation (keyed by id; the text is the cache check)."""
     return _PUNCT.sub("", text)
