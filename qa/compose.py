@@ -264,9 +264,14 @@ class ExtractiveComposer:
                             or question.crosslingual) and not gate.veto:
             return refusal(question.raw, "知识库中没有找到能回答这个问题的政策条款。可以换个说法，或写明地区和政策名称再问。",
                            gate=gate)
-        spans = _quotable(best)
-        scored = self.score_sentences(question, [best], None)
-        span = scored[0].span if scored else (spans[0] if spans else Span(best.chunk.start, best.chunk.end))
+        if gate.quote is not None:  # the passage the veto rests on (a document's unfinished last sentence)
+            best = next((c for c in cands if c.doc.doc_id == best.doc.doc_id
+                         and c.chunk.start <= gate.quote[0] < c.chunk.end), best)
+            span = Span(*gate.quote)
+        else:
+            spans = _quotable(best)
+            scored = self.score_sentences(question, [best], None)
+            span = scored[0].span if scored else (spans[0] if spans else Span(best.chunk.start, best.chunk.end))
         cite = _citation(1, best, span.start, span.end)
         cite.related = True
         said = "、".join(gate.covered[:4]) or "相关内容"

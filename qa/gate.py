@@ -9,7 +9,8 @@ about the corpus and stored with its index; `gate_default.json` (fitted on sever
 
 Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
 document writes, a question about one year answered by another year's document, a question about the
-adopted text answered by a draft.
+adopted text answered by a draft, and a question whose words the best document writes only in the unfinished
+clause it breaks off with (an excerpt cut off mid-sentence states nothing about them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.clean import search_form
+from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import states_asked_kind
 from qa.question import Question, parse_question
@@ -46,6 +48,7 @@ class GateDecision:
     covered: list[str] = field(default_factory=list)  # question words the best passage uses
     missing: list[str] = field(default_factory=list)  # focus words it does not
     veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft for the final)
+    quote: tuple[int, int] | None = None  # the best document's text (start, end) the veto rests on, when not its best passage
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -172,6 +175,10 @@ class AnswerabilityGate:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
         elif _ASKS_FINAL.search(question.search) and best.doc.meta.is_draft:
             decision.veto = f"知识库中只有《{title}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
+        elif cut := _cut_off(question, best.doc, self.config.cut_off_tail_chars):
+            tail, terms, decision.quote = cut
+            decision.veto = f"知识库中的《{title}》原文在“{tail}”处中断（文件不完整），其中没有所问的规定"
+            decision.missing = terms + [t for t in decision.missing if t not in terms]
         if decision.veto:
             decision.answerable = False
             decision.reasons.append(decision.veto)
@@ -210,6 +217,28 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
         if not any(lo <= asked <= hi for lo, hi in spans) and str(asked) not in doc.search_text:
             return asked
     return None
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_CLAUSE_END = re.compile(r"[。！？!?；;，,、：:\n]")
+_CLOSED = set("。！？!?；;）)】」』”\"…")  # a text ending on one of these does not break off mid-sentence
+
+
+def _cut_off(question: Question, doc: Document, max_tail: int) -> tuple[str, list[str], tuple[int, int]] | None:
+    """When `doc` breaks off mid-sentence ("…(4)对数字化服务商在") and question words occur in it only in that
+    unfinished last clause: the clause, those words, and the span of the unfinished sentence. Else None."""
+    text = doc.search_text.rstrip()
+    if not text or text[-1] in _CLOSED:
+        return None
+    clause = max((m.end() for m in _CLAUSE_END.finditer(text)), default=0)
+    tail, rest, title = text[clause:].lower(), text[:clause].lower(), search_form(doc.meta.title).lower()
+    if not tail.strip() or len(tail.strip()) > max_tail:
+        return None  # a long unpunctuated ending (a list, a signature block) is not one unfinished clause
+    terms = [t for t in question.terms if t in tail and t not in rest and t not in title]
+    if not terms:
+        return None
+    sentence = max((m.end() for m in _SENTENCE_END.finditer(text)), default=0)
+    return doc.text[clause:len(text)].strip(), terms, (sentence, len(text))  # the tail as the document writes it
 
 
 _PUNCT = re.compile(r"[\s\W_]+")

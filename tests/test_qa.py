@@ -300,3 +300,17 @@ def test_a_place_inside_a_quoted_name_is_part_of_the_name(qa):
     award = qa.trace("对获评“河南省质量标杆”的芯片企业奖励多少？")  # an award's name, not where the asker is
     assert not award.scope.places and not award.scope.uncovered
     assert [p.short for p in qa.trace("郑州对获评“质量标杆”的芯片企业奖励多少？").scope.places] == ["郑州"]
+
+
+def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_miss(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    excerpt = "zhejiang_high_quality_policies_2024.txt"  # ends "…先进制造业基地领域资金8.79亿元,科技创新强基领域"
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / excerpt, folder / excerpt)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    stated = qa.ask("浙江省级财政2024年给先进制造业基地领域安排了多少资金？")
+    assert stated.answerable and "8.79亿元" in stated.answer
+    cut = qa.ask("浙江省级财政2024年给科技创新强基领域安排了多少资金？")
+    assert not cut.answerable and "中断" in cut.answer and cut.to_dict()["gate"]["veto"]
+    assert cut.citations[0].related and cut.citations[0].quote.endswith("科技创新强基领域")
+    assert "8.79亿元" not in cut.answer.split("相关条款")[0]
