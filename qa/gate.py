@@ -173,8 +173,8 @@ class AnswerabilityGate:
         title = best.doc.meta.title or best.doc.doc_id
         if (year := _another_years_document(question, found)) is not None:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
-        elif _ASKS_FINAL.search(question.search) and best.doc.meta.is_draft:
-            decision.veto = f"知识库中只有《{title}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
+        elif draft := draft_instead(question, best.doc):
+            decision.veto = draft
         elif cut := _cut_off(question, best.doc, self.config.cut_off_tail_chars):
             tail, terms, decision.quote = cut
             decision.veto = f"知识库中的《{title}》原文在“{tail}”处中断（文件不完整），其中没有所问的规定"
@@ -202,6 +202,13 @@ class AnswerabilityGate:
 
 
 _ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式发布|正式出台|定稿")
+
+
+def draft_instead(question: Question, doc: Document) -> str:
+    """The refusal when the question asks about the adopted text (正式稿) and `doc` is a draft, else ""."""
+    if not (_ASKS_FINAL.search(question.search) and doc.meta.is_draft):
+        return ""
+    return f"知识库中只有《{doc.meta.title or doc.doc_id}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
 

@@ -26,7 +26,7 @@ from qa.compose import (
     refusal,
 )
 from qa.config import AnswerConfig
-from qa.gate import AnswerabilityGate, GateModel
+from qa.gate import AnswerabilityGate, GateModel, draft_instead
 from qa.question import Question, parse_question
 from qa.retriever import Candidate, HybridRetriever, Retrieval
 from qa.schema import Answer
@@ -99,12 +99,19 @@ class AnswerPipeline:
         named = named_documents(question, self.docs)
         if named and asked_fields(question, tuple(d.meta.title for d in named)):
             unique = {d.doc_id: d for d in named}.values()
+            if drafts := [draft for d in unique if (draft := draft_instead(question, d))]:
+                if len(drafts) == len(unique):
+                    return refusal(question.raw, f"{drafts[0]}，无法回答这个问题。")
+                unique = [d for d in unique if not d.meta.is_draft]
             answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0)) is not None]
             if answers:
                 return _joined(question, answers)
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
+            named_by = (*question.terms, *question.places)  # a document is named by its title and its place
             doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
-                      key=lambda d: (self.weights.coverage(question.terms, self._doc_label(d)), -_rank(cands, d)))
+                      key=lambda d: (self.weights.coverage(named_by, self._doc_label(d)), -_rank(cands, d)))
+            if draft := draft_instead(question, self.docs[doc]):
+                return refusal(question.raw, f"{draft}，无法回答这个问题。")
             if fields == ["doc_number"] and (cited := self._cited_instead(question, cands, doc)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)

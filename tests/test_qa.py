@@ -294,6 +294,8 @@ def test_a_draft_does_not_answer_for_the_adopted_text(model_dir, tmp_path):
     assert "100万元" in qa.ask("嵊州2023年“4173”专项政策征求意见稿对万亩千亿平台奖励多少？").answer
     final = qa.ask("嵊州2023年“4173”专项政策正式稿对万亩千亿平台奖励多少？")
     assert not final.answerable and "征求意见稿" in final.answer and "100万元" not in final.answer.split("相关条款")[0]
+    dated = qa.ask("嵊州2023年“4173”专项政策正式稿是什么时候印发的？")  # a document fact of the adopted text
+    assert not dated.answerable and "征求意见稿" in dated.answer
 
 
 def test_a_place_inside_a_quoted_name_is_part_of_the_name(qa):
