@@ -40,6 +40,10 @@ CAP = re.compile(r"最高|上限|最多|不超过|封顶|至多")
 THRESHOLD = re.compile(r"门槛|起点|达到多少|多少以上|以上的")
 DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
 DURATION = re.compile(r"多久|多长时间|几年|期限|有效期")
+# the interrogatives of a figure; when a clause has several, the last asks and the earlier ones only modify
+# (前几年按多少比例 asks a rate, 几年内补助多少 an amount)
+_FIGURE_INTERROGATIVES = (("duration", r"多久|多长时间|几年"), ("date", r"何时|什么时候|哪一?天|哪一?年|几月|几日|几号"),
+                          ("quantity", r"多少|(?<!哪)几(?![年月日号])|多大|多高"))
 _ENGLISH_RATIO = re.compile(r"\b(?:percent|percentage|proportion|ratio)\b|\bwhat (?:share|rate)\b", re.IGNORECASE)
 
 
@@ -120,7 +124,7 @@ def _asked_unit(search: str, asks: str) -> str:
     """The measure word right after 多少/几 as jieba segments the numeral phrase (多少家 → 家, 几颗 → 颗,
     多少万元 → 元, 多少天内 → 天); '%' when the question asks for a rate (not when it only mentions one in
     a yes/no, which or how question: 抽查比例有没有上限); '' otherwise."""
-    for m in re.finditer(r"多少|(?<!哪)几", search):  # 哪几 asks which ones, not how many
+    if m := next(reversed(list(re.finditer(r"多少|(?<!哪)几", search))), None):  # the last asks; 哪几: which
         phrase = next((w for w, flag, start in _pos_cut(search[m.start():m.end() + 4]) if start == 0), "")
         unit = (phrase[len(m.group()):] or _word_after(search[m.end():])).lstrip("万亿千百")
         if unit and _CJK.match(unit):
@@ -143,16 +147,26 @@ def _written_in_another_language(search: str) -> bool:
     return latin > sum(1 for w, _, _ in _pos_cut(search) if _CJK.search(w)) if latin else not _CJK.search(search)
 
 
+_KIND_ORDER = ("duration", "date", "quantity", "how", "yesno", "which", "")
+
+
 def _asks(search: str, english: bool = False) -> str:
+    """The kind of fact asked: each clause's own kind, the first of them in `_KIND_ORDER`."""
     low = search.lower()
     if english or not _CJK.search(low):
         return next((kind for kind, pattern in _ENGLISH_ASKS if re.search(pattern, low)), "")
-    if DURATION.search(search):
+    kinds = {_clause_asks(clause) for clause in _PART_SPLIT.split(search)}
+    return next(kind for kind in _KIND_ORDER if kind in kinds)
+
+
+def _clause_asks(search: str) -> str:
+    asked = [(m.start(), kind) for kind, pattern in _FIGURE_INTERROGATIVES for m in re.finditer(pattern, search)]
+    if re.search(r"期限|有效期", search):  # a noun naming the asked figure decides (期限是多少)
         return "duration"
-    if DATE.search(search):
+    if re.search(r"日期|时间", search) and not re.search(r"多久|多长时间", search):
         return "date"
-    if re.search(r"多少|(?<!哪)几|多大|多高", search):
-        return "quantity"
+    if asked:
+        return max(asked)[1]
     # the interrogative decides before a quantity noun does: 抽查比例有没有上限 asks yes or no,
     # 补助比例怎么确定 asks how; 补助比例是什么 and a bare 补助比例 ask for the rate
     if re.search(r"怎么|怎样|如何|为什么|为何", search):

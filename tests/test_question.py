@@ -150,3 +150,12 @@ def test_the_asked_kind_of_fact_is_one_definition():
     assert states_asked_kind(when, "切实把摸底排查落到实处") == 0.0
     assert states_asked_kind(parse_question("联系电话是多少"), "联系电话:0750-7821612") == 1.0
     assert states_asked_kind(parse_question("由哪个部门负责"), "加强组织领导") == 1.0  # nothing specific asked
+
+
+def test_the_last_interrogative_of_a_clause_asks_and_earlier_ones_modify():
+    rate = parse_question("绩效奖励前几年按多少比例？")
+    assert (rate.asks, rate.unit) == ("quantity", "%")  # 几年 says which years; 多少比例 is asked
+    assert (parse_question("几年内补助多少？").asks, parse_question("几年内补助多少？").unit) == ("quantity", "")
+    assert parse_question("贴息期限是多少？").asks == "duration"  # a noun naming the figure decides
+    assert parse_question("有效期几年？").unit == "年" and parse_question("几月几日截止？").asks == "date"
+    assert parse_question("意见反馈截止到哪天？联系电话多少？").asks == "date"  # each clause asks its own
