@@ -125,13 +125,15 @@ class PlaceResolver:
         return scope
 
     def _alias_matches(self, text: str, taken: list[PlaceMatch]) -> list[PlaceMatch]:
-        """Document-defined aliases written as a word of their own (园区 in "园区本级", not in "产业园区")."""
+        """Document-defined aliases written as a word of their own (园区 in "园区本级", not in "产业园区"), or
+        right after a place that contains theirs (苏州园区: 苏州 says where 园区 lies)."""
         s = search_form(text)
         out = []
         for alias, place in self._aliases.items():
             for m in re.finditer(re.escape(alias), s):
                 inside = any(t.start <= m.start() < t.end for t in taken)
-                if not inside and (m.start() == 0 or not _CJK_RE.match(s[m.start() - 1])):
+                after_parent = any(t.end == m.start() and t.place.code in place.parents for t in taken)
+                if not inside and (m.start() == 0 or not _CJK_RE.match(s[m.start() - 1]) or after_parent):
                     out.append(PlaceMatch(m.start(), m.end(), alias, place))
         return out
 

@@ -154,6 +154,9 @@ def test_alias_only_where_a_document_defines_it(tmp_path):
     resolver = PlaceResolver({d.doc_id: d for d in docs})
     assert [p.code for p in resolver.resolve("园区首轮流片补助多少").places] == ["320571"]
     assert resolver.resolve("产业园区首轮流片补助多少").places == []  # part of another word
+    # right after a place containing its own, the alias is the place meant and the parent only says where
+    assert [p.code for p in resolver.resolve("苏州园区首轮流片补助多少").places] == ["320571"]
+    assert [p.code for p in resolver.resolve("郑州园区首轮流片补助多少").places] != ["320571"]
     bare, _ = load_corpus(BUNDLED_CORPUS)
     others = {d.doc_id: d for d in bare if d.doc_id != SUZHOU_SIP}  # the SIP plan is the seed that defines 园区
     assert PlaceResolver(others).resolve("园区首轮流片补助多少").places == []
