@@ -265,9 +265,10 @@ class ExtractiveComposer:
             return refusal(question.raw, "知识库中没有找到能回答这个问题的政策条款。可以换个说法，或写明地区和政策名称再问。",
                            gate=gate)
         if gate.quote is not None:  # the passage the veto rests on (a document's unfinished last sentence)
-            best = next((c for c in cands if c.doc.doc_id == best.doc.doc_id
-                         and c.chunk.start <= gate.quote[0] < c.chunk.end), best)
-            span = Span(*gate.quote)
+            doc_id, start, end = gate.quote
+            best = min((c for c in cands if c.doc.doc_id == doc_id),
+                       key=lambda c: not c.chunk.start <= start < c.chunk.end)  # its own chunk, if a candidate
+            span = Span(start, end)
         else:
             spans = _quotable(best)
             scored = self.score_sentences(question, [best], None)

@@ -48,7 +48,7 @@ class GateDecision:
     covered: list[str] = field(default_factory=list)  # question words the best passage uses
     missing: list[str] = field(default_factory=list)  # focus words it does not
     veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft for the final)
-    quote: tuple[int, int] | None = None  # the best document's text (start, end) the veto rests on, when not its best passage
+    quote: tuple[str, int, int] | None = None  # (doc_id, start, end) of the text the veto rests on, if not the best passage
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -175,9 +175,11 @@ class AnswerabilityGate:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
         elif draft := draft_instead(question, best.doc):
             decision.veto = draft
-        elif cut := _cut_off(question, best.doc, self.config.cut_off_tail_chars):
-            tail, terms, decision.quote = cut
-            decision.veto = f"知识库中的《{title}》原文在“{tail}”处中断（文件不完整），其中没有所问的规定"
+        elif found_cut := _cut_off_answer(question, found, self.weights, self.config.cut_off_tail_chars):
+            cut, terms = found_cut
+            decision.quote = (cut.doc.doc_id, cut.sentence, cut.end)
+            decision.veto = (f"知识库中的《{cut.doc.meta.title or cut.doc.doc_id}》原文在“{cut.tail}”处中断"
+                             "（文件不完整），其中没有所问的规定")
             decision.missing = terms + [t for t in decision.missing if t not in terms]
         if decision.veto:
             decision.answerable = False
@@ -226,26 +228,67 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
     return None
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]")
-_CLAUSE_END = re.compile(r"[。！？!?；;，,、：:\n]")
+_SENTENCE_END = "。！？!?；;"
+_CLAUSE_END = _SENTENCE_END + "，,、：:"  # not line breaks: text may be hard-wrapped mid-sentence
 _CLOSED = set("。！？!?；;）)】」』”\"…")  # a text ending on one of these does not break off mid-sentence
 
 
-def _cut_off(question: Question, doc: Document, max_tail: int) -> tuple[str, list[str], tuple[int, int]] | None:
-    """When `doc` breaks off mid-sentence ("…(4)对数字化服务商在") and question words occur in it only in that
-    unfinished last clause: the clause, those words, and the span of the unfinished sentence. Else None."""
+@dataclass(frozen=True)
+class CutOff:
+    """Where a document that breaks off mid-sentence ("…(4)对数字化服务商在") leaves off: offsets into its
+    text of its unfinished last sentence and last clause, and of its end."""
+
+    doc: Document
+    sentence: int
+    clause: int
+    end: int
+
+    @property
+    def tail(self) -> str:
+        """The unfinished clause as the document writes it."""
+        return self.doc.text[self.clause:self.end].strip()
+
+
+def cut_off(doc: Document, max_tail: int) -> CutOff | None:
+    """The unfinished ending of `doc`, when it breaks off within a clause of at most `max_tail` characters (a
+    longer unpunctuated ending is a list or a signature block, not one unfinished clause)."""
     text = doc.search_text.rstrip()
     if not text or text[-1] in _CLOSED:
         return None
-    clause = max((m.end() for m in _CLAUSE_END.finditer(text)), default=0)
-    tail, rest, title = text[clause:].lower(), text[:clause].lower(), search_form(doc.meta.title).lower()
-    if not tail.strip() or len(tail.strip()) > max_tail:
-        return None  # a long unpunctuated ending (a list, a signature block) is not one unfinished clause
-    terms = [t for t in question.terms if t in tail and t not in rest and t not in title]
-    if not terms:
+    clause = max(text.rfind(c) for c in _CLAUSE_END) + 1
+    if not text[clause:].strip() or len(text[clause:].strip()) > max_tail:
         return None
-    sentence = max((m.end() for m in _SENTENCE_END.finditer(text)), default=0)
-    return doc.text[clause:len(text)].strip(), terms, (sentence, len(text))  # the tail as the document writes it
+    return CutOff(doc, max(text.rfind(c) for c in _SENTENCE_END) + 1, clause, len(text))
+
+
+def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, max_tail: int,
+                    ) -> tuple[CutOff, list[str]] | None:
+    """The unfinished ending the answer would have to come from, and the question words it holds: question
+    words the best document writes only in its unfinished last clause, or, for a question asking a figure or
+    date, an unfinished last sentence that covers more of the question than any complete sentence of the
+    candidates and breaks off before stating one (支持创建数字化示范园区,对当年…)."""
+    best = found.candidates[0].doc
+    if (cut := cut_off(best, max_tail)) is not None:
+        tail, rest = best.search_text[cut.clause:cut.end].lower(), best.search_text[:cut.clause].lower()
+        title = search_form(best.meta.title).lower()
+        if terms := [t for t in question.terms if t in tail and t not in rest and t not in title]:
+            return cut, terms
+    if question.crosslingual or not question.terms or not (question.wants_figure or question.asks in ("date", "duration")):
+        return None  # an unfinished list may still name what a which or how question asks
+    ends = {d.doc_id: c for d in {c.doc.doc_id: c.doc for c in found.candidates}.values()
+            if (c := cut_off(d, max_tail)) is not None
+            and not states_asked_kind(question, d.search_text[c.sentence:c.end])}
+    if not ends:
+        return None
+    unfinished = {d: weights.coverage(question.terms, c.doc.search_text[c.sentence:c.end]) for d, c in ends.items()}
+    doc_id, top = max(unfinished.items(), key=lambda x: x[1])
+    complete = 0.0
+    for cand in found.candidates:
+        cut = ends.get(cand.doc.doc_id)
+        for m in _SENTENCE.finditer(cand.chunk.search_text):
+            if cut is None or cand.chunk.start + m.end() <= cut.sentence:
+                complete = max(complete, weights.coverage(question.terms, m.group()))
+    return (ends[doc_id], []) if top > complete else None
 
 
 _PUNCT = re.compile(r"[\s\W_]+")
