@@ -316,3 +316,15 @@ def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_
     assert not cut.answerable and "中断" in cut.answer and cut.to_dict()["gate"]["veto"]
     assert cut.citations[0].related and cut.citations[0].quote.endswith("科技创新强基领域")
     assert "8.79亿元" not in cut.answer.split("相关条款")[0]
+
+
+def test_a_figure_question_answered_only_by_a_sentence_that_breaks_off_before_its_figure_is_a_near_miss(
+        model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    excerpt = "shengzhou_4173_2024.txt"  # ends "…支持创建数字化示范园区,对当年"
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / excerpt, folder / excerpt)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    assert "10万元" in qa.ask("嵊州2024年对当年新增认定省级小微企业园奖励多少？").answer
+    cut = qa.ask("嵊州2024年对当年创建的数字化示范园区奖励多少？")
+    assert not cut.answerable and "中断" in cut.answer and cut.citations[0].quote.endswith("对当年")
