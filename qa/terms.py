@@ -19,7 +19,9 @@ from index.keyword import KeywordIndex, is_cjk_gram, term_grams
 
 
 def _partial(term: str) -> bool:
-    """Longer Chinese words earn partial credit for the share of their character bigrams found."""
+    """Longer Chinese words earn partial credit for the share of their character bigrams found, provided their
+    last bigram is among them: a Chinese compound names a kind of its last part (质量奖 is an award, 技术中心 a
+    centre), so 高质量 says nothing of 质量奖 while 流片 says part of 首轮流片."""
     return len(term) >= 3 and "\u4e00" <= term[0] <= "\u9fff"
 
 
@@ -48,7 +50,7 @@ def match(term: str, text: str) -> float:
     if not _partial(term):
         return 0.0
     bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
-    return sum(b in text for b in bigrams) / len(bigrams)
+    return sum(b in text for b in bigrams) / len(bigrams) if bigrams[-1] in text else 0.0
 
 
 class TermWeights:
@@ -127,7 +129,9 @@ class TermWeights:
             for bigram in bigrams:
                 grams = term_grams(bigram)
                 present = self._docs_with(grams) if grams else np.ones(len(self._doc_ids), dtype=bool)
-                share += present | np.array([bigram in t for t in self._titles], dtype=bool)
+                present |= np.array([bigram in t for t in self._titles], dtype=bool)
+                share += present
+            share[~present] = 0.0  # `present` is now the last bigram's: no head, no credit
             score = np.maximum(score, share / len(bigrams))
         if len(self._doc_match) >= self._CACHE:
             self._doc_match.clear()

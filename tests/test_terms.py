@@ -48,14 +48,15 @@ def test_document_frequency_is_exact_for_bigrams_and_numbers(chunks: list[Chunk]
 def test_documents_that_use_a_term(chunks: list[Chunk], keyword: KeywordIndex) -> None:
     weights = _weights(keyword)
     texts = {doc: "\n".join(c.search_text.lower() for c in chunks if c.doc_id == doc) for doc in (CHIPS, LOANS)}
-    for term in ("流片", "郑科贷", "首轮流片补助", "科技贷款", "人才", "量子纠缠"):
+    for term in ("流片", "郑科贷", "首轮流片补助", "科技贷款", "人才", "量子纠缠", "人才奖"):
         for doc, text in texts.items():  # the same as matching the document's whole text
             assert weights.missing_share([term], {doc}) == pytest.approx(1 - match(term, text)), (term, doc)
     assert weights.missing_share(["郑科贷"], {CHIPS}) == 1.0
     assert weights.missing_share(["郑科贷"]) == 0.0  # the best document covers it
     assert weights.missing_share([], {CHIPS}) == 1.0
     assert weights.missing_share(["流片"], {"no-such-document"}) == 1.0
-    assert 0.0 < max(weights.doc_match("流片量子")) < 1.0  # a longer word earns its share of bigrams
+    assert 0.0 < max(weights.doc_match("量子流片")) < 1.0  # a longer word earns its share of bigrams
+    assert max(weights.doc_match("流片奖")) == 0.0  # … when its head (last bigram) is among them
 
 
 def test_titles_count(keyword: KeywordIndex) -> None:
@@ -78,3 +79,9 @@ def test_a_count_in_chinese_numerals_matches_its_arabic_form():
     assert match("两家", "入围生产企业为2家的,采取议价采购的方式") == 1.0
     assert match("十二个", "共12个项目") == 1.0
     assert match("三年", "有效期2年") < 1.0
+
+
+def test_partial_credit_needs_the_head_of_the_compound():
+    assert match("质量奖", "推动高质量发展") == 0.0  # 高质量 says nothing of an award
+    assert match("首轮流片", "流片费用给予补助") == 1 / 3  # 流片 is the head: part of 首轮流片
+    assert match("质量奖", "获得质量奖的企业") == 1.0
