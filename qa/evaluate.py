@@ -104,12 +104,15 @@ def format_report(report: dict) -> str:
 
 
 def gate_samples(qa: PolicyQA, path: Path, split: str | None) -> list[tuple[dict[str, float], bool]]:
-    """(gate features, answerable?) for the questions the gate decides (not place refusals or document facts)."""
+    """(gate features, answerable?) for the questions the gate's model decides (not place refusals, document
+    facts, or refusals the evidence decides outright)."""
     out = []
     for item in load_questions(path, split):
         trace = qa.trace(item["question"])
         titles = tuple({c.doc.meta.title for c in trace.found.candidates}) if trace.found else ()
         if trace.found is None or asked_fields(trace.question, titles):
+            continue
+        if qa.pipeline.gate.decide(trace.question, trace.found, trace.doc_ids).outright:
             continue
         x = features(trace.question, trace.found, qa.pipeline.weights, trace.doc_ids, qa.config)
         x["_id"] = item.get("id", "")  # type: ignore[assignment]  # kept for inspection, ignored by the fit

@@ -48,6 +48,7 @@ class GateDecision:
     covered: list[str] = field(default_factory=list)  # question words the best passage uses
     missing: list[str] = field(default_factory=list)  # focus words it does not
     veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft for the final)
+    outright: bool = False  # refused by the evidence itself (a veto, an unwritten quoted name), not by the model
     quote: tuple[str, int, int] | None = None  # (doc_id, start, end) of the text the veto rests on, if not the best passage
 
     def to_dict(self) -> dict:
@@ -182,11 +183,11 @@ class AnswerabilityGate:
                              "（文件不完整），其中没有所问的规定")
             decision.missing = terms + [t for t in decision.missing if t not in terms]
         if decision.veto:
-            decision.answerable = False
+            decision.answerable, decision.outright = False, True
             decision.reasons.append(decision.veto)
         if unquoted := _unquoted(question, found):
             # a name the asker quotes is meant exactly: documents that never write it cannot answer
-            decision.answerable = False
+            decision.answerable, decision.outright = False, True
             decision.reasons.append(f"最相关的文件都没有提到“{'、'.join(unquoted)}”")
             decision.missing = unquoted + [t for t in decision.missing if not any(t in u for u in unquoted)]
             decision.covered = [t for t in decision.covered if not any(t in u for u in unquoted)]
