@@ -191,9 +191,15 @@ class PolicyQA:
             stale = sorted(d.doc_id for d in docs if indexed.get(d.doc_id) != d.content_hash)
             if stale:
                 warnings.append(f"{len(stale)} 个文档在上次索引后有改动，暂不参与回答（运行 policyqa index 更新）："
-                                + "、".join(stale[:5]) + ("…" if len(stale) > 5 else ""))
-            docs = [d for d in docs if d.doc_id not in stale]
-            chunks = {d.doc_id: index.chunks(d.doc_id) for d in docs}
+                                + _names(stale))
+            chunks = {d.doc_id: index.chunks(d.doc_id) for d in docs if d.doc_id not in stale}
+            # an index written by another PolicyQA version may hold clauses cut from a differently cleaned text
+            outdated = sorted(d.doc_id for d in docs if d.doc_id in chunks and not chunks_fit(d, chunks[d.doc_id]))
+            if outdated:
+                warnings.append(f"{len(outdated)} 个文档的索引由另一版本的 PolicyQA 建立，与现在读出的原文不一致，"
+                                "暂不参与回答（运行 policyqa index 更新）：" + _names(outdated))
+            docs = [d for d in docs if d.doc_id in chunks and d.doc_id not in outdated]
+            chunks = {d.doc_id: chunks[d.doc_id] for d in docs}
         return self._state_for(docs, chunks, errors, warnings, index.generation)
 
     def _state_for(self, docs: list[Document], chunks: dict[str, list[Chunk]], errors: list[LoadError],
@@ -424,3 +430,12 @@ def _size(path: str) -> int:
         return Path(path).stat().st_size
     except OSError:
         return 0
+
+
+def chunks_fit(doc: Document, chunks: list[Chunk]) -> bool:
+    """Are `chunks` (as indexed) still pieces of `doc`'s text (as read now)? Citations quote by offset."""
+    return all(c.end <= len(doc.text) and doc.text[c.start:c.end] == c.display_text for c in chunks)
+
+
+def _names(doc_ids: list[str]) -> str:
+    return "、".join(doc_ids[:5]) + ("…" if len(doc_ids) > 5 else "")

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from corpus.pipeline import BUNDLED_CORPUS
+from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from index.embed import default_model_dir, ensure_model
 from qa.compose import ungrounded_numbers
 from qa.evaluate import evaluate
 from qa.figures import figures
 from qa.places import find_places
 from qa.retriever import rrf
-from qa.service import InvalidQuestion, PolicyQA
+from qa.service import InvalidQuestion, PolicyQA, chunks_fit
 
 ROOT = Path(__file__).resolve().parent.parent
 ZHENGZHOU_2022 = "001_34e1b1a508027352.txt"
@@ -328,3 +328,15 @@ def test_a_figure_question_answered_only_by_a_sentence_that_breaks_off_before_it
     assert "10万元" in qa.ask("嵊州2024年对当年新增认定省级小微企业园奖励多少？").answer
     cut = qa.ask("嵊州2024年对当年创建的数字化示范园区奖励多少？")
     assert not cut.answerable and "中断" in cut.answer and cut.citations[0].quote.endswith("对当年")
+
+
+def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
+    """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
+    differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""
+    docs, _ = load_corpus(BUNDLED_CORPUS)
+    doc = docs[0]
+    chunks = chunk_document(doc)
+    assert chunks_fit(doc, chunks)
+    cut = len(doc.text) // 2
+    doc.text = doc.text[:cut] + doc.text[cut + 1:]  # one character fewer, as a joined line break would leave
+    assert not chunks_fit(doc, chunks)
