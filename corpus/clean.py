@@ -269,10 +269,10 @@ def _join_broken_lines(buf: _Buffer) -> int:
         if (
             len(line) >= 20
             and line[-1] not in _LINE_END_OK
-            and re.search(r"[，,、]", line)
+            and re.search(r"[，,、；;]", line)  # prose, not a title, heading or label line (附件:…)
             and not _HEADING_START_RE.match(line)
             and nxt
-            and _CJK_RE.match(nxt[0])
+            and (_CJK_RE.match(nxt[0]) or nxt[0].isascii() and nxt[0].isalnum())  # 的…, AAA 级…, 30万元…
             and not _HEADING_START_RE.match(nxt)
             and not re.match(r"^[^，,。]{1,8}[:：]", nxt)
         ):

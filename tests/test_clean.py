@@ -121,3 +121,14 @@ def test_removed_counts_per_seed(seed_docs):
     assert "header_lines" not in seed_docs["001"].removed
     assert seed_docs["002"].removed["joined_line_breaks"] == 1
     assert seed_docs["004"].removed["mojibake_repaired_chars"] == 10
+
+
+def test_a_line_broken_before_latin_or_after_a_semicolon_is_joined():
+    raw = ("推进两化融合纵深发展,首次通过两化融合管理体系贯标评定(试点),\n\n"
+           "AAA 级及以上的一次性奖励 30 万元、AA 级的一次性奖励 20 万元\n"
+           "奖励 20 万元;列入省级新一代信息技术与制造业融合发展试点\n\n的,一次性奖励 10 万元。\n"
+           "附件:加快推进工业经济高质量发展若干政策\n财政部\n")
+    text = clean(raw).text
+    assert "(试点),AAA 级" in text  # a wrapped line may go on with a Latin word
+    assert "试点的,一次性" in text  # … and a line with only a semicolon is prose too
+    assert "若干政策\n财政部" in text  # a label line (附件:…) is not prose
