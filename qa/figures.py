@@ -111,6 +111,45 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
     return tuple(sorted(out + rates, key=lambda f: f.start)) if rates else tuple(out)
 
 
+_MAGNITUDE = {"": 1.0, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}
+_AMOUNT = r"(\d+(?:\.\d+)?)\s*([万亿千百]?)"
+_GIVEN = re.compile(_AMOUNT)
+# a bracket a text states: a range (10亿—50亿元, 3000万元—1亿元, 5～10万元) or an open one (100亿元以上, 50万元及以上)
+_BRACKET = re.compile(rf"{_AMOUNT}[^\d\s，,。；;、]{{0,2}}\s*[-—–~～至到]\s*{_AMOUNT}"
+                      rf"|{_AMOUNT}[^\d\s，,。；;、]{{0,3}}?(?:及|\(含\))?以上")
+
+
+@lru_cache(maxsize=4096)
+def brackets(text: str) -> tuple[tuple[float, float], ...]:
+    """The numeric brackets `text` states, as (low, high) with 万/亿 applied; an open one's high is infinite."""
+    out = []
+    for m in _BRACKET.finditer(text):
+        if m.group(1) is not None:
+            high = float(m.group(3)) * _MAGNITUDE[m.group(4)]
+            low = float(m.group(1)) * _MAGNITUDE[m.group(2) or m.group(4)]  # 5～10万元: the low end is 5万
+            out.append((low, high))
+        else:
+            out.append((float(m.group(5)) * _MAGNITUDE[m.group(6)], float("inf")))
+    return tuple(out)
+
+
+def is_amount(term: str) -> bool:
+    """A number with its 万/亿 (60亿, 3000万): a question term holding an amount. A bare number (2025, 9) may
+    as well be a year, an ordinal or part of a 文号."""
+    m = _GIVEN.fullmatch(term)
+    return m is not None and bool(m.group(2))
+
+
+def within_bracket(number: str, text: str) -> bool:
+    """Is `number` (an amount the asker gives: 60亿, 3000万) inside a bracket `text` states (50亿—100亿元)?
+    Documents set tiers; askers state where they stand."""
+    m = _GIVEN.fullmatch(number)
+    if m is None or not m.group(2):
+        return False
+    value = float(m.group(1)) * _MAGNITUDE[m.group(2)]
+    return any(low <= value <= high for low, high in brackets(text))
+
+
 def is_time_unit(unit: str) -> bool:
     """年, 个月, 天, 日, 工作日, 周, 小时: units of time, which a question and a text may choose differently."""
     return unit.lstrip("个")[-1:] in ("年", "月", "日", "天", "号", "周", "时")

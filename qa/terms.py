@@ -16,6 +16,7 @@ import cn2an
 import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
+from qa.figures import is_amount, within_bracket
 
 
 def _partial(term: str) -> bool:
@@ -43,9 +44,10 @@ def _forms(term: str) -> tuple[str, ...]:
 
 
 def match(term: str, text: str) -> float:
-    """1 when `term` occurs in `text` (a count also in Arabic digits); for longer words, the share of their
-    character bigrams that occur."""
-    if any(form in text for form in _forms(term)):
+    """1 when `term` occurs in `text` (a count also in Arabic digits, a figure the asker gives also as a
+    bracket containing it: 60亿 in 50亿—100亿元); for longer words, the share of their character bigrams
+    that occur."""
+    if any(form in text for form in _forms(term)) or within_bracket(term, text):
         return 1.0
     if not _partial(term):
         return 0.0
@@ -63,9 +65,11 @@ class TermWeights:
 
     _CACHE = 4096  # terms whose per-document match is kept
 
-    def __init__(self, keyword: KeywordIndex, titles: Mapping[str, str]) -> None:
-        """`titles`: doc_id -> title (search form) of every document answers may come from."""
+    def __init__(self, keyword: KeywordIndex, titles: Mapping[str, str], texts: Mapping[str, str] | None = None) -> None:
+        """`titles`: doc_id -> title (search form) of every document answers may come from; `texts`: their
+        search texts, where a figure the asker gives is looked for as a bracket (50亿—100亿元)."""
         self._keyword = keyword
+        self._texts = texts
         self._doc_ids = list(titles)
         self._titles = [t.lower() for t in titles.values()]
         self._position = {d: i for i, d in enumerate(self._doc_ids)}
@@ -122,6 +126,8 @@ class TermWeights:
         grams = term_grams(term)
         in_title = np.array([term in t for t in self._titles], dtype=bool)
         full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
+        if self._texts is not None and is_amount(term):
+            full |= np.array([within_bracket(term, self._texts.get(d, "")) for d in self._doc_ids], dtype=bool)
         score = full.astype(np.float32)
         if _partial(term) and not full.all():
             bigrams = [term[i:i + 2] for i in range(len(term) - 1)]

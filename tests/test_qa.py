@@ -340,3 +340,16 @@ def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     cut = len(doc.text) // 2
     doc.text = doc.text[:cut] + doc.text[cut + 1:]  # one character fewer, as a joined line break would leave
     assert not chunks_fit(doc, chunks)
+
+
+@pytest.fixture(scope="module")
+def extra_qa(model_dir, tmp_path_factory) -> PolicyQA:
+    """The 22 real documents of tests/corpora/policies-extra (other places than the seeds)."""
+    return PolicyQA(ROOT / "tests" / "corpora" / "policies-extra", tmp_path_factory.mktemp("extra-db"),
+                    model_dir).open(progress=False)
+
+
+def test_an_amount_the_asker_gives_is_answered_from_the_tier_that_contains_it(extra_qa):
+    # huarong: 10亿—50亿元 … 20万元; 50亿—100亿元 … 30万元; 100亿元以上 … 50万元
+    answer = extra_qa.ask("在华容县提供信息引进一个固定资产投资60亿元的项目，信息奖是多少？")
+    assert answer.answerable and "50亿—100亿元" in answer.citations[0].quote and "30万元" in answer.citations[0].quote

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from qa.figures import asked_figures, figures, states_asked_kind, states_identifier
+from qa.figures import asked_figures, brackets, figures, states_asked_kind, states_identifier, within_bracket
 from qa.question import parse_question, quoted_names, split_parts
+from qa.terms import match
 
 
 def test_content_words_drop_form_words_and_keep_the_subject():
@@ -159,3 +160,11 @@ def test_the_last_interrogative_of_a_clause_asks_and_earlier_ones_modify():
     assert parse_question("贴息期限是多少？").asks == "duration"  # a noun naming the figure decides
     assert parse_question("有效期几年？").unit == "年" and parse_question("几月几日截止？").asks == "date"
     assert parse_question("意见反馈截止到哪天？联系电话多少？").asks == "date"  # each clause asks its own
+
+
+def test_an_amount_the_asker_gives_falls_in_the_bracket_a_document_states():
+    tiers = "投资在10亿—50亿元(不含50亿元)的,奖励20万元;在50亿—100亿元的,奖励30万元;100亿元以上的,奖励50万元"
+    assert brackets("3000万元—1亿元(不含1亿元)的,5～10万元") == ((3e7, 1e8), (5e4, 1e5))  # 5～10万: the low end is 5万
+    assert within_bracket("60亿", tiers) and within_bracket("120亿", tiers) and not within_bracket("5亿", tiers)
+    assert not within_bracket("9", "5—10万元")  # a bare number (an ordinal, part of a 文号) is not an amount
+    assert match("60亿", "在50亿—100亿元的,奖励30万元") == 1.0
