@@ -27,6 +27,7 @@ from qa.terms import TermWeights
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _MARKER = re.compile(r"\[\d+\]")
+_ANNOTATION = re.compile(r"[(（][^()（）]{1,40}[)）][。；;]?")  # a parenthetical note after a sentence: the unit in charge
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,13 @@ def sentences(cand: Candidate) -> list[Span]:
         start = m.end()
     if text[start:].strip():
         spans.append(Span(base + start, base + len(text)))
-    return [_strip(cand.doc, s) for s in spans]
+    out: list[Span] = []
+    for span in (_strip(cand.doc, s) for s in spans):
+        if out and _ANNOTATION.fullmatch(cand.doc.text[span.start:span.end]):
+            out[-1] = Span(out[-1].start, span.end)  # "…奖励100万元。（责任单位：市经信局）" is one statement
+        else:
+            out.append(span)
+    return out
 
 
 def _strip(doc: Document, span: Span) -> Span:

@@ -353,3 +353,10 @@ def test_an_amount_the_asker_gives_is_answered_from_the_tier_that_contains_it(ex
     # huarong: 10亿—50亿元 … 20万元; 50亿—100亿元 … 30万元; 100亿元以上 … 50万元
     answer = extra_qa.ask("在华容县提供信息引进一个固定资产投资60亿元的项目，信息奖是多少？")
     assert answer.answerable and "50亿—100亿元" in answer.citations[0].quote and "30万元" in answer.citations[0].quote
+
+
+def test_a_parenthetical_after_a_sentence_is_quoted_with_it(extra_qa):
+    # shengzhou 2024: "…奖励平台100万元。(责任单位:市发改局)": the unit in charge annotates the sentence before it
+    answer = extra_qa.ask("嵊州2024年对新列入省级万亩千亿新产业平台的奖励由哪个部门负责？")
+    assert answer.answerable and "(责任单位:市发改局)" in answer.citations[0].quote
+    assert "100万元" in answer.citations[0].quote
