@@ -192,10 +192,17 @@ def split_parts(search: str) -> tuple[str, ...]:
 
 
 def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8, after: int = 4) -> tuple[str, ...]:
-    """Content words just before an interrogative (流片补助多少) or right after it (多少奖励)."""
-    spans = [(m.start(), m.end()) for m in _INTERROGATIVE.finditer(search)]
-    return tuple(dict.fromkeys(w for w, s, e in words
-                               if any(a - before <= s and e <= a or b <= s and e <= b + after for a, b in spans)))
+    """Content words just before an interrogative (流片补助多少) or right after it (多少奖励); a count right
+    after it belongs to it (哪两天要调休上班 asks which days: its focus is 调休, 上班)."""
+    spans = []
+    for m in _INTERROGATIVE.finditer(search):
+        count = next((e for w, s, e in words if s == m.end() and _COUNT.fullmatch(w)), None)
+        spans.append((m.start(), count or m.end()))
+    return tuple(dict.fromkeys(w for w, s, e in words if not any(a <= s < b for a, b in spans)
+                               and any(a - before <= s and e <= a or b <= s and e <= b + after for a, b in spans)))
+
+
+_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]+[\u4e00-\u9fff]?")
 
 
 # an amount said the spoken way: 五百万, 两千万元, 10个亿, 十个亿 (documents write 500万, 2000万元, 10亿)

@@ -168,3 +168,8 @@ def test_an_amount_the_asker_gives_falls_in_the_bracket_a_document_states():
     assert within_bracket("60亿", tiers) and within_bracket("120亿", tiers) and not within_bracket("5亿", tiers)
     assert not within_bracket("9", "5—10万元")  # a bare number (an ordinal, part of a 文号) is not an amount
     assert match("60亿", "在50亿—100亿元的,奖励30万元") == 1.0
+
+
+def test_a_count_right_after_an_interrogative_is_part_of_it_not_the_focus():
+    assert "两天" not in parse_question("哪两天要调休上班？").focus
+    assert "调休" in parse_question("哪两天要调休上班？").focus
