@@ -17,6 +17,7 @@ class AnswerConfig:
     # rerank: fused rank + question coverage, small penalties for non-policy and garbled chunks
     weight_coverage: float = 1.0
     penalty_non_policy: float = 0.2
+    non_policy_focus: float = 0.5  # … not for a chunk holding this much of the question's focus words
     penalty_garbled: float = 0.1
     penalty_no_figure: float = 0.3  # a quantity is asked and the chunk states none
     # gate

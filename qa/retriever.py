@@ -96,8 +96,9 @@ class HybridRetriever(BaseRetriever):
     def _rerank(self, cand: Candidate, question: Question) -> float:
         cfg = self.config
         score = cand.fused + cfg.weight_coverage * (0.0 if question.crosslingual else cand.coverage)
-        if cand.chunk.section != "policy":
-            score -= cfg.penalty_non_policy
+        if cand.chunk.section != "policy" and (question.crosslingual or self.weights.coverage(
+                question.focus or question.terms, cand.chunk.search_text.lower()) < cfg.non_policy_focus):
+            score -= cfg.penalty_non_policy  # unless it holds what is asked (a contact line for 联系电话)
         if "mojibake" in cand.chunk.flags:
             score -= cfg.penalty_garbled
         if question.wants_figure and not states_figure(cand.chunk.search_text):
