@@ -204,17 +204,32 @@ class ExtractiveComposer:
         picks = {id(c): self._pick(question, scored, c) for c in chosen}
         absent_parts: list[str] = []
         if multi:  # every part answered by its own best sentence, or said to be absent
+            same_doc = [c for c in cands if c.doc.doc_id == top.doc.doc_id and c not in chosen]
             for part in question.parts:
                 sub = parse_question(part, question.places)
-                ranked = self.score_sentences(sub, chosen, query_vector)
-                hit = next((s for s in ranked if self.weights.coverage(sub.focus or sub.terms,
-                            s.cand.doc.search_text[s.span.start:s.span.end]) > 0), None)
-                if hit is None or sub.wants_figure and not asked_figures(
-                        sub, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
+                # the chosen clauses first; else another clause of the same document (its contact line …)
+                hit = self._part_hit(sub, chosen, query_vector) or self._part_hit(sub, same_doc, query_vector)
+                if hit is None:
                     absent_parts.append(part)
-                elif hit.span not in picks[id(hit.cand)]:
+                    continue
+                if id(hit.cand) not in picks:
+                    chosen.append(hit.cand)
+                    picks[id(hit.cand)] = []
+                if hit.span not in picks[id(hit.cand)]:
                     picks[id(hit.cand)].append(hit.span)
         return self._answer(question, [(c, picks[id(c)]) for c in chosen], gate, absent_parts, today)
+
+    def _part_hit(self, part: Question, cands: list[Candidate], query_vector: list[float] | None) -> Scored | None:
+        """The best sentence of `cands` for one part of a question: it names the part's focus and states the
+        asked kind of fact."""
+        if not cands:
+            return None
+        ranked = self.score_sentences(part, cands, query_vector)
+        hit = next((s for s in ranked if self.weights.coverage(part.focus or part.terms,
+                    s.cand.doc.search_text[s.span.start:s.span.end]) > 0), None)
+        if hit is None or not states_asked_kind(part, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
+            return None  # (a bare 多少 is also answered by a phone number: the one definition of the asked kind)
+        return hit
 
     def _answer(self, question: Question, chosen: list[tuple[Candidate, list[Span]]], gate: GateDecision,
                 absent_parts: list[str], today: date) -> Answer:

@@ -360,3 +360,17 @@ def test_a_parenthetical_after_a_sentence_is_quoted_with_it(extra_qa):
     answer = extra_qa.ask("嵊州2024年对新列入省级万亩千亿新产业平台的奖励由哪个部门负责？")
     assert answer.answerable and "(责任单位:市发改局)" in answer.citations[0].quote
     assert "100万元" in answer.citations[0].quote
+
+
+def test_a_part_the_chosen_clauses_do_not_answer_is_looked_for_in_the_same_document(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, folder)  # the seeds, for corpus statistics
+    (folder / "fund.txt").write_text(
+        "抚州市本级财政专项资金管理办法\n(联系人:抚州市财政局王明,联系电话:0794-8123456)\n"
+        "各乡镇人民政府、市有关单位:\n《抚州市本级财政专项资金管理办法》已经市人民政府同意,现印发给你们,请认真贯彻执行。\n"
+        "第一条 为规范本级财政专项资金管理,提高财政资金使用效益,制定本办法。\n"
+        "第二条 专项资金实行目录清单管理,由市业务主管部门负责管理。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("抚州市本级财政专项资金管理办法有问题要找谁？联系电话是多少？")
+    assert answer.answerable and any("0794-8123456" in c.quote for c in answer.citations)
+    assert "没有写明" not in answer.answer
