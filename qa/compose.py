@@ -27,6 +27,7 @@ from qa.terms import TermWeights
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _MARKER = re.compile(r"\[\d+\]")
+_ANAPHORIC = re.compile(r"(?:该|此|上述|前述|前款|这些|这项|这类)")  # a sentence about the one before it
 _ANNOTATION = re.compile(r"[(（][^()（）]{1,40}[)）][。；;]?")  # a parenthetical note after a sentence: the unit in charge
 
 
@@ -58,8 +59,10 @@ def sentences(cand: Candidate) -> list[Span]:
         spans.append(Span(base + start, base + len(text)))
     out: list[Span] = []
     for span in (_strip(cand.doc, s) for s in spans):
-        if out and _ANNOTATION.fullmatch(cand.doc.text[span.start:span.end]):
-            out[-1] = Span(out[-1].start, span.end)  # "…奖励100万元。（责任单位：市经信局）" is one statement
+        said = cand.doc.search_text[span.start:span.end]
+        if out and (_ANNOTATION.fullmatch(said) or _ANAPHORIC.match(said)):
+            # "…奖励100万元。(责任单位:市经信局)" and "…全面摸底排查…。该项工作于2019年4月底前完成。" are one statement
+            out[-1] = Span(out[-1].start, span.end)
         else:
             out.append(span)
     return out

@@ -374,3 +374,16 @@ def test_a_part_the_chosen_clauses_do_not_answer_is_looked_for_in_the_same_docum
     answer = qa.ask("抚州市本级财政专项资金管理办法有问题要找谁？联系电话是多少？")
     assert answer.answerable and any("0794-8123456" in c.quote for c in answer.citations)
     assert "没有写明" not in answer.answer
+
+
+def test_a_sentence_about_the_one_before_it_is_quoted_with_it(model_dir, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, folder)  # the seeds, for corpus statistics
+    (folder / "kindergartens.txt").write_text(
+        "抚州市城镇小区配套幼儿园治理工作方案\n一、工作措施\n"
+        "1.摸底排查。各县(区)对城镇小区配套幼儿园情况进行全面摸底排查,分别列出清单、建立台账。该项工作于2025年4月底前完成。\n"
+        "2.全面整改。针对排查出的问题逐一进行整改,原则上于2025年6月底前完成。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("抚州市小区配套幼儿园摸底排查什么时候前要完成？")
+    assert answer.answerable and "2025年4月底前" in answer.citations[0].quote
+    assert "全面摸底排查" in answer.citations[0].quote  # "该项工作" is the 摸底排查 of the sentence before
