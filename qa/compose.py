@@ -27,7 +27,7 @@ from qa.terms import TermWeights
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _MARKER = re.compile(r"\[\d+\]")
-_ANAPHORIC = re.compile(r"(?:该|此|上述|前述|前款|这些|这项|这类)")  # a sentence about the one before it
+_ANAPHORIC = re.compile(r"(?:该|此(?!外)|上述|前述|前款|这些|这项|这类)")  # a sentence about the one before it
 _ANNOTATION = re.compile(r"[(（][^()（）]{1,40}[)）][。；;]?")  # a parenthetical note after a sentence: the unit in charge
 
 

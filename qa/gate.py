@@ -10,7 +10,8 @@ about the corpus and stored with its index; `gate_default.json` (fitted on sever
 Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
 document writes, a question about one year answered by another year's document, a question about the
 adopted text answered by a draft, and a question whose words the best document writes only in the unfinished
-clause it breaks off with (an excerpt cut off mid-sentence states nothing about them).
+clause it breaks off with (an excerpt cut off mid-sentence states nothing about them), or whose asked figure
+would have to come from such an unfinished last sentence.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class GateDecision:
     reasons: list[str] = field(default_factory=list)
     covered: list[str] = field(default_factory=list)  # question words the best passage uses
     missing: list[str] = field(default_factory=list)  # focus words it does not
-    veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft for the final)
+    veto: str = ""  # a refusal the evidence decides outright (another year's document, a draft, a cut-off text)
     outright: bool = False  # refused by the evidence itself (a veto, an unwritten quoted name), not by the model
     quote: tuple[str, int, int] | None = None  # (doc_id, start, end) of the text the veto rests on, if not the best passage
 
@@ -212,6 +213,8 @@ def draft_instead(question: Question, doc: Document) -> str:
     if not (_ASKS_FINAL.search(question.search) and doc.meta.is_draft):
         return ""
     return f"知识库中只有《{doc.meta.title or doc.doc_id}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
+
+
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
 

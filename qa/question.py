@@ -38,12 +38,13 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 RATIO = re.compile(r"比例|比率|比重|占比|百分之|几成|[\u4e00-\u9fff]率|%")
 CAP = re.compile(r"最高|上限|最多|不超过|封顶|至多")
 THRESHOLD = re.compile(r"门槛|起点|达到多少|多少以上|以上的")
-DATE = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
-DURATION = re.compile(r"多久|多长时间|几年|期限|有效期")
 # the interrogatives of a figure; when a clause has several, the last asks and the earlier ones only modify
 # (前几年按多少比例 asks a rate, 几年内补助多少 an amount)
 _FIGURE_INTERROGATIVES = (("duration", r"多久|多长时间|几年"), ("date", r"何时|什么时候|哪一?天|哪一?年|几月|几日|几号"),
                           ("quantity", r"多少|(?<!哪)几(?![年月日号])|多大|多高"))
+# a noun naming the asked figure decides before any interrogative (期限是多少 asks a duration)
+_DURATION_NOUN = re.compile(r"期限|有效期")
+_DATE_NOUN = re.compile(r"日期|(?<!多长)时间")
 _ENGLISH_RATIO = re.compile(r"\b(?:percent|percentage|proportion|ratio)\b|\bwhat (?:share|rate)\b", re.IGNORECASE)
 
 
@@ -161,9 +162,9 @@ def _asks(search: str, english: bool = False) -> str:
 
 def _clause_asks(search: str) -> str:
     asked = [(m.start(), kind) for kind, pattern in _FIGURE_INTERROGATIVES for m in re.finditer(pattern, search)]
-    if re.search(r"期限|有效期", search):  # a noun naming the asked figure decides (期限是多少)
+    if _DURATION_NOUN.search(search):
         return "duration"
-    if re.search(r"日期|时间", search) and not re.search(r"多久|多长时间", search):
+    if _DATE_NOUN.search(search):
         return "date"
     if asked:
         return max(asked)[1]
@@ -193,7 +194,7 @@ def split_parts(search: str) -> tuple[str, ...]:
 
 def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8, after: int = 4) -> tuple[str, ...]:
     """Content words just before an interrogative (流片补助多少) or right after it (多少奖励); a count right
-    after it belongs to it (哪两天要调休上班 asks which days: its focus is 调休, 上班)."""
+    after it belongs to it (哪两天要调休上班 asks which days: 两天 is not its focus)."""
     spans = []
     for m in _INTERROGATIVE.finditer(search):
         count = next((e for w, s, e in words if s == m.end() and _COUNT.fullmatch(w)), None)
