@@ -119,7 +119,6 @@ _BRACKET = re.compile(rf"{_AMOUNT}[^\d\s，,。；;、]{{0,2}}\s*[-—–~～至
                       rf"|{_AMOUNT}[^\d\s，,。；;、]{{0,3}}?(?:及|\(含\))?以上")
 
 
-@lru_cache(maxsize=4096)
 def brackets(text: str) -> tuple[tuple[float, float], ...]:
     """The numeric brackets `text` states, as (low, high) with 万/亿 applied; an open one's high is infinite."""
     out = []
@@ -133,21 +132,25 @@ def brackets(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
-def is_amount(term: str) -> bool:
-    """A number with its 万/亿 (60亿, 3000万): a question term holding an amount. A bare number (2025, 9) may
-    as well be a year, an ordinal or part of a 文号."""
+_passage_brackets = lru_cache(maxsize=4096)(brackets)  # sentences and clauses are scored again and again
+
+
+def amount(term: str) -> float | None:
+    """The value of a question term holding an amount, a number with its 万/亿 (60亿, 3000万); None for any
+    other term, a bare number (2025, 9) included: it may as well be a year, an ordinal or part of a 文号."""
     m = _GIVEN.fullmatch(term)
-    return m is not None and bool(m.group(2))
+    return float(m.group(1)) * _MAGNITUDE[m.group(2)] if m is not None and m.group(2) else None
+
+
+def within(value: float, stated: tuple[tuple[float, float], ...]) -> bool:
+    return any(low <= value <= high for low, high in stated)
 
 
 def within_bracket(number: str, text: str) -> bool:
     """Is `number` (an amount the asker gives: 60亿, 3000万) inside a bracket `text` states (50亿—100亿元)?
     Documents set tiers; askers state where they stand."""
-    m = _GIVEN.fullmatch(number)
-    if m is None or not m.group(2):
-        return False
-    value = float(m.group(1)) * _MAGNITUDE[m.group(2)]
-    return any(low <= value <= high for low, high in brackets(text))
+    value = amount(number)
+    return value is not None and within(value, _passage_brackets(text))
 
 
 def is_time_unit(unit: str) -> bool:

@@ -16,7 +16,7 @@ import cn2an
 import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
-from qa.figures import is_amount, within_bracket
+from qa.figures import amount, brackets, within, within_bracket
 
 
 def _partial(term: str) -> bool:
@@ -70,6 +70,7 @@ class TermWeights:
         search texts, where a figure the asker gives is looked for as a bracket (50亿—100亿元)."""
         self._keyword = keyword
         self._texts = texts
+        self._doc_brackets: dict[str, tuple[tuple[float, float], ...]] = {}
         self._doc_ids = list(titles)
         self._titles = [t.lower() for t in titles.values()]
         self._position = {d: i for i, d in enumerate(self._doc_ids)}
@@ -126,8 +127,8 @@ class TermWeights:
         grams = term_grams(term)
         in_title = np.array([term in t for t in self._titles], dtype=bool)
         full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
-        if self._texts is not None and is_amount(term):
-            full |= np.array([within_bracket(term, self._texts.get(d, "")) for d in self._doc_ids], dtype=bool)
+        if self._texts is not None and (value := amount(term)) is not None:
+            full |= np.array([within(value, self._brackets(d)) for d in self._doc_ids], dtype=bool)
         score = full.astype(np.float32)
         if _partial(term) and not full.all():
             bigrams = [term[i:i + 2] for i in range(len(term) - 1)]
@@ -143,6 +144,12 @@ class TermWeights:
             self._doc_match.clear()
         self._doc_match[term] = score
         return score
+
+    def _brackets(self, doc_id: str) -> tuple[tuple[float, float], ...]:
+        """The brackets a document states (read once per document)."""
+        if (found := self._doc_brackets.get(doc_id)) is None:
+            found = self._doc_brackets[doc_id] = brackets((self._texts or {}).get(doc_id, ""))
+        return found
 
     def coverage(self, terms: Iterable[str], text: str) -> float:
         """IDF-weighted share of `terms` found in `text` (0 when the question has no content words)."""
