@@ -20,6 +20,9 @@ class AnswerConfig:
     non_policy_focus: float = 0.5  # … not for a chunk holding this much of the question's focus words
     penalty_garbled: float = 0.1
     penalty_no_figure: float = 0.3  # a quantity is asked and the chunk states none
+    # the asked unit of a bare 多少, read from the evidence (figures next to the focus words)
+    expected_unit_figures: int = 4  # … when the candidates state at least this many such figures
+    expected_unit_share: float = 0.2  # … the units holding at least this share of them
     # gate
     gate_threshold: float = 0.5  # answer when p(answerable) >= this
     gate_features: int = 3  # best candidates looked at for coverage/dense features

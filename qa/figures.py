@@ -176,9 +176,34 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
         return exact or ([f for f in figs if _is_span_of_time(f)] if is_time_unit(unit) else [])
     if question.asks == "duration":
         return [f for f in figs if _is_span_of_time(f)]
+    if question.units:  # 奖励多少 next to clauses that state 奖励 in 万元: 500强 is not the kind asked
+        figs = tuple(f for f in figs if f.unit in question.units)
     if question.wants_cap:
         return [f for f in figs if f.role == "上限"] or [f for f in figs if f.role != "门槛"]
     return list(figs)
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float) -> tuple[str, ...]:
+    """For a bare 多少 (no unit named): the units in which `texts` (the evidence) state figures in sentences that
+    name the asked noun (the last focus word: 奖励 in …技术中心奖励多少), each holding at least `min_share` of at
+    least `min_figures` figures; () when the evidence says too little. The corpus, not a word list, says what
+    奖励多少 is counted in."""
+    if question.unit or question.asks != "quantity" or not question.focus or len(question.parts) > 1:
+        return ()
+    noun = question.focus[-1]
+    counts: dict[str, int] = {}
+    for text in texts:
+        for sentence in _SENTENCE.findall(text):
+            if noun in sentence:
+                for fig in figures(sentence):
+                    counts[fig.unit] = counts.get(fig.unit, 0) + 1
+    total = sum(counts.values())
+    if total < min_figures:
+        return ()
+    return tuple(sorted(u for u, n in counts.items() if n / total >= min_share))
 
 
 def states_identifier(text: str) -> bool:

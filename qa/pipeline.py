@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from corpus.clean import search_form
@@ -26,6 +26,7 @@ from qa.compose import (
     refusal,
 )
 from qa.config import AnswerConfig
+from qa.figures import expected_units
 from qa.gate import AnswerabilityGate, GateModel, draft_instead
 from qa.question import Question, parse_question
 from qa.retriever import Candidate, HybridRetriever, Retrieval
@@ -118,6 +119,9 @@ class AnswerPipeline:
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
                 return about
+        units = expected_units(question, [c.chunk.search_text for c in cands], self.config.expected_unit_figures,
+                               self.config.expected_unit_share)
+        question = replace(question, units=units)
         decision = self.gate.decide(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)

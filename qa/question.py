@@ -63,6 +63,7 @@ class Question:
     crosslingual: bool = False  # no Chinese in it: lexical evidence is not comparable, dense evidence decides
     places: tuple[str, ...] = ()  # place names found in it (by the place resolver)
     quoted: tuple[str, ...] = ()  # Chinese names it puts in quotes or 《》: “浙江制造精品”, exact identifiers
+    units: tuple[str, ...] = ()  # for a bare 多少: the units the evidence states figures in next to the focus words
 
     @property
     def wants_figure(self) -> bool:

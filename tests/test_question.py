@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from qa.figures import asked_figures, brackets, figures, states_asked_kind, states_identifier, within_bracket
+from dataclasses import replace
+
+from qa.figures import (
+    asked_figures,
+    brackets,
+    expected_units,
+    figures,
+    states_asked_kind,
+    states_identifier,
+    within_bracket,
+)
 from qa.question import parse_question, quoted_names, split_parts
 from qa.terms import match
 
@@ -173,3 +183,13 @@ def test_an_amount_the_asker_gives_falls_in_the_bracket_a_document_states():
 def test_a_count_right_after_an_interrogative_is_part_of_it_not_the_focus():
     assert "两天" not in parse_question("哪两天要调休上班？").focus
     assert "调休" in parse_question("哪两天要调休上班？").focus
+
+
+def test_the_unit_of_a_bare_how_much_is_read_from_the_evidence():
+    question = parse_question("引导基金的规模是多少？")
+    evidence = ["设立产业引导基金,规模50亿元。", "子基金规模不低于10亿元,其中社会资本占比不低于60%。",
+                "母基金规模20亿元。", "电子信息产业增加值增长23.9%。"]
+    units = expected_units(question, evidence, min_figures=3, min_share=0.3)
+    assert units == ("元",)  # sentences naming 规模 state it in 亿元 (3 of 4 figures); 23.9% is not next to it
+    assert [f.text for f in asked_figures(replace(question, units=units), "增长23.9%,规模50亿元")] == ["50亿元"]
+    assert expected_units(question, evidence[:1], min_figures=3, min_share=0.3) == ()  # too little to say
