@@ -183,7 +183,7 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     return list(figs)
 
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+SENTENCE = re.compile(r"[^。；;！!？?\n]+")  # a sentence or line of a passage, as the gate and this module read it
 
 
 def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float) -> tuple[str, ...]:
@@ -196,7 +196,7 @@ def expected_units(question: Question, texts: list[str], min_figures: int, min_s
     noun = question.focus[-1]
     counts: dict[str, int] = {}
     for text in texts:
-        for sentence in _SENTENCE.findall(text):
+        for sentence in SENTENCE.findall(text):
             if noun in sentence:
                 for fig in figures(sentence):
                     counts[fig.unit] = counts.get(fig.unit, 0) + 1

@@ -28,7 +28,7 @@ import numpy as np
 from corpus.clean import search_form
 from corpus.schema import Document
 from qa.config import AnswerConfig
-from qa.figures import states_asked_kind
+from qa.figures import SENTENCE, states_asked_kind
 from qa.question import Question, parse_question
 from qa.retriever import Retrieval
 from qa.terms import TermWeights, match
@@ -90,14 +90,11 @@ def _parts(question: Question) -> list[Question]:
     return [parse_question(p, question.places) for p in question.parts] if len(question.parts) > 1 else [question]
 
 
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-
-
 def _answer_sentence(question: Question, parts: list[Question], texts: list[str], weights: TermWeights) -> float:
     """Is there one sentence that names what is asked (the focus words) and states the asked kind of fact?
     Averaged over the parts of a multi-part question. A passage cut off before its figure, or a clause on the
     topic that never gives the asked amount, scores low; a paraphrased answer with the figure scores high."""
-    sentences = [m.group() for t in texts for m in _SENTENCE.finditer(t)]
+    sentences = [m.group() for t in texts for m in SENTENCE.finditer(t)]
     if not sentences:
         return 0.0
     scores = []
@@ -289,7 +286,7 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
     complete = 0.0
     for cand in found.candidates:
         cut = ends.get(cand.doc.doc_id)
-        for m in _SENTENCE.finditer(cand.chunk.search_text):
+        for m in SENTENCE.finditer(cand.chunk.search_text):
             if cut is None or cand.chunk.start + m.end() <= cut.sentence:
                 complete = max(complete, weights.coverage(question.terms, m.group()))
     return (ends[doc_id], []) if top > complete else None
