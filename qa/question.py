@@ -211,6 +211,14 @@ _COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]+[\u4e00-
 _SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(个)?([万亿])")
 
 
+def chinese_number(numeral: str) -> float | None:
+    """The value of a number written in Chinese numerals (五百, 两千, 十); None when `cn2an` cannot read it."""
+    try:
+        return float(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
 def _written_amounts(text: str) -> str:
     """Spoken amounts rewritten as documents write them: Arabic digits before 万/亿, no 个 between."""
     def rewrite(m: re.Match) -> str:
@@ -218,11 +226,9 @@ def _written_amounts(text: str) -> str:
         if not number[0].isdigit():
             if not re.search("[零〇一二两三四五六七八九十]", number):
                 return m.group()  # 千万, 百亿: a bare magnitude (千万不要, 百亿级), no number said
-            try:
-                value = cn2an.cn2an(number, "smart")
-            except (ValueError, KeyError):
+            if (value := chinese_number(number)) is None:
                 return m.group()
-            number = str(int(value)) if float(value).is_integer() else str(value)
+            number = str(int(value)) if value.is_integer() else str(value)
         elif not measure:
             return m.group()
         return number + magnitude

@@ -12,11 +12,11 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 
-import cn2an
 import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
 from qa.figures import amount, brackets, within, within_bracket
+from qa.question import chinese_number
 
 
 def _partial(term: str) -> bool:
@@ -34,13 +34,8 @@ def _forms(term: str) -> tuple[str, ...]:
     """A term and, for a count said in Chinese numerals (两家, 三年), the form with Arabic digits (2家, 3年)
     in which documents state most figures."""
     m = _CN_COUNT.fullmatch(term)
-    if not m:
-        return (term,)
-    try:
-        value = cn2an.cn2an(m.group(1), "smart")
-    except (ValueError, KeyError):
-        return (term,)
-    return (term, f"{int(value)}{m.group(2)}") if float(value).is_integer() else (term,)
+    value = chinese_number(m.group(1)) if m else None
+    return (term, f"{int(value)}{m.group(2)}") if value is not None and value.is_integer() else (term,)
 
 
 def match(term: str, text: str) -> float:
