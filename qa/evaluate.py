@@ -14,7 +14,7 @@ import cn2an
 
 from corpus.clean import search_form
 from qa.compose import asked_fields
-from qa.gate import features, fit
+from qa.gate import fit
 from qa.service import PolicyQA
 
 # the scorer's own (looser) pinyin pattern, so `policyqa eval` judges answers as ../shared/eval/score.py does
@@ -112,9 +112,10 @@ def gate_samples(qa: PolicyQA, path: Path, split: str | None) -> list[tuple[dict
         titles = tuple({c.doc.meta.title for c in trace.found.candidates}) if trace.found else ()
         if trace.found is None or asked_fields(trace.question, titles):
             continue
-        if qa.pipeline.gate.decide(trace.question, trace.found, trace.doc_ids).outright:
+        decision = qa.pipeline.judge(trace.question, trace.found, trace.doc_ids)[1]
+        if decision.outright:
             continue
-        x = features(trace.question, trace.found, qa.pipeline.weights, trace.doc_ids, qa.config)
+        x = dict(decision.features)
         x["_id"] = item.get("id", "")  # type: ignore[assignment]  # kept for inspection, ignored by the fit
         out.append((x, bool(item["answerable"])))
     return out

@@ -27,7 +27,7 @@ from qa.compose import (
 )
 from qa.config import AnswerConfig
 from qa.figures import expected_units
-from qa.gate import AnswerabilityGate, GateModel, draft_instead
+from qa.gate import AnswerabilityGate, GateDecision, GateModel, draft_instead
 from qa.question import Question, parse_question
 from qa.retriever import Candidate, HybridRetriever, Retrieval
 from qa.schema import Answer
@@ -114,18 +114,23 @@ class AnswerPipeline:
                       key=lambda d: (self.weights.coverage(named_by, self._doc_label(d)), -_rank(cands, d)))
             if draft := draft_instead(question, self.docs[doc]):
                 return refusal(question.raw, f"{draft}，无法回答这个问题。")
-            if fields == ["doc_number"] and (cited := self._cited_instead(question, cands, doc)) is not None:
+            if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
                 return about
-        units = expected_units(question, [c.chunk.search_text for c in cands], self.config.expected_unit_figures,
-                               self.config.expected_unit_share)
-        question = replace(question, units=units)
-        decision = self.gate.decide(question, found, doc_ids)
+        question, decision = self.judge(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)
         return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today())
+
+    def judge(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> tuple[Question, GateDecision]:
+        """The gate's decision, on the question as the evidence reads it (the unit a bare 多少 asks for); what
+        answering and calibration both go by."""
+        units = expected_units(question, [c.chunk.search_text for c in found.candidates],
+                               self.config.expected_unit_figures, self.config.expected_unit_share)
+        question = replace(question, units=units)
+        return question, self.gate.decide(question, found, doc_ids)
 
     def _per_place(self, question: Question, scope: Scope) -> Answer:
         """A question naming several places gets one answer per place, each only from documents covering it."""
@@ -148,10 +153,10 @@ class AnswerPipeline:
         return Answer(question=question.raw, answer="\n".join(sections), answerable=answerable,
                       citations=citations, warnings=warnings)
 
-    def _cited_instead(self, question: Question, cands: list[Candidate], doc_id: str) -> CitedDocument | None:
-        """A document the candidates cite by title and 文号 that the question names better than it names
-        `doc_id`, the best-matching document of the corpus itself (the 文号 asked is the cited one's)."""
-        terms = (*question.terms, *question.places)  # a title names its place: 江门市…实施意见
+    def _cited_instead(self, terms: tuple[str, ...], cands: list[Candidate], doc_id: str) -> CitedDocument | None:
+        """A document the candidates cite by title and 文号 that the question's words and places (`terms`: a
+        title names its place, 江门市…实施意见) name better than they name `doc_id`, the best-matching document
+        of the corpus itself (the 文号 asked is the cited one's)."""
         own = self.weights.coverage(terms, self._doc_label(doc_id))
         cited = [c for d in dict.fromkeys(c.doc.doc_id for c in cands) for c in cited_documents(self.docs[d])]
         scored = [(self.weights.coverage(terms, search_form(c.title).lower()), c) for c in cited]
