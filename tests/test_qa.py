@@ -39,6 +39,22 @@ def corpus_dir(tmp_path_factory) -> Path:
     return folder
 
 
+def _one_extra_document(tmp_path: Path, model_dir: Path, name: str) -> PolicyQA:
+    """PolicyQA over a corpus of one document of tests/corpora/policies-extra."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / name, folder / name)
+    return PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+
+
+def _seeds_and(tmp_path: Path, model_dir: Path, name: str, text: str) -> PolicyQA:
+    """PolicyQA over the seeds (for corpus statistics) and one more document written here."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, folder)
+    (folder / name).write_text(text, encoding="utf-8")
+    return PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+
+
 @pytest.fixture(scope="module")
 def qa(corpus_dir, model_dir, tmp_path_factory) -> PolicyQA:
     return PolicyQA(corpus_dir, tmp_path_factory.mktemp("db"), model_dir, today=date(2026, 11, 22)).open(progress=False)
@@ -256,11 +272,8 @@ def test_answer_config_is_tuned_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_the_number_of_a_document_the_corpus_only_cites(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     award = "xuchang_mayor_quality_award_2017.txt"  # a 2017 decision citing the 2016 rules by title and 文号
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / award, folder / award)
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    qa = _one_extra_document(tmp_path, model_dir, award)
     answer = qa.ask("许昌市市长质量奖管理办法是哪个文号？")
     assert answer.answerable and "许政〔2016〕46号" in answer.answer
     assert "许政〔2016〕46号" in answer.citations[0].quote and answer.citations[0].source == award
@@ -275,22 +288,16 @@ def test_a_quoted_name_no_document_writes_is_a_near_miss(qa):
 
 
 def test_another_years_document_does_not_answer_for_the_asked_year(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     awards = "henan_cluster_awards_2010.txt"  # 《…表彰2010年度全省产业集聚区发展先进单位的通报》
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / awards, folder / awards)
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    qa = _one_extra_document(tmp_path, model_dir, awards)
     assert "200万元" in qa.ask("河南省2010年度产业集聚区发展先进单位每个奖励多少？").answer
     other = qa.ask("河南省2012年度产业集聚区发展先进单位每个奖励多少？")
     assert not other.answerable and "2012年" in other.answer and other.to_dict()["gate"]["veto"]
 
 
 def test_a_draft_does_not_answer_for_the_adopted_text(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     draft = "shengzhou_4173_2023_draft.txt"  # 《2023年嵊州市“4173”…专项政策(征求意见稿)…》, no final beside it
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / draft, folder / draft)
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    qa = _one_extra_document(tmp_path, model_dir, draft)
     assert "100万元" in qa.ask("嵊州2023年“4173”专项政策征求意见稿对万亩千亿平台奖励多少？").answer
     final = qa.ask("嵊州2023年“4173”专项政策正式稿对万亩千亿平台奖励多少？")
     assert not final.answerable and "征求意见稿" in final.answer and "100万元" not in final.answer.split("相关条款")[0]
@@ -305,11 +312,8 @@ def test_a_place_inside_a_quoted_name_is_part_of_the_name(qa):
 
 
 def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_miss(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     excerpt = "zhejiang_high_quality_policies_2024.txt"  # ends "…先进制造业基地领域资金8.79亿元,科技创新强基领域"
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / excerpt, folder / excerpt)
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    qa = _one_extra_document(tmp_path, model_dir, excerpt)
     stated = qa.ask("浙江省级财政2024年给先进制造业基地领域安排了多少资金？")
     assert stated.answerable and "8.79亿元" in stated.answer
     cut = qa.ask("浙江省级财政2024年给科技创新强基领域安排了多少资金？")
@@ -320,11 +324,8 @@ def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_
 
 def test_a_figure_question_answered_only_by_a_sentence_that_breaks_off_before_its_figure_is_a_near_miss(
         model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     excerpt = "shengzhou_4173_2024.txt"  # ends "…支持创建数字化示范园区,对当年"
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / excerpt, folder / excerpt)
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    qa = _one_extra_document(tmp_path, model_dir, excerpt)
     assert "10万元" in qa.ask("嵊州2024年对当年新增认定省级小微企业园奖励多少？").answer
     cut = qa.ask("嵊州2024年对当年创建的数字化示范园区奖励多少？")
     assert not cut.answerable and "中断" in cut.answer and cut.citations[0].quote.endswith("对当年")
@@ -363,27 +364,21 @@ def test_a_parenthetical_after_a_sentence_is_quoted_with_it(extra_qa):
 
 
 def test_a_part_the_chosen_clauses_do_not_answer_is_looked_for_in_the_same_document(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(BUNDLED_CORPUS, folder)  # the seeds, for corpus statistics
-    (folder / "fund.txt").write_text(
+    qa = _seeds_and(tmp_path, model_dir, "fund.txt",
         "抚州市本级财政专项资金管理办法\n(联系人:抚州市财政局王明,联系电话:0794-8123456)\n"
         "各乡镇人民政府、市有关单位:\n《抚州市本级财政专项资金管理办法》已经市人民政府同意,现印发给你们,请认真贯彻执行。\n"
         "第一条 为规范本级财政专项资金管理,提高财政资金使用效益,制定本办法。\n"
-        "第二条 专项资金实行目录清单管理,由市业务主管部门负责管理。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "第二条 专项资金实行目录清单管理,由市业务主管部门负责管理。\n")
     answer = qa.ask("抚州市本级财政专项资金管理办法有问题要找谁？联系电话是多少？")
     assert answer.answerable and any("0794-8123456" in c.quote for c in answer.citations)
     assert "没有写明" not in answer.answer
 
 
 def test_a_sentence_about_the_one_before_it_is_quoted_with_it(model_dir, tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(BUNDLED_CORPUS, folder)  # the seeds, for corpus statistics
-    (folder / "kindergartens.txt").write_text(
+    qa = _seeds_and(tmp_path, model_dir, "kindergartens.txt",
         "抚州市城镇小区配套幼儿园治理工作方案\n一、工作措施\n"
         "1.摸底排查。各县(区)对城镇小区配套幼儿园情况进行全面摸底排查,分别列出清单、建立台账。该项工作于2025年4月底前完成。\n"
-        "2.全面整改。针对排查出的问题逐一进行整改,原则上于2025年6月底前完成。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "2.全面整改。针对排查出的问题逐一进行整改,原则上于2025年6月底前完成。\n")
     answer = qa.ask("抚州市小区配套幼儿园摸底排查什么时候前要完成？")
     assert answer.answerable and "2025年4月底前" in answer.citations[0].quote
     assert "全面摸底排查" in answer.citations[0].quote  # "该项工作" is the 摸底排查 of the sentence before
