@@ -107,8 +107,11 @@ class TermWeights:
             else:
                 hit = np.zeros(len(self._doc_of_row), dtype=bool)
                 hit[self._rows_with_all(grams)] = True
+                for form in _forms(term)[1:]:  # a count also in Arabic digits, where a document writes it so
+                    rows = self._rows_with_all(term_grams(form))
+                    hit[rows[self._writes(form)[self._doc_of_row[rows]]]] = True
                 for pos, title in enumerate(self._titles):
-                    if term in title and self._doc_ids[pos] in self._keyword.doc_rows:
+                    if any(form in title for form in _forms(term)) and self._doc_ids[pos] in self._keyword.doc_rows:
                         hit[self._keyword.doc_rows[self._doc_ids[pos]]] = True
                 df = int(hit[self._doc_of_row >= 0].sum())
             self._idf[term] = math.log((self._rows + 1) / (df + 0.5))
@@ -120,8 +123,10 @@ class TermWeights:
         if cached is not None:
             return cached
         grams = term_grams(term)
-        in_title = np.array([term in t for t in self._titles], dtype=bool)
+        in_title = np.array([any(f in t for f in _forms(term)) for t in self._titles], dtype=bool)
         full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
+        for form in _forms(term)[1:]:  # a count also in Arabic digits (两家: 2家)
+            full |= self._writes(form)
         if self._texts is not None and (value := amount(term)) is not None:
             full |= np.array([within(value, self._brackets(d)) for d in self._doc_ids], dtype=bool)
         score = full.astype(np.float32)
@@ -139,6 +144,13 @@ class TermWeights:
             self._doc_match.clear()
         self._doc_match[term] = score
         return score
+
+    def _writes(self, form: str) -> np.ndarray:
+        """Per document in scope: does its text write `form` as it stands (the check for a count's digit form,
+        whose grams, a number and a lone character, are too common to stand for it)."""
+        if self._texts is None:
+            return np.zeros(len(self._doc_ids), dtype=bool)
+        return np.array([form in self._texts.get(d, "") for d in self._doc_ids], dtype=bool)
 
     def _brackets(self, doc_id: str) -> tuple[tuple[float, float], ...]:
         """The brackets a document states (read once per document)."""

@@ -85,3 +85,13 @@ def test_partial_credit_needs_the_head_of_the_compound():
     assert match("质量奖", "推动高质量发展") == 0.0  # 高质量 says nothing of an award
     assert match("首轮流片", "流片费用给予补助") == 1 / 3  # 流片 is the head: part of 首轮流片
     assert match("质量奖", "获得质量奖的企业") == 1.0
+
+
+def test_corpus_statistics_see_a_count_in_either_numerals(chunks: list[Chunk], keyword: KeywordIndex) -> None:
+    texts = {doc: "\n".join(c.search_text.lower() for c in chunks if c.doc_id == doc) for doc in (CHIPS, LOANS)}
+    writer = next(doc for doc, text in texts.items() if "5家" in text)
+    weights = TermWeights(keyword, {CHIPS: "", LOANS: ""}, texts)
+    assert "五家" not in texts[writer]
+    assert weights.missing_share(["五家"], {writer}) == 0.0  # the document writes 5家
+    assert weights.idf("五家") < weights.idf("九十七家")  # … so the count is not rare there
+    assert "7家" not in texts[writer] and weights.missing_share(["七家"], {writer}) == 1.0  # its grams 7, 家 are not enough
