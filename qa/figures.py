@@ -17,7 +17,6 @@ NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五�
 _ANY_FIGURE = re.compile(rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)\s*[余多]?\s*(?:[%％]|[万亿千百]?[\u4e00-\u9fff])")
 _THRESHOLD_BEFORE = re.compile(r"达到|超过|突破|首次|年产值|营收|投资|规模")
 _GRANT_OR_BREAK = re.compile(r"[，,。；;、]|给予|奖励|补助|补贴|资助")
-_DATE_UNITS = ("年", "月", "日", "号", "个月", "天")
 _APPROX = "余多近约"
 # a rate written as a fraction (百分之二十, 万分之五) or per mille (3‰): the same kind of figure as 20%
 _FRACTION_RATE = re.compile(rf"[百千万]分之[{_CN_DIGITS}点]+|\d+(?:\.\d+)?\s*[‰‱]")
@@ -89,11 +88,11 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
         phrase = text[start:end].strip()
         unit = _unit_of(phrase)
         i = j
-        if not unit or phrase[-1].isdigit() or phrase.startswith("第") and unit not in _DATE_UNITS:
+        if not unit or phrase[-1].isdigit() or phrase.startswith("第") and not is_time_unit(unit):
             continue  # a bare number: a list marker, a year, an article number
         before = text[max(0, start - 16):start]
         clause_before = _GRANT_OR_BREAK.split(before)[-1]  # what qualifies this number in its own clause
-        if unit in _DATE_UNITS and not with_dates:
+        if is_time_unit(unit) and not with_dates:
             continue  # a date or a year count: not a figure of the kind answers lead with
         if unit == "%":
             role = "比例"
