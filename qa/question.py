@@ -238,10 +238,15 @@ def _written_amounts(text: str) -> str:
 _QUOTED = re.compile(r"[“\"「『‘《]([^“”\"「」『』‘’《》]{2,60})[”\"」』’》]")
 
 
+def quoted_spans(text: str, titles: bool = True) -> list[re.Match[str]]:
+    """The quoted stretches of `text` (“单项冠军”, 「350」, 《…办法》); `titles=False` leaves out 《titles》."""
+    return [m for m in _QUOTED.finditer(text) if titles or not m.group().startswith("《")]
+
+
 def quoted_names(search: str) -> tuple[str, ...]:
     """What a question quotes (“单项冠军”, “350”, 《…办法》): names the asker means exactly. Chinese names and
     codes only: a Latin name in quotes ("Zhengkedai") is a translation, which no document writes."""
-    return tuple(dict.fromkeys(m.group(1).strip() for m in _QUOTED.finditer(search)
+    return tuple(dict.fromkeys(m.group(1).strip() for m in quoted_spans(search)
                                if _CJK.search(m.group(1)) or re.search(r"\d", m.group(1))))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from corpus.schema import Document
 from corpus.versions import prefer_versions, version_note
 from qa.places import Place, PlaceResolver, coverage_note
+from qa.question import quoted_spans
 from qa.schema import Answer
 
 
@@ -53,7 +54,8 @@ class PlaceScoper:
         self.regions = sorted({d.meta.region for d in docs.values() if d.meta.region})
 
     def resolve(self, text: str) -> Scope:
-        text = _NAME_IN_QUOTES.sub(lambda m: " " * len(m.group()), text)  # “浙江制造精品” names an award, not a place
+        for m in quoted_spans(text, titles=False):  # “浙江制造精品” names an award, not a place; a 《title》 names its issuer's
+            text = text[:m.start()] + " " * len(m.group()) + text[m.end():]
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions,
@@ -121,8 +123,6 @@ def _shown(place: Place, written: str) -> str:
     return f"{written}（{place.name}）" if written and written != place.name else place.name
 
 
-# a name in quotation marks (an award, a programme, a brand); 《titles》 are not masked: their place is the issuer's
-_NAME_IN_QUOTES = re.compile(r"[“\"「『][^“”\"「」『』]{1,40}[”\"」』]")
 _EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")
 
 

@@ -309,6 +309,9 @@ def test_a_place_inside_a_quoted_name_is_part_of_the_name(qa):
     award = qa.trace("对获评“河南省质量标杆”的芯片企业奖励多少？")  # an award's name, not where the asker is
     assert not award.scope.places and not award.scope.uncovered
     assert [p.short for p in qa.trace("郑州对获评“质量标杆”的芯片企业奖励多少？").scope.places] == ["郑州"]
+    assert not qa.trace("对获评‘河南省质量标杆’的芯片企业奖励多少？").scope.places  # single quotes too
+    titled = qa.trace("《郑州市支持新一代信息技术产业发展若干政策》对流片补助多少？")  # a title names its issuer's place
+    assert [p.short for p in titled.scope.places] == ["郑州"]
 
 
 def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_miss(model_dir, tmp_path):

@@ -13,7 +13,7 @@ from qa.figures import (
     states_identifier,
     within_bracket,
 )
-from qa.question import parse_question, quoted_names, split_parts
+from qa.question import parse_question, quoted_names, quoted_spans, split_parts
 from qa.terms import match
 
 
@@ -141,6 +141,8 @@ def test_quoted_names_are_chinese_names_and_codes():
     assert quoted_names("对新上榜“浙江制造精品”和《某某办法》的企业") == ("浙江制造精品", "某某办法")
     assert quoted_names("瓯海区的“1+5+16”产业政策") == ("1+5+16",)
     assert quoted_names('What is the "Zhengkedai" rate?') == ()  # a translation no document writes
+    spans = quoted_spans("对‘单项冠军’和《某某办法》", titles=False)
+    assert [m.group(1) for m in spans] == ["单项冠军"]  # a place scoper masks names, not titles
 
 
 def test_the_interrogative_decides_what_is_asked_before_a_quantity_noun():
