@@ -9,7 +9,8 @@ about the corpus and stored with its index; `gate_default.json` (fitted on sever
 
 Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
 document writes, a question about one year answered by another year's document, a question about the
-adopted text answered by a draft, and a question whose words the best document writes only in the unfinished
+adopted text answered by a draft, a question qualifying a word (省级单项冠军, 三期规模) where the documents only
+state the rule for a sibling (市级单项冠军, 首期规模), and a question whose words the best document writes only in the unfinished
 clause it breaks off with (an excerpt cut off mid-sentence states nothing about them), or whose asked figure
 would have to come from such an unfinished last sentence.
 """
@@ -29,7 +30,7 @@ from corpus.clean import search_form
 from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
-from qa.question import Question, parse_question
+from qa.question import Question, chinese_number, parse_question
 from qa.retriever import Retrieval
 from qa.terms import TermWeights, match
 
@@ -174,6 +175,11 @@ class AnswerabilityGate:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
         elif draft := draft_instead(question, best.doc):
             decision.veto = draft
+        elif other := _sibling_instead(question, found, self.weights, self.config.gate_features):
+            decision.quote = (other.doc.doc_id, other.start, other.end)
+            decision.veto = (f"知识库中的《{other.doc.meta.title or other.doc.doc_id}》只规定了“{other.stated}”，"
+                             f"没有关于所问“{other.asked}”的规定")
+            decision.missing = [other.word] + [t for t in decision.missing if t != other.word]
         elif found_cut := _cut_off_answer(question, found, self.weights, self.config.cut_off_tail_chars):
             cut, terms = found_cut
             decision.quote = (cut.doc.doc_id, cut.sentence, cut.end)
@@ -290,6 +296,98 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
             if cut is None or cand.chunk.start + m.end() <= cut.sentence:
                 complete = max(complete, weights.coverage(question.terms, m.group()))
     return (ends[doc_id], []) if top > complete else None
+
+
+@dataclass(frozen=True)
+class Sibling:
+    """A sentence stating the rule for a sibling of what the question qualifies: 市级单项冠军 for 省级单项冠军,
+    突破200亿元 for 突破100亿元, 首期规模 for 三期规模."""
+
+    doc: Document
+    start: int  # the sentence, as offsets into the document's text
+    end: int
+    word: str  # the question's qualifier (省级)
+    asked: str  # it with the word it qualifies, as the question writes them (省级单项)
+    stated: str  # the sibling with that word, as the sentence writes them (市级单项)
+
+
+_NUMBER = r"第?[首\d零〇一二两三四五六七八九十百千.]+"
+_NUMBER_WORD = re.compile(r"(第?)([首\d零〇一二两三四五六七八九十百千.]+)([^\d零〇一二两三四五六七八九十百千.]*)")
+
+
+def _number_word(word: str) -> tuple[str, float] | None:
+    """(what it counts, its number) for a word led by a number or ordinal: 100亿 → (亿, 1e10), 三期 → (期, 3),
+    首期 → (期, 1), 2020 → ('', 2020); None for any other word."""
+    if (m := _NUMBER_WORD.fullmatch(word)) is None:
+        return None
+    digits = m.group(2)
+    value = 1.0 if digits == "首" else float(digits) if re.fullmatch(r"\d+(?:\.\d+)?", digits) else chinese_number(digits)
+    return None if value is None else (m.group(3), value)
+
+
+def _siblings(asked: str, written: str, known: bool) -> bool:
+    """Does `written` name another member of the class `asked` names: another number of the same thing (三期 and
+    首期, 100亿 and 200亿, two years), or a word of the same length and head that the documents also write
+    `asked` beside (`known`): 省级 and 市级."""
+    if asked == written:
+        return False
+    a, w = _number_word(asked), _number_word(written)
+    if a is not None or w is not None:
+        return a is not None and w is not None and a[0] == w[0] and a[1] != w[1]
+    return (known and len(asked) == len(written) >= 2 and asked[-1] == written[-1] and asked[0] != written[0]
+            and bool(_CJK_WORD.fullmatch(asked + written)))
+
+
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_BARE = re.compile(r"[\s“”\"「」『』‘’]+")  # quotes and spaces, which do not part a word from its qualifier
+
+
+def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights, n_docs: int) -> Sibling | None:
+    """A question qualifying a word (省级单项冠军, 突破100亿元, 三期规模) whose qualifier no sentence of the best
+    documents writes with that word, while one writes a sibling in its place (市级单项冠军, 突破200亿元, 首期规模):
+    the documents state the rule for another member of the class, not for the asked one."""
+    if question.crosslingual:
+        return None
+    docs = list({c.doc.doc_id: c.doc for c in found.candidates[:n_docs]}.values())
+    sentences = [(d, m) for d in docs for m in SENTENCE.finditer(d.search_text)]
+    for left, right in question.pairs:
+        if left in question.places or right in question.places:
+            continue
+        for word, anchor, before in ((left, right, True), (right, left, False)):
+            if not before and _number_word(word) is None:
+                continue  # after its anchor only a number is a value in a slot (突破100亿元)
+            with_anchor = [(d, m, _BARE.sub("", m.group().lower())) for d, m in sentences if anchor in m.group().lower()]
+            if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
+                continue
+            known = bool(weights.doc_match(word).max(initial=0.0) >= 1.0)  # a word the corpus writes, not a fragment
+            for doc, m, text in with_anchor:
+                for at in re.finditer(re.escape(anchor), text):
+                    slot = _slot(text, at, word, before)
+                    if slot and _siblings(word, slot, known) and not _abbreviated(word, text[:at.start()]):
+                        asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
+                        return Sibling(doc, m.start(), m.end(), word, asked, stated)
+    return None
+
+
+def _abbreviated(word: str, before: str) -> bool:
+    """Does the text just before the anchor write `word` in full, its characters in order (规上 in 规模以上,
+    办居 in 办理居)?"""
+    window = iter(before[-2 * len(word) - 2:])
+    return all(char in window for char in word)
+
+
+def _slot(text: str, at: re.Match, word: str, before: bool) -> str:
+    """What `text` writes where the question writes `word`: just before the anchor found `at` (as many
+    characters, or for a number word the number with the same measure: 首期 for 三期), or, for a value, the
+    number with that measure just after it (past 到/至)."""
+    if (number := _number_word(word)) is None:
+        return text[max(0, at.start() - len(word)):at.start()] if before else ""
+    measure = re.escape(number[0])
+    if before:
+        found = re.search(f"{_NUMBER}{measure}$", text[:at.start()])
+    else:
+        found = re.compile(f"[到至]?({_NUMBER}{measure})").match(text, at.end())
+    return found.group(found.lastindex or 0) if found else ""
 
 
 _PUNCT = re.compile(r"[\s\W_]+")

@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import cn2an
 import jieba
@@ -64,6 +65,7 @@ class Question:
     places: tuple[str, ...] = ()  # place names found in it (by the place resolver)
     quoted: tuple[str, ...] = ()  # Chinese names it puts in quotes or 《》: “浙江制造精品”, exact identifiers
     units: tuple[str, ...] = ()  # for a bare 多少: the units the evidence states figures in next to the focus words
+    pairs: tuple[tuple[str, str], ...] = ()  # consecutive content words written together (省级+单项, 突破+100亿)
 
     @property
     def wants_figure(self) -> bool:
@@ -235,6 +237,9 @@ def _written_amounts(text: str) -> str:
     return _SPOKEN_AMOUNT.sub(rewrite, text)
 
 
+_GLUE = ("", "的", "到", "至")  # what may stand between a word and the one it qualifies or sets a value for
+
+
 _QUOTED = re.compile(r"[“\"「『‘《]([^“”\"「」『』‘’《》]{2,60})[”\"」』’》]")
 
 
@@ -265,4 +270,6 @@ def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
         raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
         asks=(asks := _asks(search, crosslingual)), unit=_asked_unit(search, asks), wants_cap=bool(CAP.search(search)),
         parts=split_parts(search), crosslingual=crosslingual, places=tuple(places), quoted=quoted_names(search),
+        pairs=tuple((a, b) for (a, _, end), (b, start, _) in pairwise(words)
+                    if terms_text[end:start] in _GLUE),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, fit
+from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, _number_word, _siblings, fit
 
 
 def _sample(answerable: bool, rng: random.Random) -> dict[str, float]:
@@ -32,3 +32,17 @@ def test_gate_is_read_from_the_index_folder_before_the_default(tmp_path):
     mine.save(tmp_path / GATE_FILE)
     loaded = GateModel.load(tmp_path)
     assert loaded.weights == mine.weights and loaded.bias == -2.0
+
+
+def test_siblings_are_other_members_of_the_asked_class():
+    assert _number_word("三期") == ("期", 3.0) and _number_word("首期") == ("期", 1.0)
+    assert _number_word("100亿") == ("亿", 100.0) and _number_word("2020") == ("", 2020.0)
+    assert _number_word("省级") is None
+    assert _siblings("三期", "首期", known=False) and _siblings("100亿", "200亿", known=False)
+    assert _siblings("2020", "2018", known=False)
+    assert not _siblings("三期", "3期", known=False)  # the same number in other numerals
+    assert not _siblings("第一次", "首次", known=False)  # … or the same ordinal
+    assert not _siblings("100亿", "100万", known=False)  # another magnitude is not the same thing counted
+    assert _siblings("省级", "市级", known=True)  # a word of the same head, which the corpus writes
+    assert not _siblings("省级", "市级", known=False)  # … a fragment of the asker's words proves nothing
+    assert not _siblings("研发", "研发", known=True) and not _siblings("省级", "级别", known=True)

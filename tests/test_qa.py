@@ -334,6 +334,18 @@ def test_a_figure_question_answered_only_by_a_sentence_that_breaks_off_before_it
     assert not cut.answerable and "中断" in cut.answer and cut.citations[0].quote.endswith("对当年")
 
 
+def test_a_rule_for_a_sibling_of_the_asked_qualifier_is_a_near_miss(model_dir, tmp_path):
+    policy = "shengzhou_4173_2024.txt"  # 获三星、四星、五星级小微企业园,分别奖励20万元、40万元、60万元
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    stated = qa.ask("嵊州2024年对获评四星级小微企业园奖励多少？")
+    assert stated.answerable and "40万元" in stated.answer
+    sibling = qa.ask("嵊州2024年对获评二星级小微企业园奖励多少？")
+    gate = sibling.to_dict()["gate"]
+    assert not sibling.answerable and gate["outright"] and "二星级" in gate["veto"] and "五星级" in gate["veto"]
+    assert sibling.citations[0].related and "五星级小微企业园" in sibling.citations[0].quote
+    assert "万元" not in sibling.answer.split("相关条款")[0]
+
+
 def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
     differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""

@@ -197,3 +197,10 @@ def test_the_unit_of_a_bare_how_much_is_read_from_the_evidence():
     assert units == ("元",)  # sentences naming 规模 state it in 亿元 (3 of 4 figures); 23.9% is not next to it
     assert [f.text for f in asked_figures(replace(question, units=units), "增长23.9%,规模50亿元")] == ["50亿元"]
     assert expected_units(question, evidence[:1], min_figures=3, min_share=0.3) == ()  # too little to say
+
+
+def test_words_written_together_are_paired_with_the_word_they_qualify():
+    assert ("省级", "单项") in parse_question("对首次列入省级单项冠军示范企业奖励多少").pairs
+    assert ("突破", "100亿") in parse_question("年销售收入首次突破100亿元的企业").pairs  # a value after its verb
+    assert ("基金", "三期") in parse_question("新郑市电子信息产业基金三期规模是多少", ("新郑市",)).pairs
+    assert not any("新郑市" in pair for pair in parse_question("新郑市基金规模", ("新郑市",)).pairs)  # places are not words
