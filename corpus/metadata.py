@@ -294,7 +294,7 @@ def _title_like(s: str) -> bool:
         and not re.search(r"[,，;；]", s)
         and not s.endswith((":", "："))
         and not s.startswith(("(", "各", "附件"))
-        and not _LABEL_RE.match(s)
+        and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1)))  # 岳阳市华容县:… is a headline
         and not _DATE_RE.match(s)
         and not (_is_orgs(s) and "关于" not in s)
     )
@@ -523,6 +523,14 @@ def _place_named(s: str):
 
     found = gazetteer().find(s)
     return found[0].place if len(found) == 1 and found[0].end - found[0].start >= len(s.strip()) - 1 else None
+
+
+def _names_places(s: str) -> bool:
+    """Does `s` consist of place names only (岳阳市华容县)?"""
+    from corpus.gazetteer import gazetteer
+
+    found = gazetteer().find(_simple(s))
+    return bool(found) and sum(f.end - f.start for f in found) >= len(s.strip()) - 1
 
 
 def _deepest(places: list) -> object | None:

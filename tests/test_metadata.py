@@ -215,3 +215,14 @@ def test_manifest_can_mark_a_draft(tmp_path):
     [doc], errors = load_corpus(tmp_path)
     assert errors == [] and doc.meta.is_draft
     assert json.loads(json.dumps(doc.meta.to_dict()))["is_draft"] is True
+
+
+def test_a_headline_led_by_its_place_is_a_title_not_a_label(tmp_path):
+    """News-site reposts title a policy "岳阳市华容县:…"; a place before the colon is not a field label."""
+    path = tmp_path / "repost.txt"
+    path.write_text("岳阳市华容县:招商工作奖励的政策支持\n\n来源:华容县贸促会 发布时间:2022-02-16 10:30:36\n\n"
+                    "1、重大项目信息奖。项目固定资产一次性投资在10亿—50亿元的,奖励20万元。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "岳阳市华容县:招商工作奖励的政策支持" and meta.issuer == "华容县贸促会"
+    path.write_text("发布单位:华容县贸促会\n\n招商工作奖励办法\n\n1、重大项目信息奖。奖励20万元。\n", encoding="utf-8")
+    assert load_document(path).meta.title == "招商工作奖励办法"  # a label that is not a place stays a label
