@@ -228,8 +228,10 @@ class ExtractiveComposer:
         if not cands:
             return None
         ranked = self.score_sentences(part, cands, query_vector)
-        hit = next((s for s in ranked if self.weights.coverage(part.focus or part.terms,
-                    s.cand.doc.search_text[s.span.start:s.span.end]) > 0), None)
+        naming = [s for s in ranked if self.weights.coverage(part.focus or part.terms, _text(s)) > 0]
+        # a part asking for a cap (封顶多少) is answered by a sentence stating one before one stating only a rate
+        hit = next((s for s in naming if part.wants_cap and any(f.role == "上限" for f in asked_figures(part, _text(s)))),
+                   naming[0] if naming else None)
         if hit is None or not states_asked_kind(part, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
             return None  # (a bare 多少 is also answered by a phone number: the one definition of the asked kind)
         return hit
@@ -241,7 +243,7 @@ class ExtractiveComposer:
         multi_part = len(question.parts) > 1
         for cand, picked in chosen:
             lead, rest = picked[:1], sorted(picked[1:], key=lambda s: s.start)
-            for group in ([lead[0]] if lead else []), rest:
+            for group in [lead, *_adjacent_runs(cand.doc, rest)]:
                 run = _clear_run(cand.doc, group)
                 if not run:
                     continue
@@ -307,6 +309,22 @@ class ExtractiveComposer:
                 f"知识库中的《{cite.title}》提到{said}，但没有关于“{lacks}”的规定，无法回答这个问题。"
                 ) + "相关条款见 [1]（仅供参考，不是答案）。"
         return Answer(question=question.raw, answer=text, answerable=False, citations=[cite], gate=gate.to_dict())
+
+
+def _text(scored: Scored) -> str:
+    return scored.cand.doc.search_text[scored.span.start:scored.span.end]
+
+
+def _adjacent_runs(doc: Document, spans: list[Span]) -> list[list[Span]]:
+    """Sentences (in reading order) grouped into runs the text writes one after another: each run is quoted and
+    cited as one passage, so a quote never skips text it does not show."""
+    runs: list[list[Span]] = []
+    for span in spans:
+        if runs and not doc.text[runs[-1][-1].end:span.start].strip():
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return runs
 
 
 def _clear_run(doc: Document, spans: list[Span]) -> list[Span]:

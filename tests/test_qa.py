@@ -346,6 +346,17 @@ def test_a_rule_for_a_sibling_of_the_asked_qualifier_is_a_near_miss(model_dir, t
     assert "万元" not in sibling.answer.split("相关条款")[0]
 
 
+def test_a_part_asking_for_a_cap_is_answered_by_the_sentence_stating_the_cap(model_dir, tmp_path):
+    policy = "huarong_investment_promotion_awards.txt"  # …投资总额的2‰进行现金奖励。奖金总额不超过50万元。
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    answer = qa.ask("华容县“飞地项目”奖，三产业项目按投资总额的多少奖励？奖金总额最高多少？")
+    assert answer.answerable and "2‰" in answer.answer and "50万元" in answer.answer
+    assert answer.citations[0].title == "岳阳市华容县:招商工作奖励的政策支持"  # a headline led by its place
+    skipping = qa.ask("华容县“飞地项目”奖二产业项目按投资总额的多少奖励？总额封顶多少？")
+    for c in skipping.citations:  # what an answer line says is its citation's quote, with nothing left out between
+        assert f"{c.quote.strip()} [{c.id}]" in skipping.answer, c.quote
+
+
 def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
     differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""
