@@ -102,7 +102,7 @@ def _clean_pieces(cand: Candidate, span: Span) -> list[Span]:
 
 
 def _is_heading_line(cand: Candidate, span: Span) -> bool:
-    line = cand.doc.text[span.start:span.end].strip()
+    line = cand.doc.text[span.start:span.end].strip().rstrip("。")  # a heading may close with a full stop
     return any(line == h or line.startswith(h) and len(line) <= len(h) + 12 and "。" not in line
                for h in cand.chunk.heading_path)
 
@@ -152,16 +152,18 @@ class ExtractiveComposer:
         texts = [c.doc.search_text[s.start:s.end] for c, s in pool]
         focus = question.focus or question.terms
         scores = []
+        kind_weight = cfg.crosslingual_kind if question.crosslingual else 0.25
         for text in texts:
             lexical = 0.0 if question.crosslingual else (
                 0.5 * self.weights.coverage(question.terms, text) + 0.5 * self.weights.coverage(focus, text))
-            scores.append(lexical + 0.25 * states_asked_kind(question, text))
+            scores.append(lexical + kind_weight * states_asked_kind(question, text))
         if query_vector is not None and self.embed is not None:
-            near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:cfg.dense_sentences]
+            limit = cfg.crosslingual_sentences if question.crosslingual else cfg.dense_sentences  # no words to go by
+            near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:limit]
             dense = self._dense([texts[i] for i in near], query_vector)
-            w = 1.0 if question.crosslingual else cfg.sentence_dense_weight
-            for i, d in zip(near, dense, strict=True):
-                scores[i] = (1 - w) * scores[i] + w * d
+            w = cfg.sentence_dense_weight
+            for i, d in zip(near, dense, strict=True):  # another language: meaning and the asked kind of fact
+                scores[i] = d + scores[i] if question.crosslingual else (1 - w) * scores[i] + w * d
         out = [Scored(c, s, score) for (c, s), score in zip(pool, scores, strict=True)]
         out.sort(key=lambda x: x.score, reverse=True)
         return out

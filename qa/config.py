@@ -13,6 +13,7 @@ class AnswerConfig:
     depth: int = 30  # hits taken from each retriever before fusion
     rrf_k: int = 60  # reciprocal-rank-fusion constant (Cormack et al.)
     candidates: int = 8  # fused candidates handed to the gate and the composer
+    crosslingual_sentences: int = 240  # a question in another language: sentences of the dense hits embedded to rank them
     background_sample: int = 256  # chunks whose vectors describe "unrelated" similarity for the dense z-score
     # rerank: fused rank + question coverage, small penalties for non-policy and garbled chunks
     weight_coverage: float = 1.0
@@ -35,6 +36,7 @@ class AnswerConfig:
     max_sentences: int = 3
     sentence_keep_ratio: float = 0.75  # sentences scoring >= ratio × best are kept (up to max_sentences)
     sentence_dense_weight: float = 0.5  # weight of embedding similarity against lexical coverage in sentence choice
+    crosslingual_kind: float = 0.5  # … a question in another language: the asked kind of fact against meaning (0–1)
     dense_sentences: int = 12  # at most this many sentences (of the two best clauses) are embedded per answer
     dense_sentence_chars: int = 160
     max_clauses: int = 2  # clauses an answer quotes for a one-part question

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
@@ -15,7 +16,7 @@ from pydantic import ConfigDict
 from corpus.schema import Chunk, Document
 from index.store import Hit, PolicyIndex
 from qa.config import AnswerConfig
-from qa.figures import states_figure
+from qa.figures import SENTENCE, states_figure
 from qa.question import Question, parse_question
 from qa.terms import TermWeights
 
@@ -71,7 +72,8 @@ class HybridRetriever(BaseRetriever):
         vector = index.embed_query(question.search) if question.search else None
         dense = index.dense_search(question.search, k=cfg.depth, doc_ids=doc_ids, vector=vector)
         keyword = [] if question.crosslingual else index.keyword_search(question.search, k=cfg.depth, doc_ids=doc_ids)
-        fused = rrf([dense, keyword], k=cfg.rrf_k)
+        ranked = self._by_sentences(dense, vector) if question.crosslingual and vector is not None else dense
+        fused = rrf([ranked, keyword], k=cfg.rrf_k)
         best_possible = 2.0 / (cfg.rrf_k + 1)
         by_dense = {h.chunk_id: h for h in dense}
         by_keyword = {h.chunk_id: h for h in keyword}
@@ -92,6 +94,25 @@ class HybridRetriever(BaseRetriever):
             out.append(cand)
         out.sort(key=lambda c: c.score, reverse=True)
         return Retrieval(out[:cfg.candidates], _margin([h.score for h in dense]), vector)
+
+    def _by_sentences(self, dense: list[Hit], vector: list[float]) -> list[Hit]:
+        """Dense hits re-ranked by their similarity plus that of their closest sentence (heading lines aside): for a
+        question in another language there are no shared words, and a long clause's one vector blurs the sentence
+        that answers."""
+        index: PolicyIndex = self.index
+        pool = [(h, m.group()[:self.config.dense_sentence_chars]) for h in dense
+                if (chunk := index.get_chunk(h.chunk_id)) is not None
+                for m in SENTENCE.finditer(chunk.search_text)
+                if len(m.group().strip()) >= 5 and m.group().strip() not in chunk.heading]  # not its heading line
+        pool = pool[:self.config.crosslingual_sentences]
+        if not pool:
+            return dense
+        sims = np.asarray(index.embed_passages([text for _, text in pool])) @ np.asarray(vector)
+        best: dict[str, float] = {}
+        for (hit, _), sim in zip(pool, sims, strict=True):
+            best[hit.chunk_id] = max(best.get(hit.chunk_id, -1.0), float(sim))
+        order = sorted(dense, key=lambda h: h.score + best.get(h.chunk_id, 0.0), reverse=True)
+        return [replace(h, rank=rank) for rank, h in enumerate(order, start=1)]
 
     def _rerank(self, cand: Candidate, question: Question) -> float:
         cfg = self.config
