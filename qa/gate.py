@@ -30,7 +30,7 @@ from corpus.clean import search_form
 from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
-from qa.question import Question, chinese_number, parse_question
+from qa.question import EDITION, Question, chinese_number, parse_question
 from qa.retriever import Retrieval
 from qa.terms import TermWeights, match
 
@@ -224,12 +224,17 @@ _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*(
 
 def _another_years_document(question: Question, found: Retrieval) -> int | None:
     """The asked year, when the question asks about a year and the best document is another year's: its title
-    names years (2019年部分节假日安排, 2021—2025年) that do not include it, and its text never mentions it."""
+    names years (2019年部分节假日安排, 2021—2025年) that do not include it, or, for a question naming the year of
+    the document it means (2023年出台的…意见), its title names none and it is dated another year; and its text
+    never mentions the asked year."""
     doc = found.candidates[0].doc
     spans = [(int(a), int(b or a)) for a, b in _TITLE_YEARS.findall(search_form(doc.meta.title))]
+    asked_years = {int(y) for y in _ASKED_YEAR.findall(question.search)}
+    if not spans and (edition := EDITION.search(question.search)) and doc.meta.date is not None:
+        spans, asked_years = [(doc.meta.date.year, doc.meta.date.year)], {int(edition.group(1))}
     if not spans:
         return None
-    for asked in {int(y) for y in _ASKED_YEAR.findall(question.search)}:
+    for asked in asked_years:
         if not any(lo <= asked <= hi for lo, hi in spans) and str(asked) not in doc.search_text:
             return asked
     return None

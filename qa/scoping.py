@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from corpus.schema import Document
 from corpus.versions import prefer_versions, version_note
 from qa.places import Place, PlaceResolver, coverage_note
-from qa.question import quoted_spans
+from qa.question import EDITION, quoted_spans
 from qa.schema import Answer
 
 
@@ -86,7 +86,7 @@ class PlaceScoper:
         documents of that year. When none in scope is of that year, an explicit edition ("2024年版") is recorded
         as missing (another year's version must not answer); a looser mention may name a document the corpus
         only refers to, and leaves the scope as it was."""
-        m = _EDITION.search(question_search)
+        m = EDITION.search(question_search)
         if not m:
             return scope
         year = int(m.group(1))
@@ -123,7 +123,6 @@ def _shown(place: Place, written: str) -> str:
     return f"{written}（{place.name}）" if written and written != place.name else place.name
 
 
-_EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")
 
 
 def _years(doc: Document) -> set[int]:

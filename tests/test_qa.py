@@ -360,6 +360,15 @@ def test_a_part_asking_for_a_cap_is_answered_by_the_sentence_stating_the_cap(mod
         assert f"{c.quote.strip()} [{c.id}]" in skipping.answer, c.quote
 
 
+def test_a_question_naming_its_documents_year_is_not_answered_from_another_years(model_dir, tmp_path):
+    policy = "liuhe_key_industries_2023.txt"  # dated 2023-02-08, no year in its title
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    same = qa.ask("柳河县2023年印发的支持重点产业加快发展的实施意见对新列入省级专精特新中小企业奖励多少？")
+    assert same.answerable and "10万元" in same.answer
+    other = qa.ask("柳河县2021年印发的支持重点产业加快发展的实施意见对新列入省级专精特新中小企业奖励多少？")
+    assert not other.answerable and "2021" in other.to_dict()["gate"]["veto"]
+
+
 def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
     differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""
