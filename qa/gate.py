@@ -10,7 +10,8 @@ about the corpus and stored with its index; `gate_default.json` (fitted on sever
 Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
 document writes, a question about one year answered by another year's document, a question about the
 adopted text answered by a draft, a question qualifying a word (省级单项冠军, 三期规模) where the documents only
-state the rule for a sibling (市级单项冠军, 首期规模), and a question whose words the best document writes only in the unfinished
+state the rule for a sibling (市级单项冠军, 首期规模), a figure question about one year whose best answering
+sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), and a question whose words the best document writes only in the unfinished
 clause it breaks off with (an excerpt cut off mid-sentence states nothing about them), or whose asked figure
 would have to come from such an unfinished last sentence.
 """
@@ -31,7 +32,7 @@ from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
 from qa.question import EDITION, Question, chinese_number, parse_question
-from qa.retriever import Retrieval
+from qa.retriever import Candidate, Retrieval
 from qa.terms import TermWeights, match
 
 FEATURES = ("coverage", "focus", "answer_sentence", "missing", "dense_margin", "agree", "kind", "crosslingual")
@@ -175,6 +176,11 @@ class AnswerabilityGate:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
         elif draft := draft_instead(question, best.doc):
             decision.veto = draft
+        elif dated := _another_years_figure(question, found, self.weights, self.config.gate_features):
+            cand, start, end, stated = dated
+            decision.quote = (cand.doc.doc_id, start, end)
+            decision.veto = (f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》给出的是{stated}年的数字，"
+                             f"没有{_ASKED_YEAR.search(question.search).group(1)}年的")
         elif other := _sibling_instead(question, found, self.weights, self.config.gate_features):
             decision.quote = (other.doc.doc_id, other.start, other.end)
             decision.veto = (f"知识库中的《{other.doc.meta.title or other.doc.doc_id}》只规定了“{other.stated}”，"
@@ -238,6 +244,32 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
         if not any(lo <= asked <= hi for lo, hi in spans) and str(asked) not in doc.search_text:
             return asked
     return None
+
+
+def _another_years_figure(question: Question, found: Retrieval, weights: TermWeights, n: int,
+                          ) -> tuple[Candidate, int, int, int] | None:
+    """For a figure question about one year (到2025年…达到多少): the best answering sentence of the best `n`
+    candidates and the other year it is stated for, when every such sentence sits in a paragraph about another
+    year (到2022年,…。全社会研发投入占GDP比重达4.28%) and names no year itself; None otherwise."""
+    asked = {int(y) for y in _ASKED_YEAR.findall(question.search)}
+    if question.crosslingual or not question.wants_figure or len(asked) != 1:
+        return None
+    year, focus = asked.pop(), question.focus or question.terms
+    scored = []
+    for cand in found.candidates[:n]:
+        text = cand.doc.search_text
+        for m in SENTENCE.finditer(cand.chunk.search_text):
+            score = weights.coverage(focus, m.group().lower()) * states_asked_kind(question, m.group())
+            if score > 0:
+                start, end = cand.chunk.start + m.start(), cand.chunk.start + m.end()
+                years = _ASKED_YEAR.findall(text[text.rfind("\n", 0, start) + 1:end])  # its paragraph up to it
+                scored.append((score, cand, start, end, int(years[-1]) if years else None))
+    top = max((s[0] for s in scored), default=0.0)
+    best = [s for s in scored if s[0] >= top]
+    if not best or any(stated is None or stated == year for *_, stated in best):
+        return None
+    _, cand, start, end, stated = best[0]
+    return cand, start, end, stated
 
 
 _SENTENCE_END = "。！？!?；;"

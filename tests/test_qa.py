@@ -369,6 +369,16 @@ def test_a_question_naming_its_documents_year_is_not_answered_from_another_years
     assert not other.answerable and "2021" in other.to_dict()["gate"]["veto"]
 
 
+def test_a_figure_stated_for_another_target_year_is_a_near_miss(model_dir, tmp_path):
+    policy = "shenzhen_basic_research_2019.txt"  # 到2022年,…全社会研发投入占GDP比重达4.28%…; the 2025 paragraph breaks off
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    stated = qa.ask("深圳到2022年全社会研发投入占GDP比重要达到多少？")
+    assert stated.answerable and "4.28%" in stated.answer
+    other = qa.ask("深圳到2025年全社会研发投入占GDP比重要达到多少？")
+    veto = other.to_dict()["gate"]["veto"]
+    assert not other.answerable and "2022" in veto and "2025" in veto and "4.28%" not in other.answer.split("相关条款")[0]
+
+
 def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
     differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""
