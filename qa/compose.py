@@ -19,7 +19,7 @@ from corpus.clean import search_form
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
-from qa.gate import GateDecision
+from qa.gate import KIND_NAMES, GateDecision
 from qa.question import Question, parse_question
 from qa.retriever import Candidate
 from qa.schema import Answer, Citation
@@ -189,6 +189,12 @@ class ExtractiveComposer:
                 query_vector: list[float] | None, today: date) -> Answer:
         cfg = self.config
         scored = self.score_sentences(question, cands[:cfg.max_clauses + 2], query_vector)
+        # only documents that write every question word the best passage writes: a clause of another document
+        # that lacks one (郑科贷) is about something else, however well its sentence reads
+        on_subject = [c for c in cands if all(self.weights.doc_writes(t, c.doc.doc_id) for t in gate.covered)]
+        if on_subject:
+            cands = on_subject
+            scored = [s for s in scored if s.cand in on_subject]
         if not scored:
             return self.refuse(question, gate, cands)
         top = scored[0].cand  # the clause holding the best sentence leads
@@ -260,6 +266,10 @@ class ExtractiveComposer:
         # a question in several parts is checked part by part (absent_parts), not as one figure question
         if question.wants_figure and not multi_part and not any(asked_figures(question, q) for q in stated):
             gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
+            gate.answerable = False
+            return self.refuse(question, gate, [c for c, _ in chosen])
+        if question.asks in KIND_NAMES and not multi_part and not any(states_asked_kind(question, q) for q in stated):
+            gate.reasons.append(f"引用的条款没有给出所问的{KIND_NAMES[question.asks]}")
             gate.answerable = False
             return self.refuse(question, gate, [c for c, _ in chosen])
         head = []

@@ -208,7 +208,7 @@ class AnswerabilityGate:
         if decision.missing and not question.crosslingual:
             decision.reasons.append(f"最相关的条款没有提到“{'、'.join(decision.missing)}”")
         if x["kind"] == 0.0:
-            decision.reasons.append(f"最相关的条款没有给出所问的{_KIND_NAMES.get(question.asks, '内容')}")
+            decision.reasons.append(f"最相关的条款没有给出所问的{KIND_NAMES.get(question.asks, '内容')}")
         if x["dense_margin"] < self.config.reason_dense_margin:
             decision.reasons.append("最相关条款与问题的语义相似度并不突出")
         return decision
@@ -449,4 +449,4 @@ def _unquoted(question: Question, found: Retrieval) -> list[str]:
     return out
 
 
-_KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限"}
+KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限"}

@@ -145,6 +145,11 @@ class TermWeights:
         self._doc_match[term] = score
         return score
 
+    def doc_writes(self, term: str, doc_id: str) -> bool:
+        """Does the document (its title or any chunk) hold `term` whole?"""
+        pos = self._position.get(doc_id)
+        return pos is not None and bool(self.doc_match(term)[pos] >= 1.0)
+
     def _writes(self, form: str) -> np.ndarray:
         """Per document in scope: does its text write `form` as it stands (the check for a count's digit form,
         whose grams, a number and a lone character, are too common to stand for it)."""

@@ -129,6 +129,15 @@ def test_traditional_and_english_questions(qa):
     assert growth.answerable and "71.3%" in growth.answer.split("[1]")[0]
 
 
+def test_an_answer_stays_with_the_subject_the_question_names(qa):
+    """郑科贷 is named in one document, which states its amount but no term: a loan term from another policy's
+    clause (智能制造贴息期限最高3年) is about something else."""
+    assert "2000万元" in qa.ask("郑科贷最高能贷多少？").answer
+    for question in ("郑科贷最长能贷几年？", "郑科贷的贷款期限是多久？"):
+        answer = qa.ask(question)
+        assert not answer.answerable and "3年" not in answer.answer.split("相关条款")[0], question
+
+
 def test_lapsed_validity_is_stated_with_dates(qa, corpus_dir, model_dir, tmp_path):
     answer = qa.ask("首轮流片补助多少")
     assert any("2025-06-02" in w and "有效期" in w for w in answer.warnings)
