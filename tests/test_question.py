@@ -103,6 +103,8 @@ def test_ranges_and_time_words_glued_to_a_number_are_figures():
     assert [(f.text, f.unit) for f in figures("在2—3年内调整到位", with_dates=True)] == [("2—3年", "年")]
     assert [(f.text, f.unit) for f in figures("按5～10万元给予补助")] == [("5～10万元", "元")]
     assert [f.text for f in figures("应当在3年内完成", with_dates=True)] == ["3年"]
+    assert not figures("支持创建一批青年创业见习基地,培育一个示范园区")  # 一 + a measure word: the indefinite article
+    assert [f.text for f in figures("入围两家,奖励一千万元")] == ["两家", "一千万元"]
     for span in ("3年", "6个月", "48小时"):  # every unit of time is a date figure, kept only when asked
         assert not figures(f"应当在{span}内完成") and figures(f"应当在{span}内完成", with_dates=True), span
 
