@@ -388,6 +388,15 @@ def test_a_figure_stated_for_another_target_year_is_a_near_miss(model_dir, tmp_p
     assert not other.answerable and "2022" in veto and "2025" in veto and "4.28%" not in other.answer.split("相关条款")[0]
 
 
+def test_the_document_a_policy_is_based_on_is_the_one_its_drafting_formula_cites(model_dir, tmp_path):
+    policy = "tianjin_development_zones_2017.txt"  # 津政办函〔2017〕103号: 为贯彻落实《…若干意见》(国办发〔2017〕7号)
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    answer = qa.ask("天津开发区改革和创新发展实施方案是落实哪个文件的？文号多少？")
+    assert answer.answerable and "国办发〔2017〕7号" in answer.answer and "103号" not in answer.answer.split("[1]")[0]
+    assert "国办发〔2017〕7号" in answer.citations[0].quote
+    assert "津政办函〔2017〕103号" in qa.ask("天津开发区改革和创新发展实施方案的文号是多少？").answer  # its own
+
+
 def test_clauses_indexed_from_a_differently_cleaned_text_do_not_fit_it():
     """`policyqa ask` serves the index as it is: a document whose clauses an older release cut from a
     differently cleaned text waits for the next sync instead of being quoted at wrong offsets."""
