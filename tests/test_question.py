@@ -150,6 +150,8 @@ def test_quoted_names_are_chinese_names_and_codes():
 def test_the_interrogative_decides_what_is_asked_before_a_quantity_noun():
     assert (parse_question("抽查比例有没有上限").asks, parse_question("抽查比例有没有上限").unit) == ("yesno", "")
     assert parse_question("补助比例怎么确定").asks == "how"
+    dated = parse_question("降低失业保险费率的政策执行到什么时候")  # a rate it names, a date it asks
+    assert (dated.asks, dated.unit) == ("date", "")
     assert parse_question("补助比例是什么").unit == "%" and parse_question("首轮流片补助比例").unit == "%"
     english = parse_question("Under the 2019 opinion, is there a ceiling on the sampling ratio?")
     assert english.asks == "yesno" and not english.wants_figure
