@@ -63,6 +63,7 @@ _DOC_NO_RE = re.compile(
     r"|([\u4e00-\u9fff]{2,20}令)第([\d一二三四五六七八九十百零〇]+)号"
     r"|([\u4e00-\u9fff]{1,6}[发字函])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号"
 )
+_BARE_DOC_NO_RE = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d{1,4})")
 _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
 )
@@ -492,6 +493,9 @@ def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | No
                 return text[start + m.start() : start + m.end()], (start, end)
             prefix = _strip_title_words(m.group(6))
             return f"{prefix}〔{m.group(7)}〕{m.group(8)}号", (start, end)
+    for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
+        if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
+            return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)
     return "", None
 
 

@@ -226,3 +226,11 @@ def test_a_headline_led_by_its_place_is_a_title_not_a_label(tmp_path):
     assert meta.title == "岳阳市华容县:招商工作奖励的政策支持" and meta.issuer == "华容县贸促会"
     path.write_text("发布单位:华容县贸促会\n\n招商工作奖励办法\n\n1、重大项目信息奖。奖励20万元。\n", encoding="utf-8")
     assert load_document(path).meta.title == "招商工作奖励办法"  # a label that is not a place stays a label
+
+
+def test_a_document_number_that_lost_its_hao_on_a_line_of_its_own(tmp_path):
+    path = tmp_path / "notice.txt"
+    path.write_text("洪江市人民政府办公室关于印发《洪江市实施“八大行动”总体方案》的通知\n\n发布时间:2024-03-22\n\n"
+                    "洪政办发〔2024〕3\n\n各乡镇人民政府:\n现将方案印发给你们。根据《某办法》(国发〔2020〕7号)制定。\n",
+                    encoding="utf-8")
+    assert load_document(path).meta.doc_number == "洪政办发〔2024〕3号"
