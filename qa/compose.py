@@ -238,8 +238,8 @@ class ExtractiveComposer:
         ranked = self.score_sentences(part, cands, query_vector)
         naming = [s for s in ranked if self.weights.coverage(part.focus or part.terms, _text(s)) > 0]
         # a part asking for a cap (封顶多少) is answered by a sentence stating one before one stating only a rate
-        hit = next((s for s in naming if part.wants_cap and any(f.role == "上限" for f in asked_figures(part, _text(s)))),
-                   naming[0] if naming else None)
+        caps = [s for s in naming if part.wants_cap and any(f.role == "上限" for f in asked_figures(part, _text(s)))]
+        hit = (caps or naming or [None])[0]
         if hit is None or not states_asked_kind(part, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
             return None  # (a bare 多少 is also answered by a phone number: the one definition of the asked kind)
         return hit
@@ -264,12 +264,8 @@ class ExtractiveComposer:
         quotes = [c.quote for c in citations]
         stated = [search_form(q) for q in quotes]
         # a question in several parts is checked part by part (absent_parts), not as one figure question
-        if question.wants_figure and not multi_part and not any(asked_figures(question, q) for q in stated):
-            gate.reasons.append(f"引用的条款没有给出所问的{'“' + question.unit + '”' if question.unit else '数额'}")
-            gate.answerable = False
-            return self.refuse(question, gate, [c for c, _ in chosen])
-        if question.asks in KIND_NAMES and not multi_part and not any(states_asked_kind(question, q) for q in stated):
-            gate.reasons.append(f"引用的条款没有给出所问的{KIND_NAMES[question.asks]}")
+        if not multi_part and (unstated := _unstated_kind(question, stated)):
+            gate.reasons.append(f"引用的条款没有给出所问的{unstated}")
             gate.answerable = False
             return self.refuse(question, gate, [c for c, _ in chosen])
         head = []
@@ -321,6 +317,16 @@ class ExtractiveComposer:
                 f"知识库中的《{cite.title}》提到{said}，但没有关于“{lacks}”的规定，无法回答这个问题。"
                 ) + "相关条款见 [1]（仅供参考，不是答案）。"
         return Answer(question=question.raw, answer=text, answerable=False, citations=[cite], gate=gate.to_dict())
+
+
+def _unstated_kind(question: Question, quotes: list[str]) -> str:
+    """What the question asks for that none of the quotes states, named for the asker ("" when one does): a
+    figure in the asked unit, a date, a duration."""
+    if question.wants_figure and not any(asked_figures(question, q) for q in quotes):
+        return f"“{question.unit}”" if question.unit else "数额"
+    if question.asks in KIND_NAMES and not any(states_asked_kind(question, q) for q in quotes):
+        return KIND_NAMES[question.asks]
+    return ""
 
 
 def _text(scored: Scored) -> str:

@@ -11,9 +11,9 @@ Some evidence refuses outright, whatever the model says: a name the question quo
 document writes, a question about one year answered by another year's document, a question about the
 adopted text answered by a draft, a question qualifying a word (省级单项冠军, 三期规模) where the documents only
 state the rule for a sibling (市级单项冠军, 首期规模), a figure question about one year whose best answering
-sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), and a question whose words the best document writes only in the unfinished
-clause it breaks off with (an excerpt cut off mid-sentence states nothing about them), or whose asked figure
-would have to come from such an unfinished last sentence.
+sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), and a question whose words
+the best document writes only in the unfinished clause it breaks off with (an excerpt cut off mid-sentence
+states nothing about them), or whose asked figure would have to come from such an unfinished last sentence.
 """
 
 from __future__ import annotations
@@ -348,8 +348,9 @@ class Sibling:
     stated: str  # the sibling with that word, as the sentence writes them (市级单项)
 
 
-_NUMBER = r"第?[首\d零〇一二两三四五六七八九十百千.]+"
-_NUMBER_WORD = re.compile(r"(第?)([首\d零〇一二两三四五六七八九十百千.]+)([^\d零〇一二两三四五六七八九十百千.]*)")
+_NUMERALS = r"\d零〇一二两三四五六七八九十百千."
+_NUMBER = rf"第?[首{_NUMERALS}]+"  # a number or an ordinal (首期: the first)
+_NUMBER_WORD = re.compile(rf"(第?)([首{_NUMERALS}]+)([^{_NUMERALS}]*)")
 
 
 def _number_word(word: str) -> tuple[str, float] | None:

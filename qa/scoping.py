@@ -123,8 +123,6 @@ def _shown(place: Place, written: str) -> str:
     return f"{written}（{place.name}）" if written and written != place.name else place.name
 
 
-
-
 def _years(doc: Document) -> set[int]:
     """The years a document is known by: its date and any year its title names."""
     years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", doc.meta.title)}
