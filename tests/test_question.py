@@ -208,3 +208,10 @@ def test_words_written_together_are_paired_with_the_word_they_qualify():
     assert ("突破", "100亿") in parse_question("年销售收入首次突破100亿元的企业").pairs  # a value after its verb
     assert ("基金", "三期") in parse_question("新郑市电子信息产业基金三期规模是多少", ("新郑市",)).pairs
     assert not any("新郑市" in pair for pair in parse_question("新郑市基金规模", ("新郑市",)).pairs)  # places are not words
+
+
+def test_who_bears_a_duty_is_not_who_issued_the_document():
+    from qa.compose import asked_fields
+
+    assert asked_fields(parse_question("跨国界水体污染防治由谁承担支出责任？")) == []
+    assert asked_fields(parse_question("这个办法是由谁印发的？")) == ["issuer"]
