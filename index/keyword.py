@@ -183,6 +183,10 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def chunk_id(self, row: int) -> str:
+        """The chunk at a row (as `rows_with` returns rows)."""
+        return self._ids[row]
+
     @property
     def doc_rows(self) -> Mapping[str, np.ndarray]:
         """doc_id -> the rows of its chunks (rows are positions in the matrix, as `rows_with` returns)."""

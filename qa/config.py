@@ -24,6 +24,8 @@ class AnswerConfig:
     # the asked unit of a bare 多少, read from the evidence (figures next to the focus words)
     expected_unit_figures: int = 4  # … when the candidates state at least this many such figures
     expected_unit_share: float = 0.2  # … the units holding at least this share of them
+    expected_unit_background: int = 64  # … else passages elsewhere in the corpus naming the noun, read for it
+    expected_unit_background_share: float = 0.5  # … whose figures must mostly come in one unit
     # gate
     gate_threshold: float = 0.5  # answer when p(answerable) >= this
     gate_features: int = 3  # best candidates looked at for coverage/dense features

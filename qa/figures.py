@@ -186,23 +186,38 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
 SENTENCE = re.compile(r"[^。；;！!？?\n]+")  # a sentence or line of a passage, as the gate and this module read it
 
 
-def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float) -> tuple[str, ...]:
+def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float,
+                   background: list[str] = (), background_share: float = 0.5) -> tuple[str, ...]:
     """For a bare 多少 (no unit named): the units in which `texts` (the evidence) state figures in sentences that
     name the asked noun (the last focus word: 奖励 in …技术中心奖励多少), each holding at least `min_share` of at
-    least `min_figures` figures; () when the evidence says too little. The corpus, not a word list, says what
-    奖励多少 is counted in."""
+    least `min_figures` figures. When the evidence states too few, the unit the rest of the corpus
+    (`background`: other passages naming the noun) mostly states it in (at least `background_share` of its
+    figures), with any unit the evidence does state beside the noun; () when neither says enough. The corpus,
+    not a word list, says what 奖励多少 is counted in."""
     if question.unit or question.asks != "quantity" or not question.focus or len(question.parts) > 1:
         return ()
     noun = question.focus[-1]
+    stated = _units_beside(noun, texts)
+    if sum(stated.values()) >= min_figures:
+        return _frequent(stated, min_share)
+    usual = _units_beside(noun, background)
+    mostly = _frequent(usual, background_share) if sum(usual.values()) >= min_figures else ()
+    return tuple(sorted(set(mostly) | set(stated))) if mostly else ()
+
+
+def _units_beside(noun: str, texts: list[str]) -> dict[str, int]:
+    """How many figures of each unit the sentences of `texts` that name `noun` state."""
     counts: dict[str, int] = {}
     for text in texts:
         for sentence in SENTENCE.findall(text):
             if noun in sentence:
                 for fig in figures(sentence):
                     counts[fig.unit] = counts.get(fig.unit, 0) + 1
+    return counts
+
+
+def _frequent(counts: dict[str, int], min_share: float) -> tuple[str, ...]:
     total = sum(counts.values())
-    if total < min_figures:
-        return ()
     return tuple(sorted(u for u, n in counts.items() if n / total >= min_share))
 
 

@@ -52,6 +52,7 @@ class AnswerPipeline:
                  gate_model: GateModel, config: AnswerConfig, today: date | None = None) -> None:
         self.docs = docs
         self.chunks_of = chunks_of
+        self.index = index
         self.config = config
         self.today = today
         self.weights = TermWeights(index.keyword_index(), {d.doc_id: search_form(d.meta.title) for d in docs.values()},
@@ -127,8 +128,14 @@ class AnswerPipeline:
     def judge(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> tuple[Question, GateDecision]:
         """The gate's decision, on the question as the evidence reads it (the unit a bare 多少 asks for); what
         answering and calibration both go by."""
+        cfg = self.config
+        background: list[str] = []
+        if question.focus and not question.unit and question.asks == "quantity":  # what else the corpus says of it
+            ids = self.weights.chunks_with(question.focus[-1], None, cfg.expected_unit_background)
+            background = [chunk.search_text for i in ids if (chunk := self.index.get_chunk(i)) is not None]
         units = expected_units(question, [c.chunk.search_text for c in found.candidates],
-                               self.config.expected_unit_figures, self.config.expected_unit_share)
+                               cfg.expected_unit_figures, cfg.expected_unit_share, background,
+                               cfg.expected_unit_background_share)
         question = replace(question, units=units)
         return question, self.gate.decide(question, found, doc_ids)
 

@@ -138,6 +138,13 @@ def test_an_answer_stays_with_the_subject_the_question_names(qa):
         assert not answer.answerable and "3年" not in answer.answer.split("相关条款")[0], question
 
 
+def test_a_count_is_not_a_reward_the_corpus_states_in_yuan(qa):
+    """The Suzhou plan counts leading talents (400名) but states no reward for them; elsewhere the corpus
+    states 奖励 in 万元, so 400名 does not answer 奖励多少."""
+    answer = qa.ask("苏州工业园区对集成电路科技领军人才奖励多少？")
+    assert not answer.answerable and "400名" not in answer.answer.split("相关条款")[0]
+
+
 def test_lapsed_validity_is_stated_with_dates(qa, corpus_dir, model_dir, tmp_path):
     answer = qa.ask("首轮流片补助多少")
     assert any("2025-06-02" in w and "有效期" in w for w in answer.warnings)
