@@ -120,6 +120,9 @@ class AnswerPipeline:
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
                 return about
+        if not question.terms and not question.crosslingual:  # 多少？ 郑州多少？: nothing to look for
+            return refusal(question.raw, "问题里只有疑问词或地名，没有说明要问哪项政策内容。请写明要问的事项，"
+                                         "例如“首轮流片补助多少”。")
         question, decision = self.judge(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)

@@ -145,6 +145,12 @@ def test_a_count_is_not_a_reward_the_corpus_states_in_yuan(qa):
     assert not answer.answerable and "400名" not in answer.answer.split("相关条款")[0]
 
 
+def test_a_question_of_interrogatives_and_places_only_asks_for_what_is_meant(qa):
+    for question in ("多少？", "郑州多少？", "由谁"):
+        answer = qa.ask(question)
+        assert not answer.answerable and not answer.citations and "请写明要问的事项" in answer.answer, question
+
+
 def test_lapsed_validity_is_stated_with_dates(qa, corpus_dir, model_dir, tmp_path):
     answer = qa.ask("首轮流片补助多少")
     assert any("2025-06-02" in w and "有效期" in w for w in answer.warnings)
