@@ -308,20 +308,21 @@ def cut_off(doc: Document, max_tail: int) -> CutOff | None:
 def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, max_tail: int,
                     ) -> tuple[CutOff, list[str]] | None:
     """The unfinished ending the answer would have to come from, and the question words it holds: question
-    words the best document writes only in its unfinished last clause, or, for a question asking a figure or
-    date, an unfinished last sentence that covers more of the question than any complete sentence of the
-    candidates and breaks off before stating one (支持创建数字化示范园区,对当年…)."""
+    words the best document writes only in its unfinished last clause, or, for a question asking a figure, a
+    date or how, an unfinished last sentence that covers more of the question than any complete sentence of the
+    candidates and breaks off before stating one (支持创建数字化示范园区,对当年…; …在企业建成投产后,由县人民…)."""
     best = found.candidates[0].doc
     if (cut := cut_off(best, max_tail)) is not None:
         tail, rest = best.search_text[cut.clause:cut.end].lower(), best.search_text[:cut.clause].lower()
         title = search_form(best.meta.title).lower()
         if terms := [t for t in question.terms if t in tail and t not in rest and t not in title]:
             return cut, terms
-    if question.crosslingual or not question.terms or not (question.wants_figure or question.asks in ("date", "duration")):
-        return None  # an unfinished list may still name what a which or how question asks
+    checkable = question.wants_figure or question.asks in ("date", "duration")  # a fact the sentence may state
+    if question.crosslingual or not question.terms or not (checkable or question.asks == "how"):
+        return None  # an unfinished list may still name what a which question asks
     ends = {d.doc_id: c for d in {c.doc.doc_id: c.doc for c in found.candidates}.values()
             if (c := cut_off(d, max_tail)) is not None
-            and not states_asked_kind(question, d.search_text[c.sentence:c.end])}
+            and not (checkable and states_asked_kind(question, d.search_text[c.sentence:c.end]))}
     if not ends:
         return None
     unfinished = {d: weights.coverage(question.terms, c.doc.search_text[c.sentence:c.end]) for d, c in ends.items()}

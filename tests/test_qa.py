@@ -357,6 +357,9 @@ def test_a_figure_question_answered_only_by_a_sentence_that_breaks_off_before_it
     assert "10万元" in qa.ask("嵊州2024年对当年新增认定省级小微企业园奖励多少？").answer
     cut = qa.ask("嵊州2024年对当年创建的数字化示范园区奖励多少？")
     assert not cut.answerable and "中断" in cut.answer and cut.citations[0].quote.endswith("对当年")
+    how = qa.ask("嵊州2024年对创建数字化示范园区的怎么支持？")  # a how question: what follows the cut is missing too
+    assert not how.answerable and "中断" in how.answer
+    assert qa.ask("嵊州2024年对晋级星级的小微企业园怎么奖励？").answerable  # a complete sentence says how
 
 
 def test_a_rule_for_a_sibling_of_the_asked_qualifier_is_a_near_miss(model_dir, tmp_path):
