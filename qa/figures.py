@@ -7,6 +7,7 @@ cap, the threshold) and the guard (is every stated number in a quote?).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -187,7 +188,7 @@ SENTENCE = re.compile(r"[^。；;！!？?\n]+")  # a sentence or line of a passa
 
 
 def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float,
-                   background: list[str] = (), background_share: float = 0.5) -> tuple[str, ...]:
+                   background: Sequence[str] = (), background_share: float = 0.5) -> tuple[str, ...]:
     """For a bare 多少 (no unit named): the units in which `texts` (the evidence) state figures in sentences that
     name the asked noun (the last focus word: 奖励 in …技术中心奖励多少), each holding at least `min_share` of at
     least `min_figures` figures. When the evidence states too few, the unit the rest of the corpus
@@ -205,7 +206,7 @@ def expected_units(question: Question, texts: list[str], min_figures: int, min_s
     return tuple(sorted(set(mostly) | set(stated))) if mostly else ()
 
 
-def _units_beside(noun: str, texts: list[str]) -> dict[str, int]:
+def _units_beside(noun: str, texts: Sequence[str]) -> dict[str, int]:
     """How many figures of each unit the sentences of `texts` that name `noun` state."""
     counts: dict[str, int] = {}
     for text in texts:
@@ -217,6 +218,7 @@ def _units_beside(noun: str, texts: list[str]) -> dict[str, int]:
 
 
 def _frequent(counts: dict[str, int], min_share: float) -> tuple[str, ...]:
+    """The units holding at least `min_share` of the counted figures."""
     total = sum(counts.values())
     return tuple(sorted(u for u, n in counts.items() if n / total >= min_share))
 

@@ -134,7 +134,7 @@ class AnswerPipeline:
         cfg = self.config
         background: list[str] = []
         if question.focus and not question.unit and question.asks == "quantity":  # what else the corpus says of it
-            ids = self.weights.chunks_with(question.focus[-1], None, cfg.expected_unit_background)
+            ids = self.weights.chunks_with(question.focus[-1], cfg.expected_unit_background)
             background = [chunk.search_text for i in ids if (chunk := self.index.get_chunk(i)) is not None]
         units = expected_units(question, [c.chunk.search_text for c in found.candidates],
                                cfg.expected_unit_figures, cfg.expected_unit_share, background,

@@ -145,15 +145,11 @@ class TermWeights:
         self._doc_match[term] = score
         return score
 
-    def chunks_with(self, term: str, doc_ids: Collection[str] | None, limit: int) -> list[str]:
-        """Ids of up to `limit` chunks (of the documents in scope, or of `doc_ids`) holding every gram of `term`,
-        spread over the corpus rather than the first ones."""
+    def chunks_with(self, term: str, limit: int) -> list[str]:
+        """Ids of up to `limit` chunks of the documents in scope holding every gram of `term`, spread over the
+        corpus rather than the first ones."""
         grams = term_grams(term)
         rows = self._rows_with_all(grams) if grams else np.zeros(0, dtype=np.int64)
-        if doc_ids is not None:
-            keep = np.zeros(len(self._doc_ids), dtype=bool)
-            keep[[self._position[d] for d in doc_ids if d in self._position]] = True
-            rows = rows[keep[self._doc_of_row[rows]]]
         if len(rows) > limit:
             rows = rows[np.linspace(0, len(rows) - 1, limit).astype(np.int64)]
         return [self._keyword.chunk_id(int(r)) for r in rows]
