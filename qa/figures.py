@@ -177,6 +177,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
         return exact or ([f for f in figs if _is_span_of_time(f)] if is_time_unit(unit) else [])
     if question.asks == "duration":
         return [f for f in figs if _is_span_of_time(f)]
+    if question.asks == "date" and not question.crosslingual:  # 哪天: a figure in time units (2022年, 6月), not
+        return [f for f in figs if is_time_unit(f.unit)]  # 500万元 (an English "when" may only start a clause)
     if question.units:  # 奖励多少 next to clauses that state 奖励 in 万元: 500强 is not the kind asked
         figs = tuple(f for f in figs if f.unit in question.units)
     if question.wants_cap:

@@ -151,6 +151,13 @@ def test_a_question_of_interrogatives_and_places_only_asks_for_what_is_meant(qa)
         assert not answer.answerable and not answer.citations and "请写明要问的事项" in answer.answer, question
 
 
+def test_an_application_deadline_is_not_the_documents_validity(qa):
+    """截止 names a deadline (申报, 意见反馈); the clause on tape-out grants states none, and 40%, 500万元 are no date."""
+    deadline = qa.ask("郑州首轮流片补助的申报截止日期是哪天？")
+    assert not deadline.answerable and "500万元" not in deadline.answer.split("相关条款")[0]
+    assert "有效期" in qa.ask("郑州新一代信息技术实施意见的有效期到什么时候？").answer
+
+
 def test_lapsed_validity_is_stated_with_dates(qa, corpus_dir, model_dir, tmp_path):
     answer = qa.ask("首轮流片补助多少")
     assert any("2025-06-02" in w and "有效期" in w for w in answer.warnings)

@@ -222,3 +222,9 @@ def test_who_bears_a_duty_is_not_who_issued_the_document():
 
     assert asked_fields(parse_question("跨国界水体污染防治由谁承担支出责任？")) == []
     assert asked_fields(parse_question("这个办法是由谁印发的？")) == ["issuer"]
+
+
+def test_a_date_question_is_answered_by_a_time_not_by_an_amount():
+    dated = parse_question("申报截止日期是哪天？")
+    assert asked_figures(dated, "补助40%,单个企业每年补助总额不超过500万元") == []
+    assert [f.text for f in asked_figures(dated, "2024年3月8日前报送")] != []
