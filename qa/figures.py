@@ -7,7 +7,7 @@ cap, the threshold) and the guard (is every stated number in a quote?).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -190,11 +190,12 @@ SENTENCE = re.compile(r"[^。；;！!？?\n]+")  # a sentence or line of a passa
 
 
 def expected_units(question: Question, texts: list[str], min_figures: int, min_share: float,
-                   background: Sequence[str] = (), background_share: float = 0.5) -> tuple[str, ...]:
+                   background: Callable[[str], Sequence[str]] = lambda noun: (),
+                   background_share: float = 0.5) -> tuple[str, ...]:
     """For a bare 多少 (no unit named): the units in which `texts` (the evidence) state figures in sentences that
     name the asked noun (the last focus word: 奖励 in …技术中心奖励多少), each holding at least `min_share` of at
     least `min_figures` figures. When the evidence states too few, the unit the rest of the corpus
-    (`background`: other passages naming the noun) mostly states it in (at least `background_share` of its
+    (`background(noun)`: other passages naming the noun, read only then) mostly states it in (at least `background_share` of its
     figures), with any unit the evidence does state beside the noun; () when neither says enough. The corpus,
     not a word list, says what 奖励多少 is counted in."""
     if question.unit or question.asks != "quantity" or not question.focus or len(question.parts) > 1:
@@ -203,7 +204,7 @@ def expected_units(question: Question, texts: list[str], min_figures: int, min_s
     stated = _units_beside(noun, texts)
     if sum(stated.values()) >= min_figures:
         return _frequent(stated, min_share)
-    usual = _units_beside(noun, background)
+    usual = _units_beside(noun, background(noun))
     mostly = _frequent(usual, background_share) if sum(usual.values()) >= min_figures else ()
     return tuple(sorted(set(mostly) | set(stated))) if mostly else ()
 

@@ -132,15 +132,16 @@ class AnswerPipeline:
         """The gate's decision, on the question as the evidence reads it (the unit a bare 多少 asks for); what
         answering and calibration both go by."""
         cfg = self.config
-        background: list[str] = []
-        if question.focus and not question.unit and question.asks == "quantity":  # what else the corpus says of it
-            ids = self.weights.chunks_with(question.focus[-1], cfg.expected_unit_background)
-            background = [chunk.search_text for i in ids if (chunk := self.index.get_chunk(i)) is not None]
         units = expected_units(question, [c.chunk.search_text for c in found.candidates],
-                               cfg.expected_unit_figures, cfg.expected_unit_share, background,
+                               cfg.expected_unit_figures, cfg.expected_unit_share, self._passages_naming,
                                cfg.expected_unit_background_share)
         question = replace(question, units=units)
         return question, self.gate.decide(question, found, doc_ids)
+
+    def _passages_naming(self, word: str) -> list[str]:
+        """Passages from across the corpus that name `word` (what else the corpus says of it)."""
+        ids = self.weights.chunks_with(word, self.config.expected_unit_background)
+        return [chunk.search_text for i in ids if (chunk := self.index.get_chunk(i)) is not None]
 
     def _per_place(self, question: Question, scope: Scope) -> Answer:
         """A question naming several places gets one answer per place, each only from documents covering it."""

@@ -205,9 +205,9 @@ def test_the_unit_of_a_bare_how_much_is_read_from_the_evidence():
     rewarded = parse_question("对新认定的高新技术企业奖励多少？")
     targets = ["到2023年,培育高新技术企业600家、研发机构200家。"]  # no figure of 奖励 in the evidence
     corpus = ["对首次认定的企业奖励20万元。", "给予一次性奖励50万元。", "奖励10万元,其中5%用于团队。", "奖励30万元。"]
-    assert expected_units(rewarded, targets, 3, 0.2, corpus, 0.5) == ("元",)
+    assert expected_units(rewarded, targets, 3, 0.2, lambda noun: corpus, 0.5) == ("元",)
     mixed = ["奖励20万元。", "奖励5家。", "奖励10%。", "奖励3项。"]  # no unit it is mostly counted in
-    assert expected_units(rewarded, targets, 3, 0.2, mixed, 0.5) == ()
+    assert expected_units(rewarded, targets, 3, 0.2, lambda noun: mixed, 0.5) == ()
 
 
 def test_words_written_together_are_paired_with_the_word_they_qualify():
