@@ -58,12 +58,13 @@ _ORG_RE = re.compile(
 )
 _LABEL_RE = re.compile(r"^([^，,。:：]{1,8})[:：]\s*(.*)$")
 # a document number: issuer abbreviation + 〔year〕 + number + 号 (any bracket, either script's 号), or a 令
+_DOC_NO_HEAD = r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*"  # issuer〔year〕
 _DOC_NO_RE = re.compile(
-    r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d+)\s*号"
+    _DOC_NO_HEAD + r"(\d+)\s*号"
     r"|([\u4e00-\u9fff]{2,20}令)第([\d一二三四五六七八九十百零〇]+)号"
     r"|([\u4e00-\u9fff]{1,6}[发字函])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号"
 )
-_BARE_DOC_NO_RE = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d{1,4})")
+_BARE_DOC_NO_RE = re.compile(_DOC_NO_HEAD + r"(\d{1,4})")  # … whose 号 was lost
 _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
 )

@@ -240,7 +240,7 @@ class ExtractiveComposer:
         # a part asking for a cap (封顶多少) is answered by a sentence stating one before one stating only a rate
         caps = [s for s in naming if part.wants_cap and any(f.role == "上限" for f in asked_figures(part, _text(s)))]
         hit = (caps or naming or [None])[0]
-        if hit is None or not states_asked_kind(part, hit.cand.doc.search_text[hit.span.start:hit.span.end]):
+        if hit is None or not states_asked_kind(part, _text(hit)):
             return None  # (a bare 多少 is also answered by a phone number: the one definition of the asked kind)
         return hit
 

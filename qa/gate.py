@@ -177,10 +177,10 @@ class AnswerabilityGate:
         elif draft := draft_instead(question, best.doc):
             decision.veto = draft
         elif dated := _another_years_figure(question, found, self.weights, self.config.gate_features):
-            cand, start, end, stated = dated
+            cand, start, end, stated, asked = dated
             decision.quote = (cand.doc.doc_id, start, end)
             decision.veto = (f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》给出的是{stated}年的数字，"
-                             f"没有{_ASKED_YEAR.search(question.search).group(1)}年的")
+                             f"没有{asked}年的")
         elif other := _sibling_instead(question, found, self.weights, self.config.gate_features):
             decision.quote = (other.doc.doc_id, other.start, other.end)
             decision.veto = (f"知识库中的《{other.doc.meta.title or other.doc.doc_id}》只规定了“{other.stated}”，"
@@ -247,9 +247,9 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
 
 
 def _another_years_figure(question: Question, found: Retrieval, weights: TermWeights, n: int,
-                          ) -> tuple[Candidate, int, int, int] | None:
+                          ) -> tuple[Candidate, int, int, int, int] | None:
     """For a figure question about one year (到2025年…达到多少): the best answering sentence of the best `n`
-    candidates and the other year it is stated for, when every such sentence sits in a paragraph about another
+    candidates, the other year it is stated for and the asked year, when every such sentence sits in a paragraph about another
     year (到2022年,…。全社会研发投入占GDP比重达4.28%) and names no year itself; None otherwise."""
     asked = {int(y) for y in _ASKED_YEAR.findall(question.search)}
     if question.crosslingual or not question.wants_figure or len(asked) != 1:
@@ -269,7 +269,7 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
     if not best or any(stated is None or stated == year for *_, stated in best):
         return None
     _, cand, start, end, stated = best[0]
-    return cand, start, end, stated
+    return cand, start, end, stated, year
 
 
 _SENTENCE_END = "。！？!?；;"
