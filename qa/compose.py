@@ -20,7 +20,7 @@ from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
 from qa.gate import KIND_NAMES, GateDecision
-from qa.question import Question, parse_question
+from qa.question import Question
 from qa.retriever import Candidate
 from qa.schema import Answer, Citation
 from qa.terms import TermWeights
@@ -217,7 +217,7 @@ class ExtractiveComposer:
         if multi:  # every part answered by its own best sentence, or said to be absent
             same_doc = [c for c in cands if c.doc.doc_id == top.doc.doc_id and c not in chosen]
             for part in question.parts:
-                sub = parse_question(part, question.places)
+                sub = question.part(part)
                 # the chosen clauses first; else another clause of the same document (its contact line …)
                 hit = self._part_hit(sub, chosen, query_vector) or self._part_hit(sub, same_doc, query_vector)
                 if hit is None:

@@ -31,7 +31,7 @@ from corpus.clean import search_form
 from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
-from qa.question import EDITION, Question, chinese_number, parse_question
+from qa.question import EDITION, Question, chinese_number
 from qa.retriever import Candidate, Retrieval
 from qa.terms import TermWeights, match
 
@@ -89,7 +89,7 @@ def features(question: Question, found: Retrieval, weights: TermWeights, scope_d
 
 def _parts(question: Question) -> list[Question]:
     """The sub-questions of a multi-part question, each with its own asked kind; else the question itself."""
-    return [parse_question(p, question.places) for p in question.parts] if len(question.parts) > 1 else [question]
+    return [question.part(p) for p in question.parts] if len(question.parts) > 1 else [question]
 
 
 def _answer_sentence(question: Question, parts: list[Question], texts: list[str], weights: TermWeights) -> float:

@@ -65,7 +65,7 @@ class AnswerPipeline:
     def prepare(self, text: str) -> Trace:
         """Parse, resolve places and retrieve: everything before the decision."""
         scope = self.places.resolve(text)
-        question = parse_question(text, tuple(scope.place_names))
+        question = parse_question(text, tuple(scope.place_names), self.weights.written)
         scope = self.places.edition(scope, question.search)
         if scope.uncovered and not scope.doc_ids or scope.missing_edition:
             return Trace(question, scope, scope.doc_ids, None)

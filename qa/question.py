@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
@@ -66,10 +67,16 @@ class Question:
     quoted: tuple[str, ...] = ()  # Chinese names it puts in quotes or 《》: “浙江制造精品”, exact identifiers
     units: tuple[str, ...] = ()  # for a bare 多少: the units the evidence states figures in next to the focus words
     pairs: tuple[tuple[str, str], ...] = ()  # consecutive content words written together (省级+单项, 突破+100亿)
+    # does the corpus write a word? (a word jieba only guessed and the corpus never writes is not a term)
+    writes: Callable[[str], bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def wants_figure(self) -> bool:
         return self.asks in ("quantity",) or bool(self.unit)
+
+    def part(self, text: str) -> Question:
+        """A sub-question (one of `parts`), parsed as this question was."""
+        return parse_question(text, self.places, self.writes)
 
 
 def _pos_cut(text: str) -> list[tuple[str, str, int]]:
@@ -98,6 +105,12 @@ def _is_content(word: str, flag: str) -> bool:
     if flag == "m" and all(c in _MAGNITUDE_UNIT for c in w):
         return False  # a bare magnitude/currency such as 万元 or 亿元: the number before it is the term
     return not flag.startswith(_FORM_POS)
+
+
+def _guessed(word: str) -> bool:
+    """A Chinese word that jieba's dictionary does not hold: its HMM joined characters it could not place into
+    one (运营方要通过 → 运营 / 方要 / 通过). Such a guess is a word only where some document writes it too."""
+    return bool(_CJK.match(word)) and not jieba.dt.FREQ.get(word)
 
 
 @lru_cache(maxsize=4096)
@@ -258,21 +271,25 @@ def quoted_names(search: str) -> tuple[str, ...]:
                                if _CJK.search(m.group(1)) or re.search(r"\d", m.group(1))))
 
 
-def parse_question(raw: str, places: tuple[str, ...] = ()) -> Question:
+def parse_question(raw: str, places: tuple[str, ...] = (), writes: Callable[[str], bool] | None = None) -> Question:
     """Normalise a question as the index is normalised and read off what it asks for.
 
     `places` are the place names the place resolver found in it; they select documents and are not terms.
+    `writes` tells whether the corpus writes a word: a word jieba only guessed (方要, 表要) that no document
+    writes is a segmentation slip, not a term, and is dropped (郑科贷, guessed too, is kept where documents
+    write it).
     """
     search = _written_amounts(re.sub(r"\s+", " ", search_form(raw.strip())).strip())
     crosslingual = _written_in_another_language(search)
     terms_text = search
     for place in sorted(places, key=len, reverse=True):
         terms_text = terms_text.replace(place, " " * len(place))
-    words = content_words(terms_text)
+    words = tuple(w for w in content_words(terms_text) if writes is None or not _guessed(w[0]) or writes(w[0]))
     return Question(
         raw=raw, search=search, terms=tuple(dict.fromkeys(w for w, _, _ in words)), focus=_focus(terms_text, words),
         asks=(asks := _asks(search, crosslingual)), unit=_asked_unit(search, asks), wants_cap=bool(CAP.search(search)),
         parts=split_parts(search), crosslingual=crosslingual, places=tuple(places), quoted=quoted_names(search),
         pairs=tuple((a, b) for (a, _, end), (b, start, _) in pairwise(words)
                     if terms_text[end:start] in _GLUE),
+        writes=writes,
     )

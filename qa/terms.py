@@ -154,6 +154,10 @@ class TermWeights:
             rows = rows[np.linspace(0, len(rows) - 1, limit).astype(np.int64)]
         return [self._keyword.chunk_id(int(r)) for r in rows]
 
+    def written(self, term: str) -> bool:
+        """Does any document in scope hold `term` whole?"""
+        return bool((self.doc_match(term) >= 1.0).any())
+
     def doc_writes(self, term: str, doc_id: str) -> bool:
         """Does the document (its title or any chunk) hold `term` whole?"""
         pos = self._position.get(doc_id)

@@ -228,3 +228,14 @@ def test_a_date_question_is_answered_by_a_time_not_by_an_amount():
     dated = parse_question("申报截止日期是哪天？")
     assert asked_figures(dated, "补助40%,单个企业每年补助总额不超过500万元") == []
     assert [f.text for f in asked_figures(dated, "2024年3月8日前报送")] != []
+
+
+def test_a_word_jieba_only_guessed_is_a_term_only_where_the_corpus_writes_it():
+    text = "对环境公用设施，一律采用公开招标或竞争性谈判方式确定特许经营方或委托运营方。郑科贷单户最高可贷500万元。"
+    question = "委托运营方要通过什么方式选定？郑科贷最高能贷多少？"
+    assert {"方要", "能贷"} <= set(parse_question(question).terms)  # jieba's HMM joins 方+要, 能+贷
+    q = parse_question(question, writes=lambda w: w in text)
+    assert not {"方要", "能贷"} & set(q.terms + q.focus)
+    assert {"委托", "运营", "方式", "最高"} <= set(q.terms)  # dictionary words stay whether written or not
+    assert all(not {"方要", "能贷"} & set(part.terms) for part in map(q.part, q.parts))  # parts read alike
+    assert "方要" in parse_question(question, writes=lambda w: True).terms  # a guess the corpus writes stays
