@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 
+import cn2an
 import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
@@ -27,12 +28,18 @@ def _partial(term: str) -> bool:
 
 
 _CN_COUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+)([^\d零〇一二两三四五六七八九十百千万亿]+)")
+_DIGITS = re.compile(r"(\d{2,})(\D*)")
+_CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 
 
 @lru_cache(maxsize=4096)
 def _forms(term: str) -> tuple[str, ...]:
-    """A term and, for a count said in Chinese numerals (两家, 三年), the form with Arabic digits (2家, 3年)
-    in which documents state most figures."""
+    """A term and the other ways documents write its number: for a count said in Chinese numerals (两家, 三年)
+    the form with Arabic digits (2家, 3年) in which documents state most figures; for a number in digits
+    (500强, 2030年) its Chinese numerals (五百强, 二〇三〇年)."""
+    if m := _DIGITS.fullmatch(term):
+        number, rest = m.groups()
+        return term, cn2an.an2cn(number) + rest, number.translate(_CN_DIGITS) + rest
     m = _CN_COUNT.fullmatch(term)
     value = chinese_number(m.group(1)) if m else None
     return (term, f"{int(value)}{m.group(2)}") if value is not None and value.is_integer() else (term,)

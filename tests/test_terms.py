@@ -81,6 +81,12 @@ def test_a_count_in_chinese_numerals_matches_its_arabic_form():
     assert match("三年", "有效期2年") < 1.0
 
 
+def test_a_number_in_digits_matches_its_chinese_numerals():
+    assert match("500", "对世界五百强企业") == 1.0
+    assert match("2030", "到二〇三〇年") == 1.0
+    assert match("300", "对世界五百强企业") == 0.0
+
+
 def test_partial_credit_needs_the_head_of_the_compound():
     assert match("质量奖", "推动高质量发展") == 0.0  # 高质量 says nothing of an award
     assert match("首轮流片", "流片费用给予补助") == 1 / 3  # 流片 is the head: part of 首轮流片
