@@ -117,6 +117,24 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
                 doc.meta.superseded_by = "" if doc is newest else newest.doc_id
 
 
+def _newer_versions(ids: set[str], docs: Mapping[str, Document], before: int | None) -> set[str]:
+    """Of each policy with several versions in `ids`, the ones not asked for when an older edition is: those
+    dated `before` or later (when no version is older, none), else the newest."""
+    families: dict[str, list[Document]] = {}
+    for doc_id in ids:
+        if (doc := docs.get(doc_id)) is not None and doc.meta.version_group:
+            families.setdefault(doc.meta.version_group, []).append(doc)
+    drop: set[str] = set()
+    for members in families.values():
+        if before is None:
+            newer = [d for d in members if not d.meta.superseded_by]
+        else:
+            newer = [d for d in members if not (d.meta.date and d.meta.date.year < before)]
+        if len(newer) < len(members):
+            drop.update(d.doc_id for d in newer)
+    return drop
+
+
 def _year(doc: Document) -> str:
     return str(doc.meta.date.year) if doc.meta.date else ""
 
@@ -151,11 +169,19 @@ def _number_key(doc_number: str) -> str:
     return re.sub(r"\s+", "", search_form(doc_number))
 
 
+# an older edition asked for by its place in the sequence, not by its own year or number: 旧版, 上一版,
+# 修订前的, 2023年以前那版 (the version in force before that year)
+_OLDER_EDITION = re.compile(r"旧版|老版|上一版|前一版|修订前|((?:19|20)\d{2})\s*年(?:以前|之前)的?(?:那|这)?一?版")
+
+
 def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Document]) -> set[str]:
     """The documents to drop for this question: superseded versions (and drafts with a final),
-    unless the question names the older one's year, document number or distinctive title words."""
+    unless the question names the older one's year, document number or distinctive title words. A question
+    asking for an older edition (旧版, 2023年以前那版) drops the newer versions instead."""
     q = search_form(question or "")
     ids = set(doc_ids)
+    if older := _OLDER_EDITION.search(q):
+        return _newer_versions(ids, docs, int(older.group(1)) if older.group(1) else None)
     drop: set[str] = set()
     for doc_id in ids:
         doc = docs.get(doc_id)

@@ -46,6 +46,13 @@ def test_newest_preferred_older_reachable(two_versions):
     assert prefer_versions({"plan_2023.txt"}, "园区集成电路企业目标", two_versions) == {"plan_2023.txt"}
 
 
+def test_an_older_edition_asked_by_its_place_in_the_sequence_drops_the_newer(two_versions):
+    ids = set(two_versions)
+    assert prefer_versions(ids, "旧版行动计划的园区集成电路企业目标多少家", two_versions) == {"plan_2025.txt"}
+    assert prefer_versions(ids, "2024年以前那版园区集成电路企业目标多少家", two_versions) == {"plan_2025.txt"}
+    assert prefer_versions(ids, "2020年之前的版本园区企业目标多少家", two_versions) == set()  # none is that old
+
+
 def test_draft_and_final(tmp_path):
     final = SEED.read_text("utf-8")
     lines = final.split("\n")
