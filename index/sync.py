@@ -232,20 +232,40 @@ def doc_signature(doc: Document, chunks: list[Chunk]) -> str:
     return h.hexdigest()
 
 
-def embedder_version(embeddings: Embeddings) -> str:
-    """Identifies the embedding model: class, declared name, dimension and a probe vector.
+_PROBE = "政策索引版本探针 policy index version probe"
+PROBE_TOLERANCE = 1e-4  # largest per-component difference of a probe vector still taken as the same model
 
-    The probe (rounded) catches a swapped model folder that keeps the same class and name.
+
+def embedder_version(embeddings: Embeddings) -> dict[str, Any]:
+    """Identifies the embedding model: a hash of its class, declared name and dimension, and the vectors it
+    gives a probe text as a query and as a passage (their first 32 components, kept whole).
+
+    The probes catch a changed model that keeps its class and name (a swapped folder, another export or
+    quantisation, a new passage prefix): such a change moves them by far more than `PROBE_TOLERANCE`, while
+    floating-point noise between machines and thread counts stays well below it.
     """
     names = [type(embeddings).__module__ + "." + type(embeddings).__qualname__]
     for attr in ("model_name", "model", "model_id", "version"):
         value = getattr(embeddings, attr, None)
         if isinstance(value, str):  # a local model folder: its name, not where it happens to live
             names.append(Path(value).name if os.sep in value else value)
-    probe = embeddings.embed_query("政策索引版本探针 policy index version probe")
-    names.append(f"dim={len(probe)}")
-    names.append(",".join(f"{x:.2f}" for x in probe[:8]))
-    return hashlib.sha1("|".join(names).encode()).hexdigest()[:16]
+    query = embeddings.embed_query(_PROBE)
+    passage = embeddings.embed_documents([_PROBE])[0]
+    names.append(f"dim={len(query)}")
+    return {"id": hashlib.sha1("|".join(names).encode()).hexdigest()[:16],
+            "probe": [round(float(x), 6) for x in [*query[:32], *passage[:32]]]}
+
+
+def same_index_version(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Were the stored vectors made by the model, chunker and format of `new`? (probes within tolerance)"""
+    old_embedder, new_embedder = old.get("embedder"), new.get("embedder")
+    if not isinstance(old_embedder, dict) or not isinstance(new_embedder, dict):
+        return False
+    if {k: v for k, v in old.items() if k != "embedder"} != {k: v for k, v in new.items() if k != "embedder"}:
+        return False
+    a, b = old_embedder.get("probe") or [], new_embedder.get("probe") or []
+    return (old_embedder.get("id") == new_embedder.get("id") and len(a) == len(b) > 0
+            and max(abs(x - y) for x, y in zip(a, b, strict=True)) <= PROBE_TOLERANCE)
 
 
 def chunker_version() -> str:
@@ -344,9 +364,9 @@ def sync_generation(
 
         version = {"format": FORMAT, "embedder": embedder_version(embeddings), "chunker": chunker_version()}
         old = load_manifest(state, current) if current else {"docs": {}, "version": {}}
-        compatible = old.get("version") == version
+        compatible = same_index_version(old.get("version") or {}, version)
         if current and not compatible:
-            log.info("index version changed (%s -> %s): re-embedding everything", old.get("version"), version)
+            log.info("index version changed (the embedding model, chunker or format): re-embedding everything")
         plan = _plan(docs, chunks_by_doc, old["docs"], compatible)
         same_tokens = old.get("tokenizer") == TOKENIZER_VERSION
         if current and not (plan.report.added or plan.report.changed or plan.report.removed) and same_tokens:

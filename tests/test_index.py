@@ -21,7 +21,7 @@ from corpus.schema import Chunk, Document
 from index import store
 from index.embed import DEFAULT_KIND, default_model_dir, ensure_model, make_embeddings
 from index.store import PolicyIndex
-from index.sync import MANIFEST, read_current
+from index.sync import MANIFEST, embedder_version, read_current, same_index_version
 from tests.chroma_server import free_port, run_chroma_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -177,6 +177,26 @@ def test_incremental_sync(tmp_path: Path, embeddings: Embeddings) -> None:
     assert len([p for p in (tmp_path / "db").iterdir() if p.name.startswith("gen-")]) == 2  # current + previous
     fresh.close()
     index.close()
+
+
+def test_the_index_version_tells_a_changed_model_from_floating_point_noise(
+    embeddings: Embeddings, model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = {"format": "f", "chunker": "c", "embedder": embedder_version(embeddings)}
+    single = make_embeddings(DEFAULT_KIND, model_dir)
+    single.streams = 1  # another thread count: the same model
+    assert same_index_version(version, {**version, "embedder": embedder_version(single)})
+    probe = version["embedder"]["probe"]
+    noisy = {**version, "embedder": {**version["embedder"], "probe": [x + 1e-6 for x in probe]}}
+    assert same_index_version(version, noisy)
+    assert not same_index_version(version, {**version, "chunker": "c2"})
+    assert not same_index_version({"format": "f", "chunker": "c", "embedder": "0123abcd"}, version)  # old format
+
+    from index import onnx_embed
+
+    assert isinstance(embeddings, onnx_embed.OnnxE5Embeddings)
+    monkeypatch.setitem(onnx_embed.PROMPTS, "passage", "passage:: ")  # the same class and name, another prompt
+    assert not same_index_version(version, {**version, "embedder": embedder_version(embeddings)})
 
 
 def test_empty_corpus(tmp_path: Path, embeddings: Embeddings) -> None:
