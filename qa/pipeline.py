@@ -104,7 +104,7 @@ class AnswerPipeline:
             unique = {d.doc_id: d for d in named}.values()
             if drafts := [draft for d in unique if (draft := draft_instead(question, d))]:
                 if len(drafts) == len(unique):
-                    return refusal(question.raw, f"{drafts[0]}，无法回答这个问题。")
+                    return _draft_refusal(question, drafts[0])
                 unique = [d for d in unique if not d.meta.is_draft]
             answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0)) is not None]
             if answers:
@@ -114,7 +114,7 @@ class AnswerPipeline:
             doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
                       key=lambda d: (self.weights.coverage(named_by, self._doc_label(d)), -_rank(cands, d)))
             if draft := draft_instead(question, self.docs[doc]):
-                return refusal(question.raw, f"{draft}，无法回答这个问题。")
+                return _draft_refusal(question, draft)
             if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
@@ -177,6 +177,11 @@ class AnswerPipeline:
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta
         return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
+
+
+def _draft_refusal(question: Question, draft: str) -> Answer:
+    """A question about the adopted text that only a draft answers (`draft`: what `draft_instead` says)."""
+    return refusal(question.raw, f"{draft}，无法回答这个问题。")
 
 
 def _joined(question: Question, answers: list[Answer]) -> Answer:
