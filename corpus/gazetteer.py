@@ -58,6 +58,15 @@ ZONE_TYPES: dict[str, str] = {
 }
 ZONE_FULL = {"高新区": "高新技术产业开发区", "经开区": "经济技术开发区", "综保区": "综合保税区", "自贸区": "自由贸易试验区"}
 _ZONE_RE = re.compile("(?:国家级)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
+# the official English renderings of those zone types (Suzhou Industrial Park, Qingdao High-tech Zone)
+_ZONE_TYPES_EN = (
+    (re.compile(r"\s+high[- ]?tech(?:nology)?(?: industrial)?(?: development)? (?:zone|park)\b", re.I), "高新区"),
+    (re.compile(r"\s+economic(?: and| &)?(?: technological)? development zone\b", re.I), "经开区"),
+    (re.compile(r"\s+industrial park\b", re.I), "工业园区"),
+    (re.compile(r"\s+comprehensive bonded zone\b", re.I), "综保区"),
+    (re.compile(r"\s+bonded zone\b", re.I), "保税区"),
+    (re.compile(r"\s+(?:pilot )?free trade zone\b", re.I), "自贸区"),
+)
 _ZONE_NAME_RE = re.compile(r"(开发区|园区|实验区|示范区|管理区|保税区)$")
 _NATIONAL_WORDS = ("中华人民共和国", "全国", "国务院", "党中央", "中共中央")
 _AFFIX = "省市区县镇乡"
@@ -302,14 +311,16 @@ class Gazetteer:
         out: list[PlaceMatch] = []
         dropped: list[tuple[str, set[str]]] = []
         for start, end, surface, cands in raw:
+            zone_type, zone_end = _zone_after(s, end)
+            if zone_type and len(cands) > 1:  # Suzhou Industrial Park: the Suzhou that has one
+                cands = {c for c in cands if self._zones_under.get((c, zone_type))} or cands
             place = self._choose(cands, sure)
             if place is None:
                 dropped.append((surface, cands))
                 continue
-            zone = _ZONE_RE.match(s, end)
-            if zone and place.level in ("city", "county"):
-                place = self.zone(place, ZONE_TYPES[zone.group(1)])
-                end = zone.end()
+            if zone_type and place.level in ("city", "county"):
+                place = self.zone(place, zone_type)
+                end = zone_end
                 surface = s[start:end]
             out.append(PlaceMatch(start, end, surface, place))
         return out, dropped
@@ -345,6 +356,17 @@ class Gazetteer:
     def chain(self, place: Place) -> list[Place]:
         """The place and its parents, nearest first."""
         return [place] + [p for c in place.parents if (p := self.get(c))]
+
+
+def _zone_after(s: str, end: int) -> tuple[str, int]:
+    """The zone type written right after a place name ending at `end` (苏州工业园区, Suzhou Industrial Park)
+    and where it ends; ("", end) when none."""
+    if zone := _ZONE_RE.match(s, end):
+        return ZONE_TYPES[zone.group(1)], zone.end()
+    for pattern, zone_type in _ZONE_TYPES_EN:
+        if zone := pattern.match(s, end):
+            return zone_type, zone.end()
+    return "", end
 
 
 def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:

@@ -86,6 +86,9 @@ def test_romanised_names_are_whole_words_and_never_guessed():
     assert _names("How many yuan?") == [] and _names("Xian") == []  # one syllable: many words, no place
     matches, dropped = gaz.find_all("Suzhou subsidies")  # 苏州 and 宿州 read alike
     assert matches == [] and {gaz.get(c).short for c in dropped[0][1]} >= {"苏州", "宿州"}
+    [park] = gaz.find("How many firms does Suzhou Industrial Park aim to cultivate?")  # the Suzhou with that park
+    assert park.place.code == "320571" and park.surface == "Suzhou Industrial Park"
+    assert gaz.find("Qingdao High-tech Zone rewards")[0].place.code == "370271"
     cached = Gazetteer.from_json(gaz.to_json())  # the on-disk cache keeps the romanised table
     assert [m.place.short for m in cached.find("Cixi")] == ["慈溪"]
 
