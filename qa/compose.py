@@ -216,13 +216,16 @@ class ExtractiveComposer:
         absent_parts: list[str] = []
         if multi:  # every part answered by its own best sentence, or said to be absent
             same_doc = [c for c in cands if c.doc.doc_id == top.doc.doc_id and c not in chosen]
+            before: Scored | None = None
             for part in question.parts:
                 sub = question.part(part)
                 # the chosen clauses first; else another clause of the same document (its contact line …)
-                hit = self._part_hit(sub, chosen, query_vector) or self._part_hit(sub, same_doc, query_vector)
+                hit = self._part_hit(sub, chosen, query_vector, before) or \
+                    self._part_hit(sub, same_doc, query_vector, before)
                 if hit is None:
                     absent_parts.append(part)
                     continue
+                before = hit
                 if id(hit.cand) not in picks:
                     chosen.append(hit.cand)
                     picks[id(hit.cand)] = []
@@ -230,13 +233,27 @@ class ExtractiveComposer:
                     picks[id(hit.cand)].append(hit.span)
         return self._answer(question, [(c, picks[id(c)]) for c in chosen], gate, absent_parts, today)
 
-    def _part_hit(self, part: Question, cands: list[Candidate], query_vector: list[float] | None) -> Scored | None:
+    def _part_hit(self, part: Question, cands: list[Candidate], query_vector: list[float] | None,
+                  before: Scored | None = None) -> Scored | None:
         """The best sentence of `cands` for one part of a question: it names the part's focus and states the
-        asked kind of fact."""
+        asked kind of fact. A later part leaves its subject to the earlier ones (春节放假几天？哪两天调休上班？):
+        a sentence of the paragraph that answered the part `before` comes first when, read together with
+        that answer, it names the part's focus as fully as the best sentence elsewhere and adds a word of it."""
         if not cands:
             return None
         ranked = self.score_sentences(part, cands, query_vector)
-        naming = [s for s in ranked if self.weights.coverage(part.focus or part.terms, _text(s)) > 0]
+        focus = part.focus or part.terms
+        naming = [s for s in ranked if self.weights.coverage(focus, _text(s)) > 0]
+        if before is not None and naming:
+            full = self.weights.coverage(focus, _text(naming[0]))
+            text = before.cand.doc.search_text
+            start, end = text.rfind("\n", 0, before.span.start) + 1, text.find("\n", before.span.end)
+            alone = self.weights.coverage(part.terms, _text(before))
+            beside = [s for s in ranked if s.cand.doc is before.cand.doc and s.span != before.span
+                      and start <= s.span.start and (end < 0 or s.span.end <= end)
+                      and self.weights.coverage(focus, f"{_text(before)} {_text(s)}") >= full
+                      and self.weights.coverage(part.terms, f"{_text(before)} {_text(s)}") > alone]
+            naming = beside + [s for s in naming if s not in beside]
         # a part asking for a cap (封顶多少) is answered by a sentence stating one before one stating only a rate
         caps = [s for s in naming if part.wants_cap and any(f.role == "上限" for f in asked_figures(part, _text(s)))]
         hit = (caps or naming or [None])[0]

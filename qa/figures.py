@@ -159,9 +159,11 @@ def is_time_unit(unit: str) -> bool:
     return unit.lstrip("个")[-1:] in ("年", "月", "日", "天", "号", "周", "时")
 
 
-def _is_span_of_time(f: Figure) -> bool:
-    """A figure counting time (3年, 60日, 18个月), not a calendar year (2019年)."""
-    return is_time_unit(f.unit) and not _CALENDAR_YEAR.fullmatch(f.text)
+def _is_span_of_time(f: Figure, text: str) -> bool:
+    """A figure of `text` counting time (3年, 60日, 18个月), not a calendar year (2019年) nor part of a date
+    (the 2月 and 2日 of 2月2日)."""
+    return is_time_unit(f.unit) and not _CALENDAR_YEAR.fullmatch(f.text) \
+        and not any(m.start() <= f.start < m.end() for m in _DATE.finditer(text))
 
 
 def asked_figures(question: Question, text: str) -> list[Figure]:
@@ -174,9 +176,9 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
         return [f for f in figs if f.unit == "%"]
     if unit:
         exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)]
-        return exact or ([f for f in figs if _is_span_of_time(f)] if is_time_unit(unit) else [])
+        return exact or ([f for f in figs if _is_span_of_time(f, text)] if is_time_unit(unit) else [])
     if question.asks == "duration":
-        return [f for f in figs if _is_span_of_time(f)]
+        return [f for f in figs if _is_span_of_time(f, text)]
     if question.asks == "date" and not question.crosslingual:  # 哪天: a figure in time units (2022年, 6月), not
         return [f for f in figs if is_time_unit(f.unit)]  # 500万元 (an English "when" may only start a clause)
     if question.units:  # 奖励多少 next to clauses that state 奖励 in 万元: 500强 is not the kind asked

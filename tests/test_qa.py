@@ -485,3 +485,15 @@ def test_a_number_the_asker_gives_that_no_document_in_scope_writes_is_a_near_mis
     gate = near.to_dict()["gate"]
     assert not near.answerable and gate["outright"] and "300强" in gate["veto"] and "300强" in near.answer
     assert near.citations and all(c.related for c in near.citations)
+
+
+def test_a_later_part_that_leaves_its_subject_to_the_first_is_answered_beside_it(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "holidays.txt",
+        "抚州市人民政府办公室关于2027年部分节假日安排的通知\n各县(区)人民政府,市政府各部门:\n"
+        "一、元旦:1月1日至3日放假调休,共3天。1月4日(星期日)上班。\n"
+        "二、春节:2月6日至12日放假调休,共7天。2月1日(星期一)、2月13日(星期六)上班。\n"
+        "三、国庆节:10月1日至7日放假调休,共7天。9月26日(星期日)、10月9日(星期六)上班。\n")
+    answer = qa.ask("抚州2027年春节放假几天？哪两天要调休上班？")
+    assert answer.answerable and "7天" in answer.answer
+    assert "2月1日" in answer.answer and "2月13日" in answer.answer  # beside the 春节 answer, not 元旦's
+    assert "2月" not in answer.answer.split("\n")[0]  # the key figures: 2月1日 is a date, not a span of time

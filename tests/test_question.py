@@ -239,3 +239,10 @@ def test_a_word_jieba_only_guessed_is_a_term_only_where_the_corpus_writes_it():
     assert {"委托", "运营", "方式", "最高"} <= set(q.terms)  # dictionary words stay whether written or not
     assert all(not {"方要", "能贷"} & set(part.terms) for part in map(q.part, q.parts))  # parts read alike
     assert "方要" in parse_question(question, writes=lambda w: True).terms  # a guess the corpus writes stays
+
+
+def test_the_parts_of_a_date_are_not_spans_of_time():
+    q = parse_question("春节放假几天？")
+    assert [f.text for f in asked_figures(q, "2月6日至12日放假调休,共7天。")] == ["7天"]
+    assert asked_figures(q, "2月1日(星期一)、2月13日(星期六)上班。") == []
+    assert [f.text for f in asked_figures(parse_question("补贴期限几年？"), "补贴期限3年。")] == ["3年"]
