@@ -8,7 +8,7 @@ the asked unit, a date) is stated. A logistic model over them is fitted by `poli
 about the corpus and stored with its index; `gate_default.json` (fitted on several corpora) serves otherwise.
 
 Some evidence refuses outright, whatever the model says: a name the question quotes that no candidate
-document writes, a number it gives (世界500强) that no document in scope writes or brackets, a question about one year answered by another year's document, a question about the
+document writes, a question about one year answered by another year's document, a question about the
 adopted text answered by a draft, a question qualifying a word (省级单项冠军, 三期规模) where the documents only
 state the rule for a sibling (市级单项冠军, 首期规模), a figure question about one year whose best answering
 sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), and a question whose words
@@ -201,12 +201,6 @@ class AnswerabilityGate:
             decision.reasons.append(f"最相关的文件都没有提到“{'、'.join(unquoted)}”")
             decision.missing = unquoted + [t for t in decision.missing if not any(t in u for u in unquoted)]
             decision.covered = [t for t in decision.covered if not any(t in u for u in unquoted)]
-        if not question.crosslingual and (unstated := _unstated_numbers(question, self.weights, scope_doc_ids)):
-            # a number the asker gives (世界500强, 突破100亿元) picks out what is asked as exactly as a quoted name
-            decision.answerable, decision.outright = False, True
-            decision.veto = decision.veto or f"知识库中没有文件提到所问的“{'、'.join(unstated)}”"
-            decision.reasons.append(f"知识库中没有文件提到所问的“{'、'.join(unstated)}”")
-            decision.missing = [*unstated, *decision.missing]
         if x["missing"] >= self.config.reason_missing and not question.crosslingual:
             absent = [t for t in question.terms if self.weights.missing_share([t], scope_doc_ids) >= 1.0]
             if absent:
@@ -454,18 +448,6 @@ def _unquoted(question: Question, found: Retrieval) -> list[str]:
         if bare and not any(name in d.search_text or name in search_form(d.meta.title) or
                             bare in _squashed(d.doc_id, d.search_text) for d in docs):
             out.append(name)
-    return out
-
-
-def _unstated_numbers(question: Question, weights: TermWeights, scope_doc_ids: set[str] | None) -> list[str]:
-    """Numbers of two or more digits the question gives (500强, 2030年) that no document in scope writes, in
-    digits or in Chinese numerals, nor states a bracket holding (50亿—100亿元, 5000万元以上), each shown with
-    the character after it."""
-    out = []
-    for term in question.terms:
-        if re.match(r"\d{2}", term) and weights.missing_share([term], scope_doc_ids) >= 1.0:
-            m = re.search(re.escape(term) + r"[\u4e00-\u9fff]?", question.search)
-            out.append(m.group().removesuffix("的") if m else term)
     return out
 
 
