@@ -366,18 +366,18 @@ def _number_word(word: str) -> tuple[str, float] | None:
 
 def _siblings(asked: str, written: str, known: bool) -> bool:
     """Does `written` name another member of the class `asked` names: another number of the same thing (三期 and
-    首期, 100亿 and 200亿, two years), or a word of the same length and head that the documents also write
-    `asked` beside (`known`): 省级 and 市级."""
+    首期, 100亿 and 200亿, two years), or another level of government (省级 and 市级) where the documents also
+    write `asked` somewhere (`known`). Words that merely share a character (工业 and 企业) are not siblings."""
     if asked == written:
         return False
     a, w = _number_word(asked), _number_word(written)
     if a is not None or w is not None:
         return a is not None and w is not None and a[0] == w[0] and a[1] != w[1]
-    return (known and len(asked) == len(written) >= 2 and asked[-1] == written[-1] and asked[0] != written[0]
-            and bool(_CJK_WORD.fullmatch(asked + written)))
+    return known and bool(_LEVEL.fullmatch(asked)) and bool(_LEVEL.fullmatch(written))
 
 
-_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+# a level of government, the closed class such qualifiers come from (国家级, 省级, 市级, 县级, 区级 …)
+_LEVEL = re.compile(r"(?:国家|中央|部|省|自治区|市|地市|州|县|区|乡|镇)级")
 _BARE = re.compile(r"[\s“”\"「」『』‘’]+")  # quotes and spaces, which do not part a word from its qualifier
 
 

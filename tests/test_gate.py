@@ -43,6 +43,8 @@ def test_siblings_are_other_members_of_the_asked_class():
     assert not _siblings("三期", "3期", known=False)  # the same number in other numerals
     assert not _siblings("第一次", "首次", known=False)  # … or the same ordinal
     assert not _siblings("100亿", "100万", known=False)  # another magnitude is not the same thing counted
-    assert _siblings("省级", "市级", known=True)  # a word of the same head, which the corpus writes
+    assert _siblings("省级", "市级", known=True) and _siblings("县级", "国家级", known=True)  # levels of government
     assert not _siblings("省级", "市级", known=False)  # … a fragment of the asker's words proves nothing
     assert not _siblings("研发", "研发", known=True) and not _siblings("省级", "级别", known=True)
+    assert not _siblings("工业", "企业", known=True)  # one character shared: an 企业技改 rule covers 工业技改
+    assert not _siblings("鼓励类", "运营类", known=True)
