@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from corpus.fields import FIELD_LABEL_RE
 from corpus.schema import Flag
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -275,6 +276,7 @@ def _join_broken_lines(buf: _Buffer) -> int:
             and (_CJK_RE.match(nxt[0]) or nxt[0].isascii() and nxt[0].isalnum())  # 的…, AAA 级…, 30万元…
             and not _HEADING_START_RE.match(nxt)
             and not re.match(r"^[^，,。]{1,8}[:：]", nxt)
+            and not FIELD_LABEL_RE.match(nxt)  # 发布机构 仙桃市人民政府 发文日期 …: a field line, not the sentence's rest
         ):
             edits.append((e, spans[j][0], ""))
         i = j if edits and edits[-1][0] == e else i + 1

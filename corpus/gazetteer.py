@@ -188,8 +188,9 @@ class Gazetteer:
             if not code or name == "市直辖行政区划":
                 continue
             parent = chain[depth - 1] if depth else None
-            if depth == 1 and parent is not None and (code == parent.code or name == parent.name):
-                chain[1] = parent  # municipality: its city level is the province itself
+            if depth == 1 and parent is not None and (code == parent.code or name == parent.name
+                                                      or name.endswith("直辖行政区划")):
+                chain[1] = parent  # municipality, or counties the province governs directly (仙桃市): no city level
                 continue
             if depth == 2 and parent is not None and code == parent.code:
                 continue

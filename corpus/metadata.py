@@ -19,6 +19,11 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
+from corpus.fields import DATE_LABELS as _DATE_LABELS
+from corpus.fields import FIELD_LABEL_RE as _FIELD_LABEL_RE
+from corpus.fields import FROM_LABELS as _FROM_LABELS
+from corpus.fields import ISSUER_LABELS as _ISSUER_LABELS
+from corpus.fields import TITLE_LABELS as _TITLE_LABELS
 from corpus.schema import DocMeta, LoadError
 
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
@@ -80,19 +85,6 @@ _TITLE_END_RE = TITLE_KIND_RE
 _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
-_ISSUER_LABELS = ("发文单位", "发文机关", "发布机构", "发文机构", "发布单位", "制发机关", "信息来源", "来源")
-_DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "印发日期", "发文日期", "公布日期", "颁发时间", "颁布日期")
-_FROM_LABELS = ("实施日期", "施行日期", "生效日期")
-_TITLE_LABELS = ("标题",)
-_ALL_LABELS = _ISSUER_LABELS + _DATE_LABELS + _FROM_LABELS + _TITLE_LABELS + ("发文字号", "文号", "索引号", "失效时间")
-# a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)
-_FIELD_LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s|｜•]))("
-    + "|".join(r"\s*".join(label) for label in sorted(_ALL_LABELS, key=len, reverse=True))
-    + r")\s*[:：]?\s*"
-)
-
-
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
 _NATIONAL_ORG_RE = re.compile(
     r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
@@ -308,6 +300,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     word, then the first. A title broken over lines is joined (with an issuer line above a
     "关于…" line, and a "(试行)" line below); a trailing part number "(五)" is dropped."""
     for label, value, span in _fields(lines, header):
+        if label in _TITLE_LABELS and (number := _DOC_NO_RE.match(value)):
+            value = value[number.end():].strip()  # 名称 仙政规〔2025〕3号 市人民政府关于…: the number is its own field
         if label in _TITLE_LABELS and _title_like(value):
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span
@@ -317,6 +311,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     for k, (lstart, _lend, line) in enumerate(top):
         if k and _HEADING_RE.match(line.strip()):
             break
+        if _FIELD_LABEL_RE.match(line.strip()):
+            continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …) is not a title
         segs = _segments(line)
         for j, (a, b) in enumerate(segs):
             piece = line[a:b]
@@ -380,7 +376,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
             return value, span
     if found := _signature(lines):
         (s, e), _ = found
-        return text[s:e].strip(), _line_of(lines, s)
+        return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
     if m := re.search(r"关于|印发|转发", title):
         prefix = title[: m.start()].strip()
         if prefix and (_is_orgs(prefix) or _place_named(prefix)):
@@ -414,6 +410,9 @@ def _is_date_line(line: str) -> bool:
     return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）]", "", rest)
 
 
+_ON_BEHALF_RE = re.compile(r"\s*[(（]代章?[)）]$")
+
+
 def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The first signature block: an organisation line right above a date line, or (in run-on
     text) "…。<organisation><date>（此件公开发布）" at a line's end. Returns (org span, date span)."""
@@ -421,9 +420,14 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
     for k in range(1, len(body)):
         s, e, ln = body[k]
         ps, pe, prev = body[k - 1]
+        prev = _ON_BEHALF_RE.sub("", prev.rstrip())  # 广西…指挥部(代): signed on the organisation's behalf
         if _is_date_line(ln.strip()) and _is_orgs(prev):
-            lead = len(prev) - len(prev.lstrip())
-            return (ps + lead, ps + len(prev.rstrip())), (s, e)
+            first = k - 1
+            while first and _is_orgs(body[first - 1][2]):  # a joint issuance: one organisation a line
+                first -= 1
+            fs, _, first_line = body[first]
+            lead = len(first_line) - len(first_line.lstrip())
+            return (fs + lead, ps + len(prev.rstrip())), (s, e)
     for s, _e, ln in body:
         m = re.search(
             rf"(?:^|[。；;)）]\s*)([^\s。，,；;：:()（）]{{2,30}}?)\s*({DATE_PATTERN})\s*(?:\([^()]{{0,12}}\))?\s*$",

@@ -234,3 +234,30 @@ def test_a_document_number_that_lost_its_hao_on_a_line_of_its_own(tmp_path):
                     "洪政办发〔2024〕3\n\n各乡镇人民政府:\n现将方案印发给你们。根据《某办法》(国发〔2020〕7号)制定。\n",
                     encoding="utf-8")
     assert load_document(path).meta.doc_number == "洪政办发〔2024〕3号"
+
+
+def test_a_block_of_site_fields_is_read_as_fields_not_joined_into_a_title(tmp_path):
+    """Open-government pages put 索引号 / 发布机构 / 名称 fields above the text, several to a line."""
+    path = tmp_path / "fields.txt"
+    path.write_text("索引号 011378025/2025-16926 分类 国民经济管理、国有资产监管\n"
+                    "发布机构 仙桃市人民政府 发文日期 2025-05-13\n文号 仙政规〔2025〕3号 效力状态 有效\n"
+                    "名称 仙政规〔2025〕3号 市人民政府关于加快民营经济高质量发展的实施意见\n\n"
+                    "各镇人民政府,各街道办事处,市政府各部门:\n现将意见印发给你们,请认真贯彻执行。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "市人民政府关于加快民营经济高质量发展的实施意见"  # the 名称 field, its 文号 apart
+    assert meta.issuer == "仙桃市人民政府" and meta.date == date(2025, 5, 13)
+    assert meta.region == "湖北省仙桃市"  # a county the province governs directly: no pseudo city level
+
+
+def test_a_signature_on_behalf_and_a_joint_signature_over_two_lines(tmp_path):
+    path = tmp_path / "joint.txt"
+    path.write_text("印发《关于大力促进民营经济健康发展的\n实施意见》的通知\n各区委、区人民政府:\n"
+                    "《关于大力促进民营经济健康发展的实施意见》已经市委、市政府同意,现印发给你们。\n"
+                    "中共鄂州市委办公室\n鄂州市人民政府办公室\n2025年4月28日\n", encoding="utf-8")
+    assert load_document(path).meta.issuer == "中共鄂州市委办公室 鄂州市人民政府办公室"
+    path.write_text("桂产业振兴指挥部〔2023〕2号\n各市、县(市、区)人民政府:\n经自治区人民政府同意,现将《政策措施》印发给你们。\n"
+                    "广西推进产业振兴三年行动指挥部(代)\n2023年1月9日\n关于加力振作工业经济的政策措施\n", encoding="utf-8")
+    assert load_document(path).meta.issuer == "广西推进产业振兴三年行动指挥部"
+    path.write_text("关于加快第三产业发展的实施意见(试行)\n\n日期:2012-10-11 16:17 来源:本网\n\n各乡镇人民政府:\n"
+                    "现将意见印发给你们。\n", encoding="utf-8")
+    assert load_document(path).meta.date == date(2012, 10, 11)  # a bare 日期 field
