@@ -246,3 +246,11 @@ def test_the_parts_of_a_date_are_not_spans_of_time():
     assert [f.text for f in asked_figures(q, "2月6日至12日放假调休,共7天。")] == ["7天"]
     assert asked_figures(q, "2月1日(星期一)、2月13日(星期六)上班。") == []
     assert [f.text for f in asked_figures(parse_question("补贴期限几年？"), "补贴期限3年。")] == ["3年"]
+
+
+def test_a_date_listed_beside_the_document_number_is_the_documents_date():
+    from qa.compose import asked_fields
+
+    assert asked_fields(parse_question("指挥部印发《关于振作工业经济的政策措施》的文号和日期是什么?")) == ["doc_number", "date"]
+    assert asked_fields(parse_question("这份通知的日期、文号是什么？")) == ["doc_number", "date"]
+    assert asked_fields(parse_question("这份通知的文号是什么？")) == ["doc_number"]
