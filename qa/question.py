@@ -34,6 +34,7 @@ _FORM_POS = ("r", "p", "c", "u", "d", "f", "s", "y", "e", "o", "x", "q", "w", "z
 _STOPWORDS = frozenset(stopwordsiso.stopwords(["zh", "en"]))
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _MAGNITUDE_UNIT = "十百千万亿元"
+_LEVEL_HERE = re.compile(r"[省市区县镇乡村]里")  # a level of government + the locative 里
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
 # The kind of fact a question asks for, read off the interrogative and the quantity words of the language.
@@ -102,6 +103,8 @@ def _is_content(word: str, flag: str) -> bool:
         return len(w) >= 2
     if not _CJK.match(w) or len(w) < 2:
         return False
+    if _LEVEL_HERE.fullmatch(w):
+        return False  # 县里, 镇里: "at the county", a place word as jieba tags 市里, 区里, 省里 (s)
     if flag == "m" and all(c in _MAGNITUDE_UNIT for c in w):
         return False  # a bare magnitude/currency such as 万元 or 亿元: the number before it is the term
     return not flag.startswith(_FORM_POS)

@@ -24,6 +24,11 @@ def test_content_words_drop_form_words_and_keep_the_subject():
     assert q.asks == "quantity" and q.wants_figure
 
 
+def test_a_level_of_government_with_the_locative_is_a_place_word_not_a_term():
+    for word in ("县里", "镇里", "市里", "区里"):  # jieba tags 市里 a place word (s) but 县里 a noun
+        assert word not in parse_question(f"{word}能补贴多少").terms
+
+
 def test_places_are_not_terms():
     q = parse_question("郑州市首轮流片补助多少", places=("郑州市",))
     assert "郑州市" not in q.terms and "郑州" not in q.terms
