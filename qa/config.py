@@ -32,6 +32,8 @@ class AnswerConfig:
     reason_missing: float = 0.3  # a refusal names the words no document uses when they weigh this much
     reason_dense_margin: float = 1.0  # … and says the best passage is not close when its margin is below this
     cited_title_coverage: float = 0.5  # a 文号 question is answered from a citation 《title》（文号） naming this much of it
+    referral_alternative: float = 0.8  # a sentence leaving the rule to another document refuses unless one naming
+    # this share of what it names states the figure
     cut_off_tail_chars: int = 60  # a document ending mid-sentence: its unfinished last clause is at most this long
     related_min_coverage: float = 0.34  # a refused question whose best passage covers this much gets it cited as related
     # composer

@@ -11,7 +11,8 @@ Some evidence refuses outright, whatever the model says: a name the question quo
 document writes, a question about one year answered by another year's document, a question about the
 adopted text answered by a draft, a question qualifying a word (省级单项冠军, 三期规模) where the documents only
 state the rule for a sibling (市级单项冠军, 首期规模), a figure question about one year whose best answering
-sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), and a question whose words
+sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), a figure question whose best
+sentence leaves the rule to a document the corpus lacks (按《…》执行, 另行制定), and a question whose words
 the best document writes only in the unfinished clause it breaks off with (an excerpt cut off mid-sentence
 states nothing about them), or whose asked figure would have to come from such an unfinished last sentence.
 """
@@ -186,6 +187,11 @@ class AnswerabilityGate:
             decision.veto = (f"知识库中的《{other.doc.meta.title or other.doc.doc_id}》只规定了“{other.stated}”，"
                              f"没有关于所问“{other.asked}”的规定")
             decision.missing = [other.word] + [t for t in decision.missing if t != other.word]
+        elif referral := _referred_elsewhere(question, found, self.weights, self.config):
+            cand, start, end, named = referral
+            decision.quote = (cand.doc.doc_id, start, end)
+            decision.veto = (f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》对此没有给出规定，而是按"
+                             + (f"《{named}》执行，知识库中没有这份文件" if named else "另行制定的办法执行"))
         elif found_cut := _cut_off_answer(question, found, self.weights, self.config.cut_off_tail_chars):
             cut, terms = found_cut
             decision.quote = (cut.doc.doc_id, cut.sentence, cut.end)
@@ -334,6 +340,37 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
             if cut is None or cand.chunk.start + m.end() <= cut.sentence:
                 complete = max(complete, weights.coverage(question.terms, m.group()))
     return (ends[doc_id], []) if top > complete else None
+
+
+# the drafting formulas that leave a rule to another document: 按《…》执行, 参照《…》规定办理, 另行制定
+_REFERRAL = re.compile(r"(?:按|按照|依照|参照|依据)\s*《([^《》]{4,80})》[^。；;]{0,40}?(?:执行|办理|实施)"
+                       r"|(?:办法|标准|细则)\S{0,4}另行(?:制定|明确|发布)")
+
+
+def _referred_elsewhere(question: Question, found: Retrieval, weights: TermWeights, config: AnswerConfig,
+                        ) -> tuple[Candidate, int, int, str] | None:
+    """The sentence that names most of a figure question, when it states no figure but leaves the rule to
+    another document the corpus does not hold (…企业按《关于鼓励…的政策措施》(桂工信综合〔2022〕900号)执行) or to
+    rules still to be made (具体办法另行制定), and no sentence naming the question nearly as well states one:
+    (candidate, sentence start, end in the document, the referred title or "")."""
+    if question.crosslingual or not question.terms or not (question.wants_figure or question.asks in ("date", "duration")):
+        return None
+    scored = [(weights.coverage(question.terms, m.group()), cand, m)
+              for cand in found.candidates[:config.gate_features] for m in SENTENCE.finditer(cand.chunk.search_text)]
+    if not scored:
+        return None
+    top, cand, m = max(scored, key=lambda x: x[0])
+    referral = _REFERRAL.search(m.group())
+    if referral is None or states_asked_kind(question, m.group()):
+        return None
+    if any(score >= config.referral_alternative * top and states_asked_kind(question, other.group())
+           for score, _, other in scored):
+        return None  # another sentence names the question nearly as well and states the figure
+    named = referral.group(1) or ""
+    if named and weights.names_document(named):
+        return None  # the corpus holds the referred document: the answer is there
+    start = cand.chunk.start + m.start()
+    return cand, start, start + len(m.group()), named
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,11 @@ class TermWeights:
             rows = rows[np.linspace(0, len(rows) - 1, limit).astype(np.int64)]
         return [self._keyword.chunk_id(int(r)) for r in rows]
 
+    def names_document(self, title: str) -> bool:
+        """Is a document in scope titled `title` (or a title containing it, or contained in it)?"""
+        title = title.lower()
+        return any(t and (title in t or t in title) for t in self._titles)
+
     def written(self, term: str) -> bool:
         """Does any document in scope hold `term` whole?"""
         return bool((self.doc_match(term) >= 1.0).any())

@@ -497,3 +497,22 @@ def test_a_later_part_that_leaves_its_subject_to_the_first_is_answered_beside_it
     assert answer.answerable and "7天" in answer.answer
     assert "2月1日" in answer.answer and "2月13日" in answer.answer  # beside the 春节 answer, not 元旦's
     assert "2月" not in answer.answer.split("\n")[0]  # the key figures: 2月1日 is a date, not a span of time
+
+
+def test_a_rule_left_to_a_document_the_corpus_lacks_is_a_near_miss(model_dir, tmp_path):
+    measures = ("抚州市关于推动工业经济稳增长的若干措施\n一、支持企业扩大生产\n"
+                "(一)对重点物资生产企业稳产扩产的,按《关于鼓励重点物资生产企业稳产扩产的政策措施》执行,不重复享受。\n"
+                "(二)对新认定的专精特新中小企业,一次性奖励20万元。\n")
+    qa = _seeds_and(tmp_path / "a", model_dir, "measures.txt", measures)
+    near = qa.ask("抚州市对重点物资生产企业稳产扩产奖励多少？")
+    gate = near.to_dict()["gate"]
+    assert not near.answerable and gate["outright"] and "《关于鼓励重点物资生产企业稳产扩产的政策措施》" in gate["veto"]
+    assert near.citations and "按《关于鼓励" in near.citations[0].quote  # the referral, cited as related
+    (tmp_path / "b").mkdir()
+    shutil.copytree(BUNDLED_CORPUS, tmp_path / "b" / "corpus")
+    (tmp_path / "b" / "corpus" / "measures.txt").write_text(measures, encoding="utf-8")
+    (tmp_path / "b" / "corpus" / "referred.txt").write_text(
+        "关于鼓励重点物资生产企业稳产扩产的政策措施\n一、对抚州市重点物资生产企业稳产扩产的,按新增产值的5%给予奖励,最高50万元。\n",
+        encoding="utf-8")
+    held = PolicyQA(tmp_path / "b" / "corpus", tmp_path / "b" / "db", model_dir).open(progress=False)
+    assert held.ask("抚州市对重点物资生产企业稳产扩产奖励多少？").answerable  # the corpus holds the referred document
