@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.clean import search_form
+from corpus.gazetteer import gazetteer
 from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
@@ -410,11 +411,39 @@ def _siblings(asked: str, written: str, known: bool) -> bool:
     a, w = _number_word(asked), _number_word(written)
     if a is not None or w is not None:
         return a is not None and w is not None and a[0] == w[0] and a[1] != w[1]
-    return known and bool(_LEVEL.fullmatch(asked)) and bool(_LEVEL.fullmatch(written))
+    return known and _is_level(asked) and _is_level(written) and not _same_level(asked, written)
 
 
-# a level of government, the closed class such qualifiers come from (国家级, 省级, 市级, 县级, 区级 …)
-_LEVEL = re.compile(r"(?:国家|中央|部|省|自治区|市|地市|州|县|区|乡|镇)级")
+# a level of government, the closed class such qualifiers come from (国家级, 省级, 市级 …, 国家, 中央), or a
+# place whose government it is (湖北省科学技术奖 beside 国家科学技术奖)
+_LEVEL = re.compile(r"(?:国家|中央|部|省|自治区|市|地市|州|县|区|乡|镇)级|国家|中央")
+
+
+def _is_level(word: str) -> bool:
+    return bool(_level_of(word))
+
+
+_LEVEL_NAMES = (("country", ("国家", "中央", "部")), ("province", ("省", "自治区")), ("city", ("市", "地市", "州")),
+                ("county", ("县", "区")), ("town", ("乡", "镇")))
+
+
+def _level_of(word: str) -> str:
+    """The level of government a word names: 国家级/国家 → country, 省级 → province, 湖北省 → province (a place
+    of the gazetteer: its own level); "" for any other word."""
+    if _LEVEL.fullmatch(word):
+        head = word.removesuffix("级")
+        return next(level for level, heads in _LEVEL_NAMES if head in heads)
+    found = gazetteer().find(word)
+    return found[0].place.level if len(found) == 1 and found[0].surface == word else ""
+
+
+def _levels_in(text: str) -> set[str]:
+    """The levels of government `text` names: by level words (国家, 省级) and by places (湖北省)."""
+    return {_level_of(m.group()) for m in _LEVEL.finditer(text)} | {m.place.level for m in gazetteer().find(text)}
+
+
+def _same_level(asked: str, written: str) -> bool:
+    return bool(level := _level_of(asked)) and level == _level_of(written)
 _BARE = re.compile(r"[\s“”\"「」『』‘’]+")  # quotes and spaces, which do not part a word from its qualifier
 
 
@@ -436,12 +465,14 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
             if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
                 continue
             known = bool(weights.doc_match(word).max(initial=0.0) >= 1.0)  # a word the corpus writes, not a fragment
-            for doc, m, text in with_anchor:
-                for at in re.finditer(re.escape(anchor), text):
-                    slot = _slot(text, at, word, before)
-                    if slot and _siblings(word, slot, known) and not _abbreviated(word, text[:at.start()]):
-                        asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
-                        return Sibling(doc, m.start(), m.end(), word, asked, stated)
+            slots = [(doc, m, _slot(text, at, word, before), _abbreviated(word, text[:at.start()]))
+                     for doc, m, text in with_anchor for at in re.finditer(re.escape(anchor), text)]
+            if (level := _level_of(word)) and any(level in _levels_in(text) for _, _, text in with_anchor):
+                continue  # the asked level stated in other words (国家、省级工信部门认定的… for 国家级)
+            for doc, m, slot, abbreviated in slots:
+                if slot and _siblings(word, slot, known) and not abbreviated:
+                    asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
+                    return Sibling(doc, m.start(), m.end(), word, asked, stated)
     return None
 
 
@@ -457,6 +488,10 @@ def _slot(text: str, at: re.Match, word: str, before: bool) -> str:
     characters, or for a number word the number with the same measure: 首期 for 三期), or, for a value, the
     number with that measure just after it (past 到/至)."""
     if (number := _number_word(word)) is None:
+        if before and _is_level(word):  # another level or place, however long its name (湖北省 for 国家)
+            for size in range(8, 1, -1):
+                if at.start() >= size and _is_level(text[at.start() - size:at.start()]):
+                    return text[at.start() - size:at.start()]
         return text[max(0, at.start() - len(word)):at.start()] if before else ""
     measure = re.escape(number[0])
     if before:

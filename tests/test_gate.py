@@ -46,5 +46,7 @@ def test_siblings_are_other_members_of_the_asked_class():
     assert _siblings("省级", "市级", known=True) and _siblings("县级", "国家级", known=True)  # levels of government
     assert not _siblings("省级", "市级", known=False)  # … a fragment of the asker's words proves nothing
     assert not _siblings("研发", "研发", known=True) and not _siblings("省级", "级别", known=True)
+    assert _siblings("国家", "湖北省", known=True)  # another government's award (湖北省科学技术奖)
+    assert not _siblings("省级", "湖北省", known=True)  # the same level, named by its place
     assert not _siblings("工业", "企业", known=True)  # one character shared: an 企业技改 rule covers 工业技改
     assert not _siblings("鼓励类", "运营类", known=True)

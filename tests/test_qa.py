@@ -516,3 +516,14 @@ def test_a_rule_left_to_a_document_the_corpus_lacks_is_a_near_miss(model_dir, tm
         encoding="utf-8")
     held = PolicyQA(tmp_path / "b" / "corpus", tmp_path / "b" / "db", model_dir).open(progress=False)
     assert held.ask("抚州市对重点物资生产企业稳产扩产奖励多少？").answerable  # the corpus holds the referred document
+
+
+def test_an_award_of_another_level_of_government_is_a_near_miss(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "awards.txt",
+        "抚州市关于促进民营经济发展的若干措施\n一、支持科技创新\n"
+        "(一)对获得江西省科学技术进步奖的民营企业,按一等奖、二等奖分别奖励30万元、20万元。\n"
+        "(二)对获得国家、省级工信部门认定的新一代信息技术融合发展试点示范项目,奖励50万元。\n")
+    near = qa.ask("抚州市对获得国家科学技术进步奖的民营企业奖励多少？")
+    assert not near.answerable and "江西省科学技术" in near.to_dict()["gate"]["veto"]
+    assert qa.ask("抚州市对获得省级科学技术进步奖的民营企业奖励多少？").answerable  # 江西省 is the province
+    assert qa.ask("抚州市对获得国家级新一代信息技术融合发展试点示范的项目奖励多少？").answerable  # 国家、省级…
