@@ -232,7 +232,7 @@ def doc_signature(doc: Document, chunks: list[Chunk]) -> str:
     return h.hexdigest()
 
 
-_PROBE = "政策索引版本探针 policy index version probe"
+PROBE_TEXT = "政策索引版本探针 policy index version probe"
 PROBE_TOLERANCE = 1e-4  # largest per-component difference of a probe vector still taken as the same model
 
 
@@ -249,8 +249,8 @@ def embedder_version(embeddings: Embeddings) -> dict[str, Any]:
         value = getattr(embeddings, attr, None)
         if isinstance(value, str):  # a local model folder: its name, not where it happens to live
             names.append(Path(value).name if os.sep in value else value)
-    query = embeddings.embed_query(_PROBE)
-    passage = embeddings.embed_documents([_PROBE])[0]
+    query = embeddings.embed_query(PROBE_TEXT)
+    passage = embeddings.embed_documents([PROBE_TEXT])[0]
     names.append(f"dim={len(query)}")
     return {"id": hashlib.sha1("|".join(names).encode()).hexdigest()[:16],
             "probe": [round(float(x), 6) for x in [*query[:32], *passage[:32]]]}

@@ -56,7 +56,9 @@ class VectorTable:
     def fill_from_index(self, db_dir: Path, qa, embeddings) -> int:
         """Read the vectors of an index PolicyQA built, keyed by the text that was embedded for each chunk."""
         from index.store import PolicyIndex
-        from index.sync import embedded_text
+        from index.sync import PROBE_TEXT, embedded_text
+
+        self.vectors[PROBE_TEXT] = embeddings.embed_documents([PROBE_TEXT])[0]  # the index version's probe, no passage
 
         index = PolicyIndex(db_dir, embeddings)
         try:
@@ -71,7 +73,7 @@ class VectorTable:
                     self.vectors[embedded_text(chunk, doc.meta)] = [float(x) for x in vector]
         finally:
             index.close()
-        return len(self.vectors)
+        return len(self.vectors) - 1
 
     @contextlib.contextmanager
     def installed(self, embeddings) -> Iterator[None]:
