@@ -402,28 +402,28 @@ def _number_word(word: str) -> tuple[str, float] | None:
     return None if value is None else (m.group(3), value)
 
 
-def _siblings(asked: str, written: str, known: bool) -> bool:
+def _siblings(asked: str, written: str) -> bool:
     """Does `written` name another member of the class `asked` names: another number of the same thing (三期 and
-    首期, 100亿 and 200亿, two years), or another level of government (省级 and 市级) where the documents also
-    write `asked` somewhere (`known`). Words that merely share a character (工业 and 企业) are not siblings."""
+    首期, 100亿 and 200亿, two years), or another level of government (省级 and 市级, 国家 and 湖北省). Words that
+    merely share a character (工业 and 企业) are not siblings."""
     if asked == written:
         return False
     a, w = _number_word(asked), _number_word(written)
     if a is not None or w is not None:
         return a is not None and w is not None and a[0] == w[0] and a[1] != w[1]
-    return known and _is_level(asked) and _is_level(written) and not _same_level(asked, written)
+    return _is_level(asked) and _is_level(written) and not _same_level(asked, written)
 
 
 # a level of government, the closed class such qualifiers come from (国家级, 省级, 市级 …, 国家, 中央), or a
 # place whose government it is (湖北省科学技术奖 beside 国家科学技术奖)
-_LEVEL = re.compile(r"(?:国家|中央|部|省|自治区|市|地市|州|县|区|乡|镇)级|国家|中央")
+_LEVEL = re.compile(r"(?:国家|中央|部|省|自治区|市|地市|州|县|区|乡|镇)级|国家|中央|中国|全国")
 
 
 def _is_level(word: str) -> bool:
     return bool(_level_of(word))
 
 
-_LEVEL_NAMES = (("country", ("国家", "中央", "部")), ("province", ("省", "自治区")), ("city", ("市", "地市", "州")),
+_LEVEL_NAMES = (("country", ("国家", "中央", "部", "中国", "全国")), ("province", ("省", "自治区")), ("city", ("市", "地市", "州")),
                 ("county", ("县", "区")), ("town", ("乡", "镇")))
 
 
@@ -464,13 +464,12 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
             with_anchor = [(d, m, _BARE.sub("", m.group().lower())) for d, m in sentences if anchor in m.group().lower()]
             if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
                 continue
-            known = bool(weights.doc_match(word).max(initial=0.0) >= 1.0)  # a word the corpus writes, not a fragment
             slots = [(doc, m, _slot(text, at, word, before), _abbreviated(word, text[:at.start()]))
                      for doc, m, text in with_anchor for at in re.finditer(re.escape(anchor), text)]
             if (level := _level_of(word)) and any(level in _levels_in(text) for _, _, text in with_anchor):
                 continue  # the asked level stated in other words (国家、省级工信部门认定的… for 国家级)
             for doc, m, slot, abbreviated in slots:
-                if slot and _siblings(word, slot, known) and not abbreviated:
+                if slot and _siblings(word, slot) and not abbreviated:
                     asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
                     return Sibling(doc, m.start(), m.end(), word, asked, stated)
     return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from corpus.clean import search_form
 from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
 from corpus.schema import Document
+from qa.question import noun_at
 
 __all__ = [
     "Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of", "region_places",
@@ -43,6 +44,7 @@ class PlaceScope:
     covering: dict[str, set[str]] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
     ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
+    name_parts: list[str] = field(default_factory=list)  # places written as part of a name (吉林省质量奖)
 
 
 def place_of(doc: Document, gaz: Gazetteer | None = None) -> Place | None:
@@ -97,12 +99,13 @@ class PlaceResolver:
             a.place.code if a.place.code in b.place.parents else b.place.code
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
+        parts = [m for m in matches if _names_something(m, matches, s)]
         named: dict[str, Place] = {}
         for m in matches:
-            if m.place.code not in qualifiers:
+            if m.place.code not in qualifiers and m not in parts:
                 named.setdefault(m.place.code, m.place)
         places = list(named.values())
-        scope = PlaceScope(places=places)
+        scope = PlaceScope(places=places, name_parts=[m.surface for m in parts])
         for surface, codes in dropped:
             cands = [p for c in codes if (p := self.gaz.get(c)) is not None]
             if all(not self._local(self.covering(p)) for p in cands):
@@ -139,6 +142,14 @@ class PlaceResolver:
 
     def _local(self, doc_ids: set[str]) -> set[str]:
         return {d for d in doc_ids if (p := self._places.get(d)) is not None and p.code != COUNTRY_CODE}
+
+
+def _names_something(match: PlaceMatch, matches: list[PlaceMatch], s: str) -> bool:
+    """Is a parent of another place the question names written as part of a name, glued to the noun after it
+    (柳河县对获得吉林省质量奖的…: 吉林省质量奖 is an award; the place asked about is 柳河县)?"""
+    if not any(match.place.code in m.place.parents for m in matches) or any(m.start == match.end for m in matches):
+        return False
+    return noun_at(s, match.end)
 
 
 def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:

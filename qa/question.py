@@ -93,6 +93,12 @@ def _pos_cut(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+def noun_at(text: str, at: int) -> bool:
+    """Does a noun begin at `text[at]` (as jieba reads the few words from there)?"""
+    word = next(iter(_pos_cut(text[at:at + 8])), None)
+    return word is not None and word[1].startswith(("n", "vn")) and not word[1].startswith(("ns", "nr"))
+
+
 def _is_content(word: str, flag: str) -> bool:
     w = word.strip().lower()
     if w[:1].isdigit():

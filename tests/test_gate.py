@@ -38,15 +38,14 @@ def test_siblings_are_other_members_of_the_asked_class():
     assert _number_word("三期") == ("期", 3.0) and _number_word("首期") == ("期", 1.0)
     assert _number_word("100亿") == ("亿", 100.0) and _number_word("2020") == ("", 2020.0)
     assert _number_word("省级") is None
-    assert _siblings("三期", "首期", known=False) and _siblings("100亿", "200亿", known=False)
-    assert _siblings("2020", "2018", known=False)
-    assert not _siblings("三期", "3期", known=False)  # the same number in other numerals
-    assert not _siblings("第一次", "首次", known=False)  # … or the same ordinal
-    assert not _siblings("100亿", "100万", known=False)  # another magnitude is not the same thing counted
-    assert _siblings("省级", "市级", known=True) and _siblings("县级", "国家级", known=True)  # levels of government
-    assert not _siblings("省级", "市级", known=False)  # … a fragment of the asker's words proves nothing
-    assert not _siblings("研发", "研发", known=True) and not _siblings("省级", "级别", known=True)
-    assert _siblings("国家", "湖北省", known=True)  # another government's award (湖北省科学技术奖)
-    assert not _siblings("省级", "湖北省", known=True)  # the same level, named by its place
-    assert not _siblings("工业", "企业", known=True)  # one character shared: an 企业技改 rule covers 工业技改
-    assert not _siblings("鼓励类", "运营类", known=True)
+    assert _siblings("三期", "首期") and _siblings("100亿", "200亿")
+    assert _siblings("2020", "2018")
+    assert not _siblings("三期", "3期")  # the same number in other numerals
+    assert not _siblings("第一次", "首次")  # … or the same ordinal
+    assert not _siblings("100亿", "100万")  # another magnitude is not the same thing counted
+    assert _siblings("省级", "市级") and _siblings("县级", "国家级")  # levels of government
+    assert not _siblings("研发", "研发") and not _siblings("省级", "级别")
+    assert _siblings("国家", "湖北省")  # another government's award (湖北省科学技术奖)
+    assert not _siblings("省级", "湖北省")  # the same level, named by its place
+    assert not _siblings("工业", "企业")  # one character shared: an 企业技改 rule covers 工业技改
+    assert not _siblings("鼓励类", "运营类")

@@ -527,3 +527,13 @@ def test_an_award_of_another_level_of_government_is_a_near_miss(model_dir, tmp_p
     assert not near.answerable and "江西省科学技术" in near.to_dict()["gate"]["veto"]
     assert qa.ask("抚州市对获得省级科学技术进步奖的民营企业奖励多少？").answerable  # 江西省 is the province
     assert qa.ask("抚州市对获得国家级新一代信息技术融合发展试点示范的项目奖励多少？").answerable  # 国家、省级…
+
+
+def test_a_parent_place_written_into_a_name_is_part_of_the_name_not_the_place_asked(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "quality.txt",
+        "抚州市关于支持重点产业加快发展的实施意见\n一、支持企业争创质量品牌\n"
+        "对年度新获得中国质量奖的,当年给予企业50万元奖励;对获得中国质量奖提名奖的,给予企业20万元奖励。\n")
+    assert "50万元" in qa.ask("抚州市临川区对获得中国质量奖的企业奖励多少？").answer
+    near = qa.ask("抚州市临川区对获得江西省质量奖的企业奖励多少？")  # 江西省质量奖 is an award, 临川区 the place
+    assert not near.answerable and "江西省质量奖" in near.to_dict()["gate"]["veto"]
+    assert not any("江西省" in w for w in near.warnings)  # not read as a place the corpus does not cover
