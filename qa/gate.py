@@ -411,7 +411,11 @@ def _siblings(asked: str, written: str) -> bool:
     a, w = _number_word(asked), _number_word(written)
     if a is not None or w is not None:
         return a is not None and w is not None and a[0] == w[0] and a[1] != w[1]
-    return _is_level(asked) and _is_level(written) and not _same_level(asked, written)
+    if _is_level(asked) and _is_level(written):
+        return not _same_level(asked, written)
+    a, w = _LEVEL.match(asked), _LEVEL.match(written)  # a level written into one word with its head: 省级重点
+    return (a is not None and w is not None and asked[a.end():] == written[w.end():] != ""
+            and not _same_level(a.group(), w.group()))
 
 
 # a level of government, the closed class such qualifiers come from (国家级, 省级, 市级 …, 国家, 中央), or a
@@ -438,8 +442,9 @@ def _level_of(word: str) -> str:
 
 
 def _levels_in(text: str) -> set[str]:
-    """The levels of government `text` names: by level words (国家, 省级) and by places (湖北省)."""
-    return {_level_of(m.group()) for m in _LEVEL.finditer(text)} | {m.place.level for m in gazetteer().find(text)}
+    """The levels of government `text` names by level words (国家, 省级; not by places, which mostly say whose
+    document it is: 海南省…)."""
+    return {_level_of(m.group()) for m in _LEVEL.finditer(text)}
 
 
 def _same_level(asked: str, written: str) -> bool:

@@ -47,5 +47,6 @@ def test_siblings_are_other_members_of_the_asked_class():
     assert not _siblings("研发", "研发") and not _siblings("省级", "级别")
     assert _siblings("国家", "湖北省")  # another government's award (湖北省科学技术奖)
     assert not _siblings("省级", "湖北省")  # the same level, named by its place
+    assert _siblings("省级重点", "国家重点") and not _siblings("省级重点", "省级特色")  # jieba joins 省级+重点
     assert not _siblings("工业", "企业")  # one character shared: an 企业技改 rule covers 工业技改
     assert not _siblings("鼓励类", "运营类")
