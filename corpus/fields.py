@@ -9,7 +9,7 @@ import re
 
 ISSUER_LABELS = ("发文单位", "发文机关", "发布机构", "发文机构", "发布单位", "制发机关", "信息来源", "来源")
 DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "印发日期", "发文日期", "公布日期", "颁发时间", "颁布日期",
-               "日期")
+               "日期", "时间")
 FROM_LABELS = ("实施日期", "施行日期", "生效日期")
 TITLE_LABELS = ("标题", "名称")
 ALL_LABELS = ISSUER_LABELS + DATE_LABELS + FROM_LABELS + TITLE_LABELS + ("发文字号", "文号", "索引号", "失效时间")

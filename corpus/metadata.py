@@ -82,6 +82,7 @@ TITLE_KIND_WORDS = (
 )  # fmt: skip
 TITLE_KIND_RE = re.compile("(?:" + "|".join(sorted(TITLE_KIND_WORDS, key=len, reverse=True)) + ")$")
 _TITLE_END_RE = TITLE_KIND_RE
+_CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
@@ -332,11 +333,17 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             if "关于" in piece and not _title_end(piece) and b == len(line.rstrip()):
                 for _s2, e2, nxt in top[k + 1 : k + 4]:  # a title broken over lines
                     nxt = nxt.strip()
-                    if not nxt or "。" in nxt or len(piece) + len(nxt) > 100 or _DOC_NO_RE.match(nxt):
+                    if not nxt or "。" in nxt or len(piece) + len(nxt) > 100 or _DOC_NO_RE.match(nxt) \
+                            or _FIELD_LABEL_RE.match(nxt) or _HEADING_RE.match(nxt):
                         break
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
                         break
+            elif not _title_end(piece) and b == len(line.rstrip()) and k + 1 < len(top):
+                nxt = top[k + 1][2].strip()  # 盐城市深化…数字化转型 / 网络化联接三年行动计划(2025-2027年)
+                if _title_like(nxt) and len(nxt) <= 40 and _title_end(piece + nxt) and not _DOC_NO_RE.match(nxt) \
+                        and len(_CJK_CHARS.findall(piece)) >= 4:
+                    piece, end = piece + nxt, top[k + 1][1]
             if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
                 start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
             nxt_k = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), None)
@@ -477,6 +484,14 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
+            return d, (s, e)
+    for s, e, ln in body[:6]:  # a date labelled or placed as page metadata near the top: …办公厅时间:2021-12-16,
+        # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
+        cells = re.split(r"\s{2,}", ln)
+        found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
+                 or re.search(rf"(?:{_DOC_NO_RE.pattern})\s*({DATE_PATTERN})", ln)
+                 or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
+        if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
     if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
         return parse_date(m.group(1)), None

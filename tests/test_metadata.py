@@ -261,3 +261,23 @@ def test_a_signature_on_behalf_and_a_joint_signature_over_two_lines(tmp_path):
     path.write_text("关于加快第三产业发展的实施意见(试行)\n\n日期:2012-10-11 16:17 来源:本网\n\n各乡镇人民政府:\n"
                     "现将意见印发给你们。\n", encoding="utf-8")
     assert load_document(path).meta.date == date(2012, 10, 11)  # a bare 日期 field
+
+
+def test_a_title_over_two_lines_and_dates_placed_as_page_metadata(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("各县(市、区)人民政府,市各委、办、局:\n《行动计划》已经市政府同意,现印发给你们。\n盐城市人民政府办公室\n"
+                    "2025年2月22日\n(此件公开发布)\n盐城市深化制造业智能化改造数字化转型\n网络化联接三年行动计划(2025-2027年)\n"
+                    "为深入贯彻新型工业化的重要论述,制定本计划。\n", encoding="utf-8")
+    assert load_document(path).meta.title == "盐城市深化制造业智能化改造数字化转型网络化联接三年行动计划(2025-2027年)"
+    path.write_text("关于《乌鲁木齐经济技术开发区招商引资促进办法(试行)》的规范性解释\n\n发布时间:2021-06-17   信息来源:\n\n"
+                    "一、制定背景\n\n招商引资是提高区域经济发展的动力。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "关于《乌鲁木齐经济技术开发区招商引资促进办法(试行)》的规范性解释"  # not joined to the fields
+    assert meta.date == date(2021, 6, 17)
+    path.write_text("海南省人民政府办公厅关于印发海南省促进经济高质量发展若干财政措施的通知\n\n"
+                    "来源:海南省人民政府办公厅时间:2021-12-16\n\n为更好发挥财政作用,制定以下措施。\n", encoding="utf-8")
+    assert load_document(path).meta.date == date(2021, 12, 16)  # a 时间 label glued to the field before it
+    path.write_text("宁夏回族自治区人民政府办公厅关于深入推进新型工业强区五年计划的实施意见 宁政办发〔2023〕13号 2023-03-24 "
+                    "各市、县(区)人民政府,自治区政府各部门:为深入学习贯彻党的二十大精神,全面落实自治区党委部署,"
+                    "现就深入推进新型工业强区五年计划提出如下实施意见。\n", encoding="utf-8")
+    assert load_document(path).meta.date == date(2023, 3, 24)  # the date after the 文号
