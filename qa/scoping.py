@@ -92,8 +92,8 @@ class PlaceScoper:
         year = int(m.group(1))
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
         matching = {d for d in pool if year in _years(self.docs[d])}
-        if matching:
-            scope.doc_ids = matching
+        if matching:  # with those whose year is unknown: an undated copy may be of that year
+            scope.doc_ids = matching | {d for d in pool if not _years(self.docs[d])}
         elif "版" in m.group(0):
             scope.missing_edition = m.group(0)
         return scope
@@ -124,8 +124,8 @@ def _shown(place: Place, written: str) -> str:
 
 
 def _years(doc: Document) -> set[int]:
-    """The years a document is known by: its date and any year its title names."""
-    years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", doc.meta.title)}
+    """The years a document is known by: its date, any year its title names and the year of its 文号."""
+    years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", f"{doc.meta.title} {doc.meta.doc_number}")}
     if doc.meta.date:
         years.add(doc.meta.date.year)
     return years

@@ -11,6 +11,7 @@ import pytest
 from corpus.pipeline import BUNDLED_CORPUS, load_corpus
 from index.embed import default_model_dir, ensure_model
 from qa.places import PlaceResolver, coverage_note
+from qa.scoping import PlaceScoper
 from qa.service import PolicyQA
 
 SHARED_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "policies-dev"
@@ -160,3 +161,19 @@ def test_alias_only_where_a_document_defines_it(tmp_path):
     bare, _ = load_corpus(BUNDLED_CORPUS)
     others = {d.doc_id: d for d in bare if d.doc_id != SUZHOU_SIP}  # the SIP plan is the seed that defines 园区
     assert PlaceResolver(others).resolve("园区首轮流片补助多少").places == []
+
+
+def test_a_named_edition_year_keeps_undated_copies_and_reads_the_year_of_the_document_number(tmp_path):
+    (tmp_path / "region.txt").write_text("内蒙古自治区人民政府关于印发自治区2024年推动产业高质量发展政策清单的通知\n"
+                                         "内政发〔2024〕6号\n各盟行政公署:\n现将政策清单印发给你们。\n内蒙古自治区人民政府\n"
+                                         "2024年1月21日\n", encoding="utf-8")
+    (tmp_path / "older.txt").write_text("推动产业高质量发展政策清单 内政发〔2023〕3号\n一、实施耕地保护与建设行动。\n",
+                                        encoding="utf-8")
+    (tmp_path / "city.txt").write_text("为全面贯彻落实全市经济工作会议精神,坚持稳中求进。\n一、推广油菜宽膜沟播技术20万亩。\n",
+                                       encoding="utf-8")  # an undated copy without its title
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    assert scoper.edition(scoper.resolve("2024年政策清单里推广油菜多少万亩"), "2024年政策清单里推广油菜多少万亩").doc_ids \
+        == {"region.txt", "city.txt"}
+    assert scoper.edition(scoper.resolve("2023年版政策清单支持多少万亩"), "2023年版政策清单支持多少万亩").doc_ids \
+        == {"older.txt", "city.txt"}  # 2023 from its 文号
