@@ -67,7 +67,7 @@ class AnswerPipeline:
         scope = self.places.resolve(text)
         question = parse_question(text, tuple(scope.place_names), self.weights.written)
         scope = self.places.edition(scope, question.search)
-        if scope.uncovered and not scope.doc_ids or scope.missing_edition:
+        if scope.uncovered and not scope.doc_ids or scope.missing_edition or scope.missing_document:
             return Trace(question, scope, scope.doc_ids, None)
         doc_ids = self.places.preferred_versions(scope.doc_ids, question.search)
         return Trace(question, scope, doc_ids, self.retriever.search(question, doc_ids))
@@ -81,7 +81,10 @@ class AnswerPipeline:
         trace = self.prepare(text)
         t1 = time.perf_counter()
         question, found, scope = trace.question, trace.found, trace.scope
-        if found is None and scope.missing_edition:
+        if found is None and scope.missing_document:
+            answer = refusal(text, f"知识库中没有{scope.missing_document}，只有上级地区的文件，其中的数字和规定不是该地区自己的。"
+                             "请确认文件名称，或去掉文件名称再问上级地区的规定。")
+        elif found is None and scope.missing_edition:
             answer = refusal(text, f"知识库中没有问题所指的{scope.missing_edition}文件，不能用其他年份版本的规定代替。"
                              "请确认文件年份，或去掉年份再问。")
         elif found is None:  # every place named is one no document covers

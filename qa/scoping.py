@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from corpus.clean import search_form
+from corpus.gazetteer import COUNTRY_CODE
 from corpus.schema import Document
 from corpus.versions import prefer_versions, version_note
 from qa.places import Place, PlaceResolver, coverage_note
@@ -27,6 +29,7 @@ class Scope:
     covered_regions: list[str] = field(default_factory=list)
     per_place: dict[str, set[str]] = field(default_factory=dict)  # covered place → the documents that cover it
     missing_edition: str = ""  # the question names an edition year ("2024年版") that no document in scope has
+    missing_document: str = ""  # it names a place's own document (鄂尔多斯市…政策清单) and only parents' exist
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
 
     @property
@@ -69,6 +72,12 @@ class PlaceScoper:
             # labelled as such; nothing else may
             national = {d for d in (found.doc_ids or set()) if self._is_national(d)}
             scope.doc_ids = national
+        if len(found.places) == 1 and (named := _OWN_DOCUMENT.search(text, *_after(text, written, found.places[0]))):
+            place = found.places[0]
+            own = {d for d in found.covering.get(place.code, set())
+                   if (p := self.resolver.doc_place(d)) is not None and p.within(place.code) and p.code != COUNTRY_CODE}
+            if not own:  # the parents' documents are not the one it names
+                scope.missing_document = f"{written.get(place.code) or place.short}{named.group(1)}"
         return scope
 
     def _is_national(self, doc_id: str) -> bool:
@@ -121,6 +130,17 @@ class PlaceScoper:
 def _shown(place: Place, written: str) -> str:
     """A place as the asker wrote it, with its full name when that differs: 苏州高新区（江苏省苏州市苏州高新技术产业开发区）."""
     return f"{written}（{place.name}）" if written and written != place.name else place.name
+
+
+# a document of the place a question names, written after it: 鄂尔多斯市2024年推动产业高质量发展政策清单中
+_OWN_DOCUMENT = re.compile(r"([^，,。？?；;]{0,30}?(?:清单|意见|办法|措施|方案|细则|计划|条例))(?:中|里|内|规定|提出|明确|对|的)")
+
+
+def _after(text: str, written: dict[str, str], place: Place) -> tuple[int, int]:
+    """Where to look for a document the question attributes to `place`: right after it is written."""
+    surface = written.get(place.code, "")
+    at = search_form(text).find(surface) if surface else -1
+    return (at + len(surface), at + len(surface) + 40) if at >= 0 else (len(text), len(text))
 
 
 def _years(doc: Document) -> set[int]:

@@ -537,3 +537,13 @@ def test_a_parent_place_written_into_a_name_is_part_of_the_name_not_the_place_as
     near = qa.ask("抚州市临川区对获得江西省质量奖的企业奖励多少？")  # 江西省质量奖 is an award, 临川区 the place
     assert not near.answerable and "江西省质量奖" in near.to_dict()["gate"]["veto"]
     assert not any("江西省" in w for w in near.warnings)  # not read as a place the corpus does not cover
+
+
+def test_a_document_of_a_place_that_has_none_of_its_own_is_not_its_parents(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "region.txt",
+        "内蒙古自治区人民政府关于印发自治区2024年推动产业高质量发展政策清单的通知\n内政发〔2024〕6号\n"
+        "一、推进农牧业现代化\n1.实施耕地保护与建设行动,积极争取高标准农田建设项目710万亩以上。\n")
+    named = qa.ask("鄂尔多斯市2024年推动产业高质量发展政策清单中，争取高标准农田建设项目多少万亩？")
+    assert not named.answerable and "鄂尔多斯市2024年推动产业高质量发展政策清单" in named.answer
+    parent = qa.ask("鄂尔多斯市争取高标准农田建设项目多少万亩？")  # no document named: the parent's rule, labelled
+    assert parent.answerable and "710万亩" in parent.answer and "内蒙古自治区" in parent.answer
