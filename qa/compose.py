@@ -407,6 +407,7 @@ def refusal(question: str, reason: str, warnings: list[str] | None = None, gate:
 # --- questions about a document itself ----------------------------------------------------------------------
 
 _BASIS_VERBS = "根据|依据|依照|按照|落实|贯彻|参照"
+_REPEAL_VERBS = "废止|停止执行|不再执行"
 _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "doc_number": re.compile(r"文号|字号|发文号|几号文"),
     "valid_from": re.compile(r"(施行|实施|生效|执行)\S{0,4}(日期|时间|何时|什么时候|哪天)|(何时|什么时候|哪天)\S{0,12}(施行|实施|生效)"
@@ -421,9 +422,12 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     # the document it is based on (根据《…》（文号）…制定本办法): the drafting formula's verbs, asked with 哪个/什么
     "basis": re.compile(rf"(?:{_BASIS_VERBS})\S{{0,12}}(哪个|哪份|哪一份|哪项|哪些|什么)"
                         r"|(哪个|哪份|哪一份|什么)\S{0,8}(文件|通知|意见|办法|决定|规定)\S{0,6}(制定|设立|出台)"),
+    # the document it repeals (《…》（…号）同时废止): the repeal formula's verbs, asked with 哪个/什么
+    "repealed": re.compile(rf"(?:{_REPEAL_VERBS})\S{{0,4}}(哪个|哪份|哪一份|哪些|什么)"
+                           rf"|(哪个|哪份|哪一份|哪些|什么)\S{{0,8}}(文件|通知|意见|办法|决定|规定)\S{{0,6}}(?:{_REPEAL_VERBS})"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
-                "issuer": "发文机关", "proposer": "提案人", "basis": "依据的文件"}
+                "issuer": "发文机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件"}
 _CN = "〇一二三四五六七八九"
 _PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\u4e00-\u9fff·]{2,4}(?:委员|代表))(?:提出|在)")
 
@@ -515,14 +519,21 @@ def cited_documents(doc: Document) -> list[CitedDocument]:
     return [CitedDocument(m.group(1), m.group(2), doc, m.start(), m.end()) for m in _CITED.finditer(doc.text)]
 
 
-def basis_document(doc: Document, question: Question) -> CitedDocument | None:
+def basis_document(doc: Document, question: Question, repealed: bool = False) -> CitedDocument | None:
     """The document `doc` says it is based on: of those it cites with their 文号 in a sentence of the drafting
     formula (根据《…》（…号）…制定本办法, 为贯彻落实《…》（…号）), the one whose title holds most of the question's
-    words and places (参照了江门市哪份实施意见: 江门市…实施意见), else the first."""
+    words and places (参照了江门市哪份实施意见: 江门市…实施意见), else the first. `repealed`: the document it
+    repeals instead, cited before the repeal formula (《…》（…号）同时废止, …停止执行)."""
     basis = []
     for cited in cited_documents(doc):
-        opening = max(doc.search_text.rfind(c, 0, cited.start) for c in "。；;\n") + 1
-        if re.search(_BASIS_VERBS, doc.search_text[opening:cited.start]):
+        text = doc.search_text
+        if repealed:
+            closing = min((i for c in "。；;\n" if (i := text.find(c, cited.end)) >= 0), default=len(text))
+            formula = re.search(_REPEAL_VERBS, text[cited.end:closing])
+        else:
+            opening = max(text.rfind(c, 0, cited.start) for c in "。；;\n") + 1
+            formula = re.search(_BASIS_VERBS, text[opening:cited.start])
+        if formula:
             title = search_form(cited.title)
             basis.append((sum(len(w) for w in (*question.terms, *question.places) if w in title), -len(basis), cited))
     return max(basis, key=lambda b: b[:2])[2] if basis else None
@@ -541,7 +552,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                            score: float) -> Answer | None:
     """文号 / dates / validity / issuer / proposer of `doc`, each with the line of its text that states it."""
     fields_asked = asked_fields(question, (doc.meta.title,))
-    if "basis" in fields_asked:  # the 文号 asked with it is the basis document's, not this one's
+    if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
         fields_asked = [f for f in fields_asked if f != "doc_number"]
     if not fields_asked:
         return None
@@ -551,8 +562,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
         at = -1
-        if field == "basis":
-            if (basis := basis_document(doc, question)) is not None:
+        if field in ("basis", "repealed"):
+            if (basis := basis_document(doc, question, repealed=field == "repealed")) is not None:
                 at, shown = basis.start, f"《{basis.title}》（{basis.number}）"
                 span = _line_span(doc.text, basis.start, basis.end)
         elif field in evidence:

@@ -547,3 +547,14 @@ def test_a_document_of_a_place_that_has_none_of_its_own_is_not_its_parents(model
     assert not named.answerable and "鄂尔多斯市2024年推动产业高质量发展政策清单" in named.answer
     parent = qa.ask("鄂尔多斯市争取高标准农田建设项目多少万亩？")  # no document named: the parent's rule, labelled
     assert parent.answerable and "710万亩" in parent.answer and "内蒙古自治区" in parent.answer
+
+
+def test_the_document_a_policy_repeals_is_the_one_its_repeal_formula_cites(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "list.txt",
+        "抚州市人民政府关于印发2024年推动产业高质量发展政策清单的通知\n抚府发〔2024〕6号\n各县(区)人民政府:\n"
+        "现将《2024年推动产业高质量发展政策清单》印发给你们,请认真抓好落实。"
+        "《抚州市人民政府关于印发2023年推动产业高质量发展政策清单的通知》(抚府发〔2023〕3号)同时废止。\n"
+        "抚州市人民政府\n2024年1月21日\n")
+    answer = qa.ask("抚州市印发2024年政策清单时，同时废止了哪个文件？文号多少？")
+    assert answer.answerable and "抚府发〔2023〕3号" in answer.answer and "同时废止" in answer.citations[0].quote
+    assert "抚府发〔2024〕6号" not in answer.answer.split("[1]")[0]  # not its own number
