@@ -23,6 +23,8 @@ from corpus.fields import DATE_LABELS as _DATE_LABELS
 from corpus.fields import FIELD_LABEL_RE as _FIELD_LABEL_RE
 from corpus.fields import FROM_LABELS as _FROM_LABELS
 from corpus.fields import ISSUER_LABELS as _ISSUER_LABELS
+from corpus.fields import ISSUING_LABELS as _ISSUING_LABELS
+from corpus.fields import SOURCE_LABELS as _SOURCE_LABELS
 from corpus.fields import TITLE_LABELS as _TITLE_LABELS
 from corpus.schema import DocMeta, LoadError
 
@@ -374,24 +376,30 @@ def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:
 
 
 def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tuple[str, tuple[int, int] | None]:
-    """Who issued it: a 发文单位-type field, the signature (organisation above the date), the
-    organisation a "X关于…" title names, a header organisation, else an organisation at the top."""
-    for label, value, span in _fields(lines, header):
-        if label in _ISSUER_LABELS and _is_orgs(value):
-            if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
-                return text[span[0] + at : span[0] + at + len(value)], span
-            return value, span
+    """Who issued it: a 发文机关-type field, the signature (organisation above the date), the organisation a
+    "X关于…" title names, a 发布机构 or 来源 field (who published the page), a header organisation, else an
+    organisation at the top."""
+    fields = [(label, value, span) for label, value, span in _fields(lines, header)
+              if label in _ISSUER_LABELS and _is_orgs(value)]
+    for label, value, span in fields:
+        if label in _ISSUING_LABELS:
+            return _field_value(text, lines, value, span)
     if found := _signature(lines):
         (s, e), _ = found
         return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
+    publisher = next((f for f in fields if f[0] not in _SOURCE_LABELS), None)  # 发布机构: who put the page up
     if m := re.search(r"关于|印发|转发", title):
         prefix = title[: m.start()].strip()
+        if publisher is not None and prefix and _simple(publisher[1]).endswith(prefix):
+            return _field_value(text, lines, publisher[1], publisher[2])  # 仙桃市人民政府 for a title's 市人民政府
         if prefix and (_is_orgs(prefix) or _place_named(prefix)):
             for s, e, line in lines[:16]:
                 if line.strip().startswith(prefix):
                     off = s + line.index(prefix)
                     return text[off : off + len(prefix)], (s, e)
             return prefix, None
+    if fields:  # the office or site that published the page: when nothing else names the issuer
+        return _field_value(text, lines, fields[0][1], fields[0][2])
     for item in header:
         if _is_org(item):
             return item, None
@@ -408,6 +416,14 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
                 if org in ln:
                     return org, (s, e)
     return "", None
+
+
+def _field_value(text: str, lines: list[Line], value: str, span: tuple[int, int] | None,
+                 ) -> tuple[str, tuple[int, int] | None]:
+    """A field's value as the text writes it, with its line."""
+    if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
+        return text[span[0] + at : span[0] + at + len(value)], span
+    return value, span
 
 
 def _is_date_line(line: str) -> bool:

@@ -261,6 +261,11 @@ def test_a_signature_on_behalf_and_a_joint_signature_over_two_lines(tmp_path):
     path.write_text("关于加快第三产业发展的实施意见(试行)\n\n日期:2012-10-11 16:17 来源:本网\n\n各乡镇人民政府:\n"
                     "现将意见印发给你们。\n", encoding="utf-8")
     assert load_document(path).meta.date == date(2012, 10, 11)  # a bare 日期 field
+    path.write_text("中共彭州市委 彭州市人民政府关于印发《彭州市加快主导产业发展的若干政策措施》的通知\n\n"
+                    "政策来源:成都市彭州市人民政府 | 发布机构:成都市彭州市人民政府办公室 | 发布时间:2017-06-29 |\n\n"
+                    "各镇党委和人民政府:\n《若干政策措施》已经市委常委会议审议通过,现印发你们。\n中共彭州市委\n彭州市人民政府\n"
+                    "2017年6月22日\n", encoding="utf-8")
+    assert load_document(path).meta.issuer == "中共彭州市委 彭州市人民政府"  # the signature, not the publishing office
 
 
 def test_a_title_over_two_lines_and_dates_placed_as_page_metadata(tmp_path):
