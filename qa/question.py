@@ -233,7 +233,7 @@ _COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]+[\u4e00-
 
 
 # an amount said the spoken way: 五百万, 两千万元, 10个亿, 十个亿 (documents write 500万, 2000万元, 10亿)
-_SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(个)?([万亿])")
+_SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(多|余|来)?(个)?([万亿])")
 
 
 def chinese_number(numeral: str) -> float | None:
@@ -245,9 +245,11 @@ def chinese_number(numeral: str) -> float | None:
 
 
 def _written_amounts(text: str) -> str:
-    """Spoken amounts rewritten as documents write them: Arabic digits before 万/亿, no 个 between."""
+    """Spoken amounts rewritten as documents write them: Arabic digits before 万/亿, no 个 between, and an
+    approximate one at its round figure (800多万 → 800万, 十几个亿 is left alone)."""
     def rewrite(m: re.Match) -> str:
-        number, measure, magnitude = m.groups()
+        number, approx, measure, magnitude = m.groups()
+        measure = measure or approx
         if not number[0].isdigit():
             if not re.search("[零〇一二两三四五六七八九十]", number):
                 return m.group()  # 千万, 百亿: a bare magnitude (千万不要, 百亿级), no number said

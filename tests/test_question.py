@@ -133,6 +133,8 @@ def test_spoken_amounts_are_read_as_documents_write_them():
     assert "500万" in parse_question("投资五百万以上的项目补多少").search
     assert "2000万元" in parse_question("两千万元以上的项目").search
     assert "千万不要" in parse_question("千万不要错过申报").search  # a bare magnitude, no number said
+    assert "800万" in parse_question("今年升级改造投了800多万买新设备，能补贴多少").terms  # an approximate amount
+    assert "20亿" in parse_question("营收20多个亿的企业奖励多少").search
 
 
 def test_numbers_are_never_stop_words():
