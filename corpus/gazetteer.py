@@ -241,6 +241,8 @@ class Gazetteer:
             return
         if not short or short == name or len(short) < 2:
             return
+        if m := re.search(r"自治(县|旗|州)$", name):
+            yield short + m.group(1)  # 大通县 for 大通回族土族自治县, 长阳县, 恩施州: the everyday name
         if short[0] in _AFFIX or short[-1] in _AFFIX:
             return
         freq, tag = common.get(short, (0, ""))

@@ -76,7 +76,7 @@ class PlaceScoper:
             place = found.places[0]
             own = {d for d in found.covering.get(place.code, set())
                    if (p := self.resolver.doc_place(d)) is not None and p.within(place.code) and p.code != COUNTRY_CODE}
-            if not own:  # the parents' documents are not the one it names
+            if not own and not _LEADING_PLACE.match(named.group(1)):  # the parents' documents are not the one named
                 scope.missing_document = f"{written.get(place.code) or place.short}{named.group(1)}"
         return scope
 
@@ -134,6 +134,9 @@ def _shown(place: Place, written: str) -> str:
 
 # a document of the place a question names, written after it: 鄂尔多斯市2024年推动产业高质量发展政策清单中
 _OWN_DOCUMENT = re.compile(r"([^，,。？?；;]{0,30}?(?:清单|意见|办法|措施|方案|细则|计划|条例))(?:中|里|内|规定|提出|明确|对|的)")
+
+
+_LEADING_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}[县区市旗州镇乡]")  # a place the gazetteer may not know (…县…办法)
 
 
 def _after(text: str, written: dict[str, str], place: Place) -> tuple[int, int]:

@@ -32,6 +32,8 @@ def test_hierarchy_is_complete():
         ("北京朝阳区", ["北京市朝阳区"]),
         ("北京的朝阳区", ["北京市", "北京市朝阳区"]),  # resolved by the other place named
         ("辽宁朝阳", ["辽宁省", "辽宁省朝阳市"]),
+        ("青海大通县招商引资奖励办法", ["青海省", "青海省西宁市大通回族土族自治县"]),  # an autonomous county's everyday name
+        ("长阳县和恩施州", ["湖北省宜昌市长阳土家族自治县", "湖北省恩施土家族苗族自治州"]),
     ],
 )
 def test_names_and_short_forms(text, expected):
