@@ -176,6 +176,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
         return [f for f in figs if f.unit == "%"]
     if unit:
         exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)]
+        if question.wants_cap and exact:  # 最高不超过多少万元: the cap, not the 500万元 threshold beside it
+            return [f for f in exact if f.role == "上限"] or [f for f in exact if f.role != "门槛"]
         return exact or ([f for f in figs if _is_span_of_time(f, text)] if is_time_unit(unit) else [])
     if question.asks == "duration":
         return [f for f in figs if _is_span_of_time(f, text)]

@@ -261,3 +261,9 @@ def test_a_date_listed_beside_the_document_number_is_the_documents_date():
     assert asked_fields(parse_question("指挥部印发《关于振作工业经济的政策措施》的文号和日期是什么?")) == ["doc_number", "date"]
     assert asked_fields(parse_question("这份通知的日期、文号是什么？")) == ["doc_number", "date"]
     assert asked_fields(parse_question("这份通知的文号是什么？")) == ["doc_number"]
+
+
+def test_a_cap_asked_in_a_unit_is_not_answered_by_a_threshold_in_that_unit():
+    q = parse_question("对设备投资500万元以上的技改项目,奖励最高不超过多少万元?")
+    assert q.wants_cap and asked_figures(q, "对设备投资500万元以上的技改项目,给予不超过6%的奖励") == []
+    assert [f.text for f in asked_figures(q, "对设备投资500万元以上的技改项目,最高奖励200万元")] == ["200万元"]
