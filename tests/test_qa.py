@@ -522,11 +522,15 @@ def test_an_award_of_another_level_of_government_is_a_near_miss(model_dir, tmp_p
     qa = _seeds_and(tmp_path, model_dir, "awards.txt",
         "抚州市关于促进民营经济发展的若干措施\n一、支持科技创新\n"
         "(一)对获得江西省科学技术进步奖的民营企业,按一等奖、二等奖分别奖励30万元、20万元。\n"
-        "(二)对获得国家、省级工信部门认定的新一代信息技术融合发展试点示范项目,奖励50万元。\n")
+        "(二)对获得国家、省级工信部门认定的新一代信息技术融合发展试点示范项目,奖励50万元。\n"
+        "(三)对获评国家、省级“再生资源回收体系典型企业”分别给予最高20万元、10万元的一次性奖励。\n")
     near = qa.ask("抚州市对获得国家科学技术进步奖的民营企业奖励多少？")
     assert not near.answerable and "江西省科学技术" in near.to_dict()["gate"]["veto"]
     assert qa.ask("抚州市对获得省级科学技术进步奖的民营企业奖励多少？").answerable  # 江西省 is the province
     assert qa.ask("抚州市对获得国家级新一代信息技术融合发展试点示范的项目奖励多少？").answerable  # 国家、省级…
+    quoted = qa.ask("抚州市对获评市级“再生资源回收体系典型企业”的奖励是多少？")  # a level before a quoted name
+    assert not quoted.answerable and quoted.to_dict()["gate"]["outright"]
+    assert qa.ask("抚州市对获评省级“再生资源回收体系典型企业”的奖励是多少？").answerable
 
 
 def test_a_parent_place_written_into_a_name_is_part_of_the_name_not_the_place_asked(model_dir, tmp_path):
