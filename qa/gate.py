@@ -232,6 +232,24 @@ def draft_instead(question: Question, doc: Document) -> str:
 
 
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~|～|一)\s*((?:19|20)\d{2})\s*年")
+
+
+def _year_spans(text: str) -> list[set[int]]:
+    """The years or runs of years `text` names, in order: 2025年 → {2025}, 2013年一2017年 → {2013, …, 2017}."""
+    out, taken = [], []
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b <= a + 50:
+            out.append((m.start(), set(range(a, b + 1))))
+            taken.append(m.span())
+    out += [(m.start(), {int(m.group(1))}) for m in _ASKED_YEAR.finditer(text)
+            if not any(a <= m.start() < b for a, b in taken)]
+    return [years for _, years in sorted(out, key=lambda x: x[0])]
+
+
+def _shown_years(years: set[int]) -> str:
+    return f"{min(years)}" if len(years) == 1 else f"{min(years)}—{max(years)}"
 _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
 
 
@@ -254,14 +272,15 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
 
 
 def _another_years_figure(question: Question, found: Retrieval, weights: TermWeights, n: int,
-                          ) -> tuple[Candidate, int, int, int, int] | None:
-    """For a figure question about one year (到2025年…达到多少): the best answering sentence of the best `n`
-    candidates, the other year it is stated for and the asked year, when every such sentence sits in a paragraph about another
-    year (到2022年,…。全社会研发投入占GDP比重达4.28%) and names no year itself; None otherwise."""
-    asked = {int(y) for y in _ASKED_YEAR.findall(question.search)}
-    if question.crosslingual or not question.wants_figure or len(asked) != 1:
+                          ) -> tuple[Candidate, int, int, str, str] | None:
+    """For a figure question about one year or run of years (到2025年…达到多少, 2018年至2022年每年…): the best
+    answering sentence of the best `n` candidates, the other years it is stated for and the asked ones, when every
+    such sentence sits in a paragraph about other years (到2022年,…。…比重达4.28%; 2013年一2017年,…每年筹集10亿元);
+    None otherwise."""
+    spans = _year_spans(question.search)
+    if question.crosslingual or not question.wants_figure or len(spans) != 1:
         return None
-    year, focus = asked.pop(), question.focus or question.terms
+    asked, focus = spans[0], question.focus or question.terms
     scored = []
     for cand in found.candidates[:n]:
         text = cand.doc.search_text
@@ -269,14 +288,14 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
             score = weights.coverage(focus, m.group().lower()) * states_asked_kind(question, m.group())
             if score > 0:
                 start, end = cand.chunk.start + m.start(), cand.chunk.start + m.end()
-                years = _ASKED_YEAR.findall(text[text.rfind("\n", 0, start) + 1:end])  # its paragraph up to it
-                scored.append((score, cand, start, end, int(years[-1]) if years else None))
+                years = _year_spans(text[text.rfind("\n", 0, start) + 1:end])  # its paragraph up to it
+                scored.append((score, cand, start, end, years[-1] if years else None))
     top = max((s[0] for s in scored), default=0.0)
     best = [s for s in scored if s[0] >= top]
-    if not best or any(stated is None or stated == year for *_, stated in best):
+    if not best or any(stated is None or not stated.isdisjoint(asked) for *_, stated in best):
         return None
     _, cand, start, end, stated = best[0]
-    return cand, start, end, stated, year
+    return cand, start, end, _shown_years(stated), _shown_years(asked)
 
 
 _SENTENCE_END = "。！？!?；;"

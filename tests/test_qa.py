@@ -562,3 +562,13 @@ def test_the_document_a_policy_repeals_is_the_one_its_repeal_formula_cites(model
     answer = qa.ask("抚州市印发2024年政策清单时，同时废止了哪个文件？文号多少？")
     assert answer.answerable and "抚府发〔2023〕3号" in answer.answer and "同时废止" in answer.citations[0].quote
     assert "抚府发〔2024〕6号" not in answer.answer.split("[1]")[0]  # not its own number
+
+
+def test_a_figure_stated_for_another_run_of_years_is_a_near_miss(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "fund.txt",
+        "抚州市关于支持高新区开发建设的政策意见\n一、加大资金支持\n"
+        "(一)设立高新区开发建设专项资金,2013年一2017年,由市政府和区政府按7:3的比例,每年筹集10亿元,用于开发建设。\n")
+    assert "10亿元" in qa.ask("抚州市2015年每年给高新区筹集多少开发建设专项资金？").answer  # inside the run
+    other = qa.ask("抚州市2018年至2022年每年给高新区筹集多少开发建设专项资金？")
+    veto = other.to_dict()["gate"]["veto"]
+    assert not other.answerable and "2013—2017" in veto and "2018—2022" in veto
