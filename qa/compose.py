@@ -107,9 +107,16 @@ def _is_heading_line(cand: Candidate, span: Span) -> bool:
                for h in cand.chunk.heading_path)
 
 
-def _quotable(cand: Candidate) -> list[Span]:
+def _quotable(cand: Candidate, question: Question | None = None) -> list[Span]:
+    """The sentences of a clause that may be quoted: not garbled, not its heading lines, unless a heading states
+    the figure a question asks for (一、财税政策(9项) for 财税政策共有几项)."""
     return [p for s in sentences(cand) for p in _clean_pieces(cand, s)
-            if p.end - p.start >= 4 and not _is_heading_line(cand, p)]
+            if p.end - p.start >= 4 and (not _is_heading_line(cand, p) or question is not None and
+                                         question.wants_figure and asked_figures(question, _span_text(cand, p)))]
+
+
+def _span_text(cand: Candidate, span: Span) -> str:
+    return cand.doc.search_text[span.start:span.end]
 
 
 class ExtractiveComposer:
@@ -146,7 +153,7 @@ class ExtractiveComposer:
         (relative within the pool), which alone decides for a cross-lingual question: a paraphrased answer, or the
         neighbouring sentence a "分别" question needs, is found by meaning, not only by shared words."""
         cfg = self.config
-        pool = [(c, s) for c in cands for s in _quotable(c)]
+        pool = [(c, s) for c in cands for s in _quotable(c, question)]
         if not pool:
             return []
         texts = [c.doc.search_text[s.start:s.end] for c, s in pool]

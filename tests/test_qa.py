@@ -572,3 +572,11 @@ def test_a_figure_stated_for_another_run_of_years_is_a_near_miss(model_dir, tmp_
     other = qa.ask("抚州市2018年至2022年每年给高新区筹集多少开发建设专项资金？")
     veto = other.to_dict()["gate"]["veto"]
     assert not other.answerable and "2013—2017" in veto and "2018—2022" in veto
+
+
+def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "measures.txt",
+        "抚州市临川区稳定经济运行的若干政策措施\n为稳定经济运行,结合区实际,制定下列措施。\n一、财税政策(9项)\n"
+        "1.全面落实增值税留抵退税政策。\n2.全面落实研发费用加计扣除政策。\n二、金融政策(5项)\n1.加大普惠小微贷款支持力度。\n")
+    answer = qa.ask("抚州市临川区稳定经济运行的若干政策措施中,财税政策共有几项？")
+    assert answer.answerable and "9项" in answer.answer and "9项" in answer.citations[0].quote
