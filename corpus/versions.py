@@ -147,11 +147,13 @@ def version_note(doc: Document, docs: Mapping[str, Document] | None = None) -> s
     if doc.meta.superseded_by:
         newer = (docs or {}).get(doc.meta.superseded_by)
         year = f"{_year(doc)}年" if _year(doc) else "较早"
-        if newer is not None:
-            newer_year = f"{_year(newer)}年" if _year(newer) else "更新的"
-            notes.append(f"引用的是{year}版本，知识库中有更新的{newer_year}版本《{newer.meta.title or newer.doc_id}》")
-        else:
+        if newer is None:
             notes.append(f"引用的是{year}版本，知识库中有更新的版本")
+        else:
+            newer_year = f"{_year(newer)}年" if _year(newer) else "更新的"
+            if _year(newer) == _year(doc) and doc.meta.date and newer.meta.date:  # one year: told apart by date
+                year, newer_year = doc.meta.date.isoformat() + "的", newer.meta.date.isoformat()
+            notes.append(f"引用的是{year}版本，知识库中有更新的{newer_year}版本《{newer.meta.title or newer.doc_id}》")
     return "；".join(notes)
 
 
@@ -171,7 +173,8 @@ def _number_key(doc_number: str) -> str:
 
 # an older edition asked for by its place in the sequence, not by its own year or number: 旧版, 上一版,
 # 修订前的, 2023年以前那版 (the version in force before that year)
-_OLDER_EDITION = re.compile(r"旧版|老版|上一版|前一版|修订前|((?:19|20)\d{2})\s*年(?:以前|之前)的?(?:那|这)?一?版")
+_OLDER_EDITION = re.compile(r"旧版|老版|上一版|前一版|修订前|(?:较早|更早|早先|最早)[^，,。？?]{0,16}?版"
+                            r"|((?:19|20)\d{2})\s*年(?:以前|之前)的?(?:那|这)?一?版")
 
 
 def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Document]) -> set[str]:

@@ -51,6 +51,7 @@ def test_an_older_edition_asked_by_its_place_in_the_sequence_drops_the_newer(two
     assert prefer_versions(ids, "旧版行动计划的园区集成电路企业目标多少家", two_versions) == {"plan_2025.txt"}
     assert prefer_versions(ids, "2024年以前那版园区集成电路企业目标多少家", two_versions) == {"plan_2025.txt"}
     assert prefer_versions(ids, "2020年之前的版本园区企业目标多少家", two_versions) == set()  # none is that old
+    assert prefer_versions(ids, "较早的那个版本里园区企业目标多少家", two_versions) == {"plan_2025.txt"}
 
 
 def test_draft_and_final(tmp_path):
@@ -74,3 +75,14 @@ def test_different_places_are_not_versions(tmp_path):
     docs, _ = load_corpus(tmp_path)
     assert all(d.meta.version_group == "" for d in docs)
     assert normalised_title(docs[0].meta.title) == normalised_title(docs[1].meta.title)
+
+
+def test_two_versions_of_one_year_are_told_apart_by_their_dates(tmp_path):
+    old = SEED.read_text("utf-8")
+    new = old.replace("發(fā)表時(shí)間:2023-05-29", "發(fā)表時(shí)間:2023-09-01").replace("10家", "15家")
+    (tmp_path / "may.txt").write_text(old, "utf-8")
+    (tmp_path / "september.txt").write_text(new, "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    note = version_note(by_id["may.txt"], by_id)
+    assert "2023-05-29的版本" in note and "2023-09-01版本" in note
