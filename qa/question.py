@@ -34,6 +34,7 @@ _FORM_POS = ("r", "p", "c", "u", "d", "f", "s", "y", "e", "o", "x", "q", "w", "z
 _STOPWORDS = frozenset(stopwordsiso.stopwords(["zh", "en"]))
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _MAGNITUDE_UNIT = "十百千万亿元"
+_ARTICLE = "一这那此该每各某"  # before a measure word: the indefinite article, a demonstrative, each, some
 _LEVEL_HERE = re.compile(r"[省市区县镇乡村]里")  # a level of government + the locative 里
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
@@ -109,6 +110,8 @@ def _is_content(word: str, flag: str) -> bool:
         return len(w) >= 2
     if not _CJK.match(w) or len(w) < 2:
         return False
+    if len(w) == 2 and w[0] in _ARTICLE and (flag in ("mq", "q") or flag == "m" and _is_measure(w[1])):
+        return False  # 一家, 一份, 那份: an article or a demonstrative with its measure word, not a count asked
     if _LEVEL_HERE.fullmatch(w):
         return False  # 县里, 镇里: "at the county", a place word as jieba tags 市里, 区里, 省里 (s)
     if flag == "m" and all(c in _MAGNITUDE_UNIT for c in w):
@@ -120,6 +123,12 @@ def _guessed(word: str) -> bool:
     """A Chinese word that jieba's dictionary does not hold: its HMM joined characters it could not place into
     one (运营方要通过 → 运营 / 方要 / 通过). Such a guess is a word only where some document writes it too."""
     return bool(_CJK.match(word)) and not jieba.dt.FREQ.get(word)
+
+
+@lru_cache(maxsize=256)
+def _is_measure(char: str) -> bool:
+    """Does jieba's dictionary tag `char` a measure word (家, 份, 个; not 起 of 一起)?"""
+    return [flag for _, flag, _ in _pos_cut(char)] == ["q"]
 
 
 @lru_cache(maxsize=4096)

@@ -267,3 +267,10 @@ def test_a_cap_asked_in_a_unit_is_not_answered_by_a_threshold_in_that_unit():
     q = parse_question("对设备投资500万元以上的技改项目,奖励最高不超过多少万元?")
     assert q.wants_cap and asked_figures(q, "对设备投资500万元以上的技改项目,给予不超过6%的奖励") == []
     assert [f.text for f in asked_figures(q, "对设备投资500万元以上的技改项目,最高奖励200万元")] == ["200万元"]
+
+
+def test_an_article_or_demonstrative_with_its_measure_word_is_not_a_term():
+    q = parse_question("我们是一家工业企业,按县里那份措施能拿多少奖励?")
+    assert not {"一家", "那份"} & set(q.terms) and {"工业", "企业", "措施", "奖励"} <= set(q.terms)
+    assert "一起" in parse_question("嵊政办〔2025〕9号一起印发了哪些政策？").terms  # 一起 (together) is no article
+    assert "两家" in parse_question("两家企业各奖励多少").terms  # a count stays
