@@ -122,7 +122,7 @@ class AnswerPipeline:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
-                return about
+                return self._with_other_parts(question, about, doc)
         if not question.terms and not question.crosslingual:  # 多少？ 郑州多少？: nothing to look for
             return refusal(question.raw, "问题里只有疑问词或地名，没有说明要问哪项政策内容。请写明要问的事项，"
                                          "例如“首轮流片补助多少”。")
@@ -130,6 +130,18 @@ class AnswerPipeline:
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)
         return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today())
+
+    def _with_other_parts(self, question: Question, about: Answer, doc_id: str) -> Answer:
+        """A question whose other parts ask about the same document's text, not its facts (…的文号是什么？是经第几次
+        常务会议审议通过的？): those parts answered from that document, after the facts."""
+        title = (self.docs[doc_id].meta.title,)
+        rest = [p for p in question.parts if not asked_fields(question.part(p), title)]
+        if len(question.parts) < 2 or not rest or len(rest) == len(question.parts):
+            return about
+        sub = parse_question("？".join(rest) + "？", question.places, self.weights.written)
+        found = self.retriever.search(sub, {doc_id})
+        other = self._decide(sub, found, {doc_id}) if found.candidates else None
+        return _joined(question, [about, other]) if other is not None and other.answerable else about
 
     def judge(self, question: Question, found: Retrieval, doc_ids: set[str] | None) -> tuple[Question, GateDecision]:
         """The gate's decision, on the question as the evidence reads it (the unit a bare 多少 asks for); what

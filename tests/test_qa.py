@@ -580,3 +580,12 @@ def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_pat
         "1.全面落实增值税留抵退税政策。\n2.全面落实研发费用加计扣除政策。\n二、金融政策(5项)\n1.加大普惠小微贷款支持力度。\n")
     answer = qa.ask("抚州市临川区稳定经济运行的若干政策措施中,财税政策共有几项？")
     assert answer.answerable and "9项" in answer.answer and "9项" in answer.citations[0].quote
+
+
+def test_a_part_asking_about_the_text_beside_a_part_asking_a_document_fact_is_answered_from_that_document(
+        model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "measures.txt",
+        "抚州市人民政府关于印发若干政策措施的通知\n抚府规〔2024〕5号\n各县(区)人民政府:\n"
+        "《若干政策措施》已经市政府第46次常务会议审议通过,现印发给你们,请认真组织实施。\n抚州市人民政府\n2024年11月11日\n")
+    answer = qa.ask("抚州市人民政府关于印发若干政策措施的通知的文号是什么？是经市政府第几次常务会议审议通过的？")
+    assert answer.answerable and "抚府规〔2024〕5号" in answer.answer and "第46次" in answer.answer
