@@ -351,7 +351,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             nxt_k = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), None)
             if nxt_k is not None and nxt_k + 1 < len(top) and _is_paren_note(top[nxt_k + 1][2]):
                 piece, end = piece + top[nxt_k + 1][2].strip(), top[nxt_k + 1][1]  # "(试行)" on its own line
-            after = line[b:].strip() or (top[k + 1][2].strip() if k + 1 < len(top) else "")
+            last = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), k)  # the line the piece ends on
+            after = (line[b:].strip() if last == k else "") or (top[last + 1][2].strip() if last + 1 < len(top) else "")
             followed = followed or bool(_DOC_NO_RE.match(after.lstrip("(（ ")))
             if j + 1 < len(segs) and not followed:
                 nxt_piece = line[segs[j + 1][0] : segs[j + 1][1]].lstrip("(（ ")
@@ -505,7 +506,7 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
         cells = re.split(r"\s{2,}", ln)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
-                 or re.search(rf"(?:{_DOC_NO_RE.pattern})\s*({DATE_PATTERN})", ln)
+                 or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
         if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
@@ -606,7 +607,7 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     in_title = [m.place for m in gaz.find(title, context) if m.place.code != COUNTRY_CODE]
     if in_title:
         return _deepest(in_title)
-    if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title) or (legal and not issuer):
+    if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title):
         return national
     # no issuer or title place: the local place the opening text names most (never the addressees)
     body = "\n".join(ln for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
@@ -621,7 +622,13 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return gaz.get(ranked[0][0])
+    if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):
+        return national  # a law or regulation naming no issuer and no place, not speaking as a local government
     return None
+
+
+# a text speaking as a local government: 我县, 全市, 本区 (a national law says 国家, 全国)
+_LOCAL_VOICE = re.compile(r"[我全本][省市县区州旗镇乡](?![长级委])")
 
 
 def region_of(issuer: str, title: str) -> str:

@@ -286,3 +286,15 @@ def test_a_title_over_two_lines_and_dates_placed_as_page_metadata(tmp_path):
                     "各市、县(区)人民政府,自治区政府各部门:为深入学习贯彻党的二十大精神,全面落实自治区党委部署,"
                     "现就深入推进新型工业强区五年计划提出如下实施意见。\n", encoding="utf-8")
     assert load_document(path).meta.date == date(2023, 3, 24)  # the date after the 文号
+
+
+def test_a_local_rule_without_issuer_is_not_national_and_a_title_over_a_blank_line(tmp_path):
+    path = tmp_path / "county.txt"
+    path.write_text("第一章 总 则\n第一条 为进一步加大我县对外开放和招商引资力度,结合我县实际,制定本优惠政策。\n"
+                    "第二条 我县重点鼓励支持发展玻璃器皿产业。\n", encoding="utf-8")
+    assert load_document(path).meta.region == ""  # 我县: a county's rule, whichever county; never 全国
+    path.write_text("珠海高新区鼓励申报高新技术企业\n\n暂行规定(修订)\n\n(珠高〔2016〕55号,2016年7月6日印发)\n\n"
+                    "第一条 为加快培育高新技术企业,结合我区实际,制订本规定。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "珠海高新区鼓励申报高新技术企业暂行规定(修订)" and meta.date == date(2016, 7, 6)
+    assert meta.region == "广东省珠海市珠海高新技术产业开发区"
