@@ -250,6 +250,8 @@ def _year_spans(text: str) -> list[set[int]]:
 
 def _shown_years(years: set[int]) -> str:
     return f"{min(years)}" if len(years) == 1 else f"{min(years)}—{max(years)}"
+
+
 _TITLE_YEARS = re.compile(r"((?:19|20)\d{2})(?:\s*年?\s*[-—–～~至到]\s*((?:19|20)\d{2}))?")
 
 
@@ -468,6 +470,8 @@ def _levels_in(text: str) -> set[str]:
 
 def _same_level(asked: str, written: str) -> bool:
     return bool(level := _level_of(asked)) and level == _level_of(written)
+
+
 _BARE = re.compile(r"[\s“”\"「」『』‘’]+")  # quotes and spaces, which do not part a word from its qualifier
 
 
