@@ -298,3 +298,13 @@ def test_a_local_rule_without_issuer_is_not_national_and_a_title_over_a_blank_li
     meta = load_document(path).meta
     assert meta.title == "珠海高新区鼓励申报高新技术企业暂行规定(修订)" and meta.date == date(2016, 7, 6)
     assert meta.region == "广东省珠海市珠海高新技术产业开发区"
+
+
+def test_a_legal_databases_field_block_is_read(tmp_path):
+    path = tmp_path / "db.txt"
+    path.write_text("发文标题: 山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知\n"
+                    "发文文号: 鲁政发[2010]29号\n发文部门: 山东省人民政府\n发文时间: 2010-3-18\n"
+                    "关于促进新材料产业加快发展的若干政策\n一、加大财政支持力度。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知"
+    assert meta.issuer == "山东省人民政府" and meta.date == date(2010, 3, 18)
