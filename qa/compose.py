@@ -354,7 +354,7 @@ def _unstated_kind(question: Question, quotes: list[str]) -> str:
 
 
 def _text(scored: Scored) -> str:
-    return scored.cand.doc.search_text[scored.span.start:scored.span.end]
+    return _span_text(scored.cand, scored.span)
 
 
 def _adjacent_runs(doc: Document, spans: list[Span]) -> list[list[Span]]:
@@ -531,9 +531,8 @@ def basis_document(doc: Document, question: Question, repealed: bool = False) ->
     formula (根据《…》（…号）…制定本办法, 为贯彻落实《…》（…号）), the one whose title holds most of the question's
     words and places (参照了江门市哪份实施意见: 江门市…实施意见), else the first. `repealed`: the document it
     repeals instead, cited before the repeal formula (《…》（…号）同时废止, …停止执行)."""
-    basis = []
+    basis, text = [], doc.search_text
     for cited in cited_documents(doc):
-        text = doc.search_text
         if repealed:
             closing = min((i for c in "。；;\n" if (i := text.find(c, cited.end)) >= 0), default=len(text))
             formula = re.search(_REPEAL_VERBS, text[cited.end:closing])
