@@ -348,10 +348,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                     piece, end = piece + nxt, top[k + 1][1]
             if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
                 start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
-            nxt_k = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), None)
-            if nxt_k is not None and nxt_k + 1 < len(top) and _is_paren_note(top[nxt_k + 1][2]):
-                piece, end = piece + top[nxt_k + 1][2].strip(), top[nxt_k + 1][1]  # "(试行)" on its own line
             last = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), k)  # the line the piece ends on
+            if last + 1 < len(top) and _is_paren_note(top[last + 1][2]):
+                piece, end = piece + top[last + 1][2].strip(), top[last + 1][1]  # "(试行)" on its own line
+                last += 1
             after = (line[b:].strip() if last == k else "") or (top[last + 1][2].strip() if last + 1 < len(top) else "")
             followed = followed or bool(_DOC_NO_RE.match(after.lstrip("(（ ")))
             if j + 1 < len(segs) and not followed:
