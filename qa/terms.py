@@ -114,9 +114,10 @@ class TermWeights:
             else:
                 hit = np.zeros(len(self._doc_of_row), dtype=bool)
                 hit[self._rows_with_all(grams)] = True
-                for form in _forms(term)[1:]:  # a count also in Arabic digits, where a document writes it so
+                for form in _forms(term)[1:]:  # the number in its other numerals, where a document writes it so
                     rows = self._rows_with_all(term_grams(form))
-                    hit[rows[self._writes(form)[self._doc_of_row[rows]]]] = True
+                    if len(rows):  # (reading every document's text only when some chunk holds the form's grams)
+                        hit[rows[self._writes(form)[self._doc_of_row[rows]]]] = True
                 for pos, title in enumerate(self._titles):
                     if any(form in title for form in _forms(term)) and self._doc_ids[pos] in self._keyword.doc_rows:
                         hit[self._keyword.doc_rows[self._doc_ids[pos]]] = True
@@ -132,7 +133,7 @@ class TermWeights:
         grams = term_grams(term)
         in_title = np.array([any(f in t for f in _forms(term)) for t in self._titles], dtype=bool)
         full = self._docs_with(grams) | in_title if grams else np.ones(len(self._doc_ids), dtype=bool)
-        for form in _forms(term)[1:]:  # a count also in Arabic digits (两家: 2家)
+        for form in _forms(term)[1:]:  # the number in its other numerals (两家: 2家, 500强: 五百强)
             full |= self._writes(form)
         if self._texts is not None and (value := amount(term)) is not None:
             full |= np.array([within(value, self._brackets(d)) for d in self._doc_ids], dtype=bool)
@@ -176,7 +177,7 @@ class TermWeights:
         return pos is not None and bool(self.doc_match(term)[pos] >= 1.0)
 
     def _writes(self, form: str) -> np.ndarray:
-        """Per document in scope: does its text write `form` as it stands (the check for a count's digit form,
+        """Per document in scope: does its text write `form` as it stands (the check for a number's other form,
         whose grams, a number and a lone character, are too common to stand for it)."""
         if self._texts is None:
             return np.zeros(len(self._doc_ids), dtype=bool)
