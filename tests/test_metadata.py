@@ -217,33 +217,36 @@ def test_manifest_can_mark_a_draft(tmp_path):
     assert json.loads(json.dumps(doc.meta.to_dict()))["is_draft"] is True
 
 
+def _meta(path: Path, text: str):
+    """The metadata read from `path` once it holds `text`."""
+    path.write_text(text, encoding="utf-8")
+    return load_document(path).meta
+
+
 def test_a_headline_led_by_its_place_is_a_title_not_a_label(tmp_path):
     """News-site reposts title a policy "岳阳市华容县:…"; a place before the colon is not a field label."""
     path = tmp_path / "repost.txt"
-    path.write_text("岳阳市华容县:招商工作奖励的政策支持\n\n来源:华容县贸促会 发布时间:2022-02-16 10:30:36\n\n"
-                    "1、重大项目信息奖。项目固定资产一次性投资在10亿—50亿元的,奖励20万元。\n", encoding="utf-8")
-    meta = load_document(path).meta
+    meta = _meta(path, "岳阳市华容县:招商工作奖励的政策支持\n\n来源:华容县贸促会 发布时间:2022-02-16 10:30:36\n\n"
+                       "1、重大项目信息奖。项目固定资产一次性投资在10亿—50亿元的,奖励20万元。\n")
     assert meta.title == "岳阳市华容县:招商工作奖励的政策支持" and meta.issuer == "华容县贸促会"
-    path.write_text("发布单位:华容县贸促会\n\n招商工作奖励办法\n\n1、重大项目信息奖。奖励20万元。\n", encoding="utf-8")
-    assert load_document(path).meta.title == "招商工作奖励办法"  # a label that is not a place stays a label
+    meta = _meta(path, "发布单位:华容县贸促会\n\n招商工作奖励办法\n\n1、重大项目信息奖。奖励20万元。\n")
+    assert meta.title == "招商工作奖励办法"  # a label that is not a place stays a label
 
 
 def test_a_document_number_that_lost_its_hao_on_a_line_of_its_own(tmp_path):
     path = tmp_path / "notice.txt"
-    path.write_text("洪江市人民政府办公室关于印发《洪江市实施“八大行动”总体方案》的通知\n\n发布时间:2024-03-22\n\n"
-                    "洪政办发〔2024〕3\n\n各乡镇人民政府:\n现将方案印发给你们。根据《某办法》(国发〔2020〕7号)制定。\n",
-                    encoding="utf-8")
-    assert load_document(path).meta.doc_number == "洪政办发〔2024〕3号"
+    meta = _meta(path, "洪江市人民政府办公室关于印发《洪江市实施“八大行动”总体方案》的通知\n\n发布时间:2024-03-22\n\n"
+                       "洪政办发〔2024〕3\n\n各乡镇人民政府:\n现将方案印发给你们。根据《某办法》(国发〔2020〕7号)制定。\n")
+    assert meta.doc_number == "洪政办发〔2024〕3号"
 
 
 def test_a_block_of_site_fields_is_read_as_fields_not_joined_into_a_title(tmp_path):
     """Open-government pages put 索引号 / 发布机构 / 名称 fields above the text, several to a line."""
     path = tmp_path / "fields.txt"
-    path.write_text("索引号 011378025/2025-16926 分类 国民经济管理、国有资产监管\n"
-                    "发布机构 仙桃市人民政府 发文日期 2025-05-13\n文号 仙政规〔2025〕3号 效力状态 有效\n"
-                    "名称 仙政规〔2025〕3号 市人民政府关于加快民营经济高质量发展的实施意见\n\n"
-                    "各镇人民政府,各街道办事处,市政府各部门:\n现将意见印发给你们,请认真贯彻执行。\n", encoding="utf-8")
-    meta = load_document(path).meta
+    meta = _meta(path, "索引号 011378025/2025-16926 分类 国民经济管理、国有资产监管\n"
+                       "发布机构 仙桃市人民政府 发文日期 2025-05-13\n文号 仙政规〔2025〕3号 效力状态 有效\n"
+                       "名称 仙政规〔2025〕3号 市人民政府关于加快民营经济高质量发展的实施意见\n\n"
+                       "各镇人民政府,各街道办事处,市政府各部门:\n现将意见印发给你们,请认真贯彻执行。\n")
     assert meta.title == "市人民政府关于加快民营经济高质量发展的实施意见"  # the 名称 field, its 文号 apart
     assert meta.issuer == "仙桃市人民政府" and meta.date == date(2025, 5, 13)
     assert meta.region == "湖北省仙桃市"  # a county the province governs directly: no pseudo city level
@@ -251,60 +254,57 @@ def test_a_block_of_site_fields_is_read_as_fields_not_joined_into_a_title(tmp_pa
 
 def test_a_signature_on_behalf_and_a_joint_signature_over_two_lines(tmp_path):
     path = tmp_path / "joint.txt"
-    path.write_text("印发《关于大力促进民营经济健康发展的\n实施意见》的通知\n各区委、区人民政府:\n"
-                    "《关于大力促进民营经济健康发展的实施意见》已经市委、市政府同意,现印发给你们。\n"
-                    "中共鄂州市委办公室\n鄂州市人民政府办公室\n2025年4月28日\n", encoding="utf-8")
-    assert load_document(path).meta.issuer == "中共鄂州市委办公室 鄂州市人民政府办公室"
-    path.write_text("桂产业振兴指挥部〔2023〕2号\n各市、县(市、区)人民政府:\n经自治区人民政府同意,现将《政策措施》印发给你们。\n"
-                    "广西推进产业振兴三年行动指挥部(代)\n2023年1月9日\n关于加力振作工业经济的政策措施\n", encoding="utf-8")
-    assert load_document(path).meta.issuer == "广西推进产业振兴三年行动指挥部"
-    path.write_text("关于加快第三产业发展的实施意见(试行)\n\n日期:2012-10-11 16:17 来源:本网\n\n各乡镇人民政府:\n"
-                    "现将意见印发给你们。\n", encoding="utf-8")
-    assert load_document(path).meta.date == date(2012, 10, 11)  # a bare 日期 field
-    path.write_text("中共彭州市委 彭州市人民政府关于印发《彭州市加快主导产业发展的若干政策措施》的通知\n\n"
-                    "政策来源:成都市彭州市人民政府 | 发布机构:成都市彭州市人民政府办公室 | 发布时间:2017-06-29 |\n\n"
-                    "各镇党委和人民政府:\n《若干政策措施》已经市委常委会议审议通过,现印发你们。\n中共彭州市委\n彭州市人民政府\n"
-                    "2017年6月22日\n", encoding="utf-8")
-    assert load_document(path).meta.issuer == "中共彭州市委 彭州市人民政府"  # the signature, not the publishing office
+    meta = _meta(path, "印发《关于大力促进民营经济健康发展的\n实施意见》的通知\n各区委、区人民政府:\n"
+                       "《关于大力促进民营经济健康发展的实施意见》已经市委、市政府同意,现印发给你们。\n"
+                       "中共鄂州市委办公室\n鄂州市人民政府办公室\n2025年4月28日\n")
+    assert meta.issuer == "中共鄂州市委办公室 鄂州市人民政府办公室"
+    meta = _meta(path, "桂产业振兴指挥部〔2023〕2号\n各市、县(市、区)人民政府:\n经自治区人民政府同意,现将《政策措施》印发给你们。\n"
+                       "广西推进产业振兴三年行动指挥部(代)\n2023年1月9日\n关于加力振作工业经济的政策措施\n")
+    assert meta.issuer == "广西推进产业振兴三年行动指挥部"
+    meta = _meta(path, "关于加快第三产业发展的实施意见(试行)\n\n日期:2012-10-11 16:17 来源:本网\n\n各乡镇人民政府:\n"
+                       "现将意见印发给你们。\n")
+    assert meta.date == date(2012, 10, 11)  # a bare 日期 field
+    meta = _meta(path, "中共彭州市委 彭州市人民政府关于印发《彭州市加快主导产业发展的若干政策措施》的通知\n\n"
+                       "政策来源:成都市彭州市人民政府 | 发布机构:成都市彭州市人民政府办公室 | 发布时间:2017-06-29 |\n\n"
+                       "各镇党委和人民政府:\n《若干政策措施》已经市委常委会议审议通过,现印发你们。\n中共彭州市委\n彭州市人民政府\n"
+                       "2017年6月22日\n")
+    assert meta.issuer == "中共彭州市委 彭州市人民政府"  # the signature, not the publishing office
 
 
 def test_a_title_over_two_lines_and_dates_placed_as_page_metadata(tmp_path):
     path = tmp_path / "plan.txt"
-    path.write_text("各县(市、区)人民政府,市各委、办、局:\n《行动计划》已经市政府同意,现印发给你们。\n盐城市人民政府办公室\n"
-                    "2025年2月22日\n(此件公开发布)\n盐城市深化制造业智能化改造数字化转型\n网络化联接三年行动计划(2025-2027年)\n"
-                    "为深入贯彻新型工业化的重要论述,制定本计划。\n", encoding="utf-8")
-    assert load_document(path).meta.title == "盐城市深化制造业智能化改造数字化转型网络化联接三年行动计划(2025-2027年)"
-    path.write_text("关于《乌鲁木齐经济技术开发区招商引资促进办法(试行)》的规范性解释\n\n发布时间:2021-06-17   信息来源:\n\n"
-                    "一、制定背景\n\n招商引资是提高区域经济发展的动力。\n", encoding="utf-8")
-    meta = load_document(path).meta
+    meta = _meta(path, "各县(市、区)人民政府,市各委、办、局:\n《行动计划》已经市政府同意,现印发给你们。\n盐城市人民政府办公室\n"
+                       "2025年2月22日\n(此件公开发布)\n盐城市深化制造业智能化改造数字化转型\n网络化联接三年行动计划(2025-2027年)\n"
+                       "为深入贯彻新型工业化的重要论述,制定本计划。\n")
+    assert meta.title == "盐城市深化制造业智能化改造数字化转型网络化联接三年行动计划(2025-2027年)"
+    meta = _meta(path, "关于《乌鲁木齐经济技术开发区招商引资促进办法(试行)》的规范性解释\n\n发布时间:2021-06-17   信息来源:\n\n"
+                       "一、制定背景\n\n招商引资是提高区域经济发展的动力。\n")
     assert meta.title == "关于《乌鲁木齐经济技术开发区招商引资促进办法(试行)》的规范性解释"  # not joined to the fields
     assert meta.date == date(2021, 6, 17)
-    path.write_text("海南省人民政府办公厅关于印发海南省促进经济高质量发展若干财政措施的通知\n\n"
-                    "来源:海南省人民政府办公厅时间:2021-12-16\n\n为更好发挥财政作用,制定以下措施。\n", encoding="utf-8")
-    assert load_document(path).meta.date == date(2021, 12, 16)  # a 时间 label glued to the field before it
-    path.write_text("宁夏回族自治区人民政府办公厅关于深入推进新型工业强区五年计划的实施意见 宁政办发〔2023〕13号 2023-03-24 "
-                    "各市、县(区)人民政府,自治区政府各部门:为深入学习贯彻党的二十大精神,全面落实自治区党委部署,"
-                    "现就深入推进新型工业强区五年计划提出如下实施意见。\n", encoding="utf-8")
-    assert load_document(path).meta.date == date(2023, 3, 24)  # the date after the 文号
+    meta = _meta(path, "海南省人民政府办公厅关于印发海南省促进经济高质量发展若干财政措施的通知\n\n"
+                       "来源:海南省人民政府办公厅时间:2021-12-16\n\n为更好发挥财政作用,制定以下措施。\n")
+    assert meta.date == date(2021, 12, 16)  # a 时间 label glued to the field before it
+    meta = _meta(path, "宁夏回族自治区人民政府办公厅关于深入推进新型工业强区五年计划的实施意见 宁政办发〔2023〕13号 2023-03-24 "
+                       "各市、县(区)人民政府,自治区政府各部门:为深入学习贯彻党的二十大精神,全面落实自治区党委部署,"
+                       "现就深入推进新型工业强区五年计划提出如下实施意见。\n")
+    assert meta.date == date(2023, 3, 24)  # the date after the 文号
 
 
 def test_a_local_rule_without_issuer_is_not_national_and_a_title_over_a_blank_line(tmp_path):
     path = tmp_path / "county.txt"
-    path.write_text("第一章 总 则\n第一条 为进一步加大我县对外开放和招商引资力度,结合我县实际,制定本优惠政策。\n"
-                    "第二条 我县重点鼓励支持发展玻璃器皿产业。\n", encoding="utf-8")
-    assert load_document(path).meta.region == ""  # 我县: a county's rule, whichever county; never 全国
-    path.write_text("珠海高新区鼓励申报高新技术企业\n\n暂行规定(修订)\n\n(珠高〔2016〕55号,2016年7月6日印发)\n\n"
-                    "第一条 为加快培育高新技术企业,结合我区实际,制订本规定。\n", encoding="utf-8")
-    meta = load_document(path).meta
+    meta = _meta(path, "第一章 总 则\n第一条 为进一步加大我县对外开放和招商引资力度,结合我县实际,制定本优惠政策。\n"
+                       "第二条 我县重点鼓励支持发展玻璃器皿产业。\n")
+    assert meta.region == ""  # 我县: a county's rule, whichever county; never 全国
+    meta = _meta(path, "珠海高新区鼓励申报高新技术企业\n\n暂行规定(修订)\n\n(珠高〔2016〕55号,2016年7月6日印发)\n\n"
+                       "第一条 为加快培育高新技术企业,结合我区实际,制订本规定。\n")
     assert meta.title == "珠海高新区鼓励申报高新技术企业暂行规定(修订)" and meta.date == date(2016, 7, 6)
     assert meta.region == "广东省珠海市珠海高新技术产业开发区"
 
 
 def test_a_legal_databases_field_block_is_read(tmp_path):
     path = tmp_path / "db.txt"
-    path.write_text("发文标题: 山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知\n"
-                    "发文文号: 鲁政发[2010]29号\n发文部门: 山东省人民政府\n发文时间: 2010-3-18\n"
-                    "关于促进新材料产业加快发展的若干政策\n一、加大财政支持力度。\n", encoding="utf-8")
-    meta = load_document(path).meta
+    meta = _meta(path, "发文标题: 山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知\n"
+                       "发文文号: 鲁政发[2010]29号\n发文部门: 山东省人民政府\n发文时间: 2010-3-18\n"
+                       "关于促进新材料产业加快发展的若干政策\n一、加大财政支持力度。\n")
     assert meta.title == "山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知"
     assert meta.issuer == "山东省人民政府" and meta.date == date(2010, 3, 18)
