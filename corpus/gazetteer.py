@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.clean import search_form
-from corpus.romanise import keys, latin_words, romanised, syllables
+from corpus.romanise import keys, latin_form, latin_words, romanised, syllables
 
 COUNTRY_CODE = "000000"
 LEVELS = ("country", "province", "city", "county", "zone")
@@ -67,6 +67,10 @@ _ZONE_TYPES_EN = (
     (re.compile(r"\s+bonded zone\b", re.I), "保税区"),
     (re.compile(r"\s+(?:pilot )?free trade zone\b", re.I), "自贸区"),
 )
+# the English words for the level suffixes of Chinese place names
+_LEVEL_SUFFIXES_EN = {"province": ("省",), "city": ("市",), "prefecture": ("州", "盟", "地区", "市"),
+                      "county": ("县", "旗"), "district": ("区",), "banner": ("旗",)}
+_LEVEL_EN = re.compile(r"[\s-]+(" + "|".join(_LEVEL_SUFFIXES_EN) + r")\b", re.I)
 _ZONE_NAME_RE = re.compile(r"(开发区|园区|实验区|示范区|管理区|保税区)$")
 _NATIONAL_WORDS = ("中华人民共和国", "全国", "国务院", "党中央", "中共中央")
 _AFFIX = "省市区县镇乡"
@@ -138,6 +142,7 @@ class Gazetteer:
         self._shorts: dict[str, set[str]] = {}  # short forms
         self._history: dict[str, set[str]] = {}  # former names
         self._latin: dict[str, set[str]] = {}  # tone-less pinyin of names, short forms and former names
+        self._latin_weak: dict[str, set[str]] = {}  # … of short forms too ordinary to count in Chinese text
         self._zones_under: dict[tuple[str, str], list[str]] = {}  # (parent code, zone type) → zone codes
         self._build(rows)
         self._add_history(changes)
@@ -150,6 +155,8 @@ class Gazetteer:
         for table in (self._history, self._shorts, self._names):
             self._lookup.update({k: frozenset(v) for k, v in table.items()})
         self._latin_lookup = {k: frozenset(v) for k, v in self._latin.items() if k not in _english_words()}
+        self._weak_lookup = {k: frozenset(v - self._latin.get(k, set())) for k, v in self._latin_weak.items()
+                             if k not in _english_words()}
         self._index()
 
     def _index(self) -> None:
@@ -166,6 +173,7 @@ class Gazetteer:
             "lookup": {k: sorted(v) for k, v in self._lookup.items()},
             "zones": [[parent, kind, codes] for (parent, kind), codes in self._zones_under.items()],
             "latin": {k: sorted(v) for k, v in self._latin_lookup.items()},
+            "weak": {k: sorted(v) for k, v in self._weak_lookup.items()},
         }
 
     @classmethod
@@ -176,6 +184,7 @@ class Gazetteer:
         gaz._lookup = {k: frozenset(v) for k, v in data["lookup"].items()}
         gaz._zones_under = {(parent, kind): list(codes) for parent, kind, codes in data["zones"]}
         gaz._latin_lookup = {k: frozenset(v) for k, v in data["latin"].items()}
+        gaz._weak_lookup = {k: frozenset(v) for k, v in data["weak"].items()}
         gaz._index()
         return gaz
 
@@ -207,10 +216,14 @@ class Gazetteer:
             full_keys, _ = romanised(name)
             for key in full_keys:
                 self._latin.setdefault(key, set()).add(code)
-            for alias in self._short_forms(place, name, short, parent, common):
+            aliases = list(self._short_forms(place, name, short, parent, common))
+            for alias in aliases:
                 self._shorts.setdefault(alias, set()).add(code)
                 for key in romanised(name, alias)[1]:
                     self._latin.setdefault(key, set()).add(code)
+            if not is_zone and short and short != name and len(short) >= 2 and short not in aliases:
+                for key in romanised(name, short)[1]:  # 南岸区's 南岸, an ordinary word: Nan'an, when the text says which
+                    self._latin_weak.setdefault(key, set()).add(code)
             if is_zone:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:
@@ -276,7 +289,8 @@ class Gazetteer:
     def scan(self, text: str) -> list[tuple[int, int, str, set[str]]]:
         """Longest-match scan: (start, end, surface, candidate codes) in reading order; Latin words by pinyin."""
         s = search_form(text)
-        latin = [(a, b, s[a:b], set(cands)) for a, b, key in latin_words(s) if (cands := self._latin_lookup.get(key))]
+        latin = [(a, b, s[a:b], set(cands)) for a, b, key in latin_words(s)
+                 if (cands := self._latin_lookup.get(key, frozenset()) | self._weak_lookup.get(key, frozenset()))]
         return sorted(self._scan_chinese(s) + latin, key=lambda m: m[0]) if latin else self._scan_chinese(s)
 
     def _scan_chinese(self, s: str) -> list[tuple[int, int, str, set[str]]]:
@@ -317,7 +331,12 @@ class Gazetteer:
             zone_type, zone_end = _zone_after(s, end)
             if zone_type and len(cands) > 1:  # Suzhou Industrial Park: the Suzhou that has one
                 cands = {c for c in cands if self._zones_under.get((c, zone_type))} or cands
+            if len(cands) > 1 and (suffixes := _level_word_after(s, end)):  # Nan'an District: the 区
+                cands = {c for c in cands if self.places[c].name.endswith(suffixes)} or cands
             place = self._choose(cands, sure)
+            weak = self._weak_lookup.get(latin_form(surface).replace("’", "'"), frozenset())
+            if place is None and weak and (strong := cands - weak):
+                place = self._choose(strong, sure)  # Xi'an, with nothing to say otherwise: 西安市, not 西安区
             if place is None:
                 dropped.append((surface, cands))
                 continue
@@ -370,6 +389,13 @@ def _zone_after(s: str, end: int) -> tuple[str, int]:
         if zone := pattern.match(s, end):
             return zone_type, zone.end()
     return "", end
+
+
+def _level_word_after(s: str, end: int) -> tuple[str, ...]:
+    """The Chinese suffixes of an English level word written right after a romanised name ("Nan'an District":
+    区), or () when none."""
+    m = _LEVEL_EN.match(s, end)
+    return _LEVEL_SUFFIXES_EN[m.group(1).lower()] if m else ()
 
 
 def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:

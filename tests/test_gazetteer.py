@@ -91,6 +91,11 @@ def test_romanised_names_are_whole_words_and_never_guessed():
     [park] = gaz.find("How many firms does Suzhou Industrial Park aim to cultivate?")  # the Suzhou with that park
     assert park.place.code == "320571" and park.surface == "Suzhou Industrial Park"
     assert gaz.find("Qingdao High-tech Zone rewards")[0].place.code == "370271"
+    # 南岸 is an ordinary Chinese word, but in Latin script it names the district, like 南安市 (Nan'an)
+    assert gaz.find("Chongqing Nan'an district")[1].place.name == "重庆市南岸区"  # the one under Chongqing
+    assert gaz.find("Nan'an District rules")[0].place.name == "重庆市南岸区"  # the one that is a district
+    assert gaz.find("Nan'an City rules")[0].place.name == "福建省泉州市南安市"
+    assert gaz.find("Nan'an rules")[0].place.name == "福建省泉州市南安市"  # nothing says otherwise: the name itself
     cached = Gazetteer.from_json(gaz.to_json())  # the on-disk cache keeps the romanised table
     assert [m.place.short for m in cached.find("Cixi")] == ["慈溪"]
 
