@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.question import CAP, Question, _pos_cut
+from qa.question import CAP, Question, _pos_cut, quoted_spans
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五六七八九十]")
@@ -39,6 +39,10 @@ class Figure:
     end: int
 
 
+_MAJOR = re.compile(r"[两二三四五六七八九十]+大")
+_CLAUSE = re.compile(r"[,，;；。:：]")
+
+
 def states_figure(text: str) -> bool:
     """Cheap test: does `text` contain a number followed by a unit-like character?"""
     return bool(_ANY_FIGURE.search(text))
@@ -57,11 +61,13 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
     and day counts ("三年", "6个月") are left out unless `with_dates` (a question asking 几年 wants them)."""
     out: list[Figure] = []
     rates = [Figure(m.group().replace(" ", ""), "%", "比例", m.start(), m.end()) for m in _FRACTION_RATE.finditer(text)]
+    # a number in a quoted name (“两重”, 《…3个新兴产业…》) names, it does not count; a quoted clause still counts
+    names = [m.span() for m in quoted_spans(text) if m.group().startswith("《") or not _CLAUSE.search(m.group())]
     words = _pos_cut(text)
     i = 0
     while i < len(words):
         word, flag, start = words[i]
-        if any(r.start <= start < r.end for r in rates):
+        if any(r.start <= start < r.end for r in rates) or any(a < start < b for a, b in names):
             i += 1
             continue
         core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
@@ -174,6 +180,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     unit = question.unit
     if unit == "%":
         return [f for f in figs if f.unit == "%"]
+    if unit == "大":  # 几大特色领域: counts of major items (六大主赛道), which only a 几大 question reads as figures
+        return [Figure(m.group(), "大", "数量", m.start(), m.end()) for m in _MAJOR.finditer(text)]
     if unit:
         exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)]
         if question.wants_cap and exact:  # 最高不超过多少万元: the cap, not the 500万元 threshold beside it
