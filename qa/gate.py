@@ -235,9 +235,15 @@ _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~|～|一)\s*((?:19|20)\d{2})\s*年")
 
 
-def _year_spans(text: str) -> list[set[int]]:
-    """The years or runs of years `text` names, in order: 2025年 → {2025}, 2013年一2017年 → {2013, …, 2017}."""
+_THIS_YEAR = re.compile(r"(?<![\d年])(?:今年|本年度?)")
+
+
+def _year_spans(text: str, this_year: int | None = None) -> list[set[int]]:
+    """The years or runs of years `text` names, in order: 2025年 → {2025}, 2013年一2017年 → {2013, …, 2017};
+    今年 and 本年 as `this_year` (a document's own year), when given."""
     out, taken = [], []
+    if this_year is not None:
+        out += [(m.start(), {this_year}) for m in _THIS_YEAR.finditer(text)]
     for m in _YEAR_RANGE.finditer(text):
         a, b = int(m.group(1)), int(m.group(2))
         if a <= b <= a + 50:
@@ -290,7 +296,8 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
             score = weights.coverage(focus, m.group().lower()) * states_asked_kind(question, m.group())
             if score > 0:
                 start, end = cand.chunk.start + m.start(), cand.chunk.start + m.end()
-                years = _year_spans(text[text.rfind("\n", 0, start) + 1:end])  # its paragraph up to it
+                dated = cand.doc.meta.date.year if cand.doc.meta.date else None  # 今年 of a 2024 text is 2024
+                years = _year_spans(text[text.rfind("\n", 0, start) + 1:end], dated)  # its paragraph up to it
                 scored.append((score, cand, start, end, years[-1] if years else None))
     top = max((s[0] for s in scored), default=0.0)
     best = [s for s in scored if s[0] >= top]
@@ -498,9 +505,20 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
                 continue  # the asked level stated in other words (国家、省级工信部门认定的… for 国家级)
             for doc, m, slot, abbreviated in slots:
                 if slot and _siblings(word, slot) and not abbreviated:
+                    if _stated_otherwise(question, word, m.group(), sentences, weights):
+                        break
                     asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
                     return Sibling(doc, m.start(), m.end(), word, asked, stated)
     return None
+
+
+def _stated_otherwise(question: Question, word: str, sibling: str, sentences: list, weights: TermWeights) -> bool:
+    """Does a sentence write the asked word, without the question's anchor, and say as much of what the question
+    asks as the sibling's sentence does (今后3年…销售收入年均增长 for 未来三年…销售收入, beside 未来十五年)?"""
+    terms = question.focus or question.terms
+    bar = weights.coverage(terms, sibling)
+    return any(match(word, (text := m.group().lower())) >= 1.0 and weights.coverage(terms, text) >= bar
+               for _, m in sentences)
 
 
 def _abbreviated(word: str, before: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, _number_word, _siblings, fit
+from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, _number_word, _siblings, _year_spans, fit
 
 
 def _sample(answerable: bool, rng: random.Random) -> dict[str, float]:
@@ -50,3 +50,10 @@ def test_siblings_are_other_members_of_the_asked_class():
     assert _siblings("省级重点", "国家重点") and not _siblings("省级重点", "省级特色")  # jieba joins 省级+重点
     assert not _siblings("工业", "企业")  # one character shared: an 企业技改 rule covers 工业技改
     assert not _siblings("鼓励类", "运营类")
+
+
+def test_a_documents_this_year_is_its_own_year():
+    assert _year_spans("今年累计争取的362.22亿元", 2024) == [{2024}]
+    assert _year_spans("今年累计争取的362.22亿元") == []  # undated: no year known
+    assert _year_spans("到2025年，本年度新增10家", 2024) == [{2025}, {2024}]
+    assert _year_spans("2024年今年", 2024) == [{2024}]  # 年今年: not a second mention
