@@ -420,11 +420,13 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "valid_from": re.compile(r"(施行|实施|生效|执行)\S{0,4}(日期|时间|何时|什么时候|哪天)|(何时|什么时候|哪天)\S{0,12}(施行|实施|生效)"
                              r"|自何时起"),
     "valid_until": re.compile(r"有效期|失效|到期|(执行|实施)期限|有效至"),
-    "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
+    "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发|落款|签署)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
                        r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
     "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些)(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文)"
                          r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(印发|发布|出台|制定|发文|下发)"),
+    # the addressees (主送机关) a notice is sent to: 各市、县人民政府，省政府各部门：
+    "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
     "proposer": re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁"),
     # the document it is based on (根据《…》（文号）…制定本办法): the drafting formula's verbs, asked with 哪个/什么
     "basis": re.compile(rf"(?:{_BASIS_VERBS})\S{{0,12}}(哪个|哪份|哪一份|哪项|哪些|什么)"
@@ -434,8 +436,11 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                            rf"|(哪个|哪份|哪一份|哪些|什么)\S{{0,8}}(文件|通知|意见|办法|决定|规定)\S{{0,6}}(?:{_REPEAL_VERBS})"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
-                "issuer": "发文机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件"}
+                "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件"}
 _CN = "〇一二三四五六七八九"
+# the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
+_ADDRESSEES = re.compile(r"^[ \t]*(?=[^\n。；;]{0,200}?(?:政府|部门|单位|机构|机关|管委会|委|局|厅|办))([^\n。；;:：]{4,200})[:：][ \t]*$",
+                         re.M)
 _PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\u4e00-\u9fff·]{2,4}(?:委员|代表))(?:提出|在)")
 
 
@@ -483,6 +488,8 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     value = getattr(meta, field, None) if field != "proposer" else None
     if field == "proposer":
         return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
+    if field == "recipients":
+        return [m.group(1).strip() for m in _ADDRESSEES.finditer(doc.text[:3000])][:1]
     if not value:
         return []
     if isinstance(value, date):
@@ -578,7 +585,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             shown = forms[0] if forms else doc.text[at:end]
         else:
             for form in forms:
-                found = doc.text.rfind(form) if field not in ("proposer", "doc_number") else doc.text.find(form)
+                found = doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients") else doc.text.find(form)
                 if found < 0 and field == "doc_number":
                     found = search_form(doc.text).find(search_form(form))
                 if found >= 0:

@@ -28,7 +28,7 @@ from qa.compose import (
 from qa.config import AnswerConfig
 from qa.figures import expected_units
 from qa.gate import AnswerabilityGate, GateDecision, GateModel, draft_instead
-from qa.question import Question, parse_question
+from qa.question import Question, chinese_number, parse_question
 from qa.retriever import Candidate, HybridRetriever, Retrieval
 from qa.schema import Answer
 from qa.scoping import PlaceScoper, Scope
@@ -114,8 +114,14 @@ class AnswerPipeline:
                 return _joined(question, answers)
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
             named_by = (*question.terms, *question.places)  # a document is named by its title and its place
-            doc = max(dict.fromkeys(c.doc.doc_id for c in cands),
-                      key=lambda d: (self.weights.coverage(named_by, self._doc_label(d)), -_rank(cands, d)))
+            ranked = sorted(dict.fromkeys(c.doc.doc_id for c in cands),
+                            key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)), _rank(cands, d)))
+            if (count := _documents_counted(question.search)) and len(ranked) >= count:
+                answers = [a for d in ranked[:count] if not self.docs[d].meta.is_draft and
+                           (a := compose_about_document(question, self.docs[d], self.chunks_of, cands[0].score))]
+                if len(answers) == count:  # 两份…分别是什么时候印发的: each document's fact
+                    return _joined(question, answers)
+            doc = ranked[0]
             if draft := draft_instead(question, self.docs[doc]):
                 return _draft_refusal(question, draft)
             if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc)) is not None:
@@ -192,6 +198,15 @@ class AnswerPipeline:
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta
         return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
+
+
+_COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|个|项|部)\S{0,16}?(?:文件|政策|措施|通知|意见|办法|方案|规定|条例)")
+
+
+def _documents_counted(text: str) -> int:
+    """How many documents a question says it asks about (两份…政策措施, 三个文件), or 0."""
+    m = _COUNTED_DOCUMENTS.search(text)
+    return int(chinese_number(m.group(1)) or 0) if m else 0
 
 
 def _draft_refusal(question: Question, draft: str) -> Answer:

@@ -39,11 +39,13 @@ def corpus_dir(tmp_path_factory) -> Path:
     return folder
 
 
-def _one_extra_document(tmp_path: Path, model_dir: Path, name: str) -> PolicyQA:
-    """PolicyQA over a corpus of one document of tests/corpora/policies-extra."""
+def _one_extra_document(tmp_path: Path, model_dir: Path, *names: str) -> PolicyQA:
+    """PolicyQA over documents of tests/corpora: a bare name is one of policies-extra, else "folder/name"."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    shutil.copy(ROOT / "tests" / "corpora" / "policies-extra" / name, folder / name)
+    for name in names:
+        path = ROOT / "tests" / "corpora" / (name if "/" in name else f"policies-extra/{name}")
+        shutil.copy(path, folder / path.name)
     return PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
 
 
@@ -589,3 +591,28 @@ def test_a_part_asking_about_the_text_beside_a_part_asking_a_document_fact_is_an
         "《若干政策措施》已经市政府第46次常务会议审议通过,现印发给你们,请认真组织实施。\n抚州市人民政府\n2024年11月11日\n")
     answer = qa.ask("抚州市人民政府关于印发若干政策措施的通知的文号是什么？是经市政府第几次常务会议审议通过的？")
     assert answer.answerable and "抚府规〔2024〕5号" in answer.answer and "第46次" in answer.answer
+
+
+def test_the_addressees_and_the_signature_date_of_a_notice_are_document_facts(model_dir, tmp_path):
+    policy = "hengyang_enterprise_awards_2021.txt"  # 各县市区人民政府,市直机关各单位,驻衡国省属单位: … 2021年9月2日
+    qa = _one_extra_document(tmp_path, model_dir, policy)
+    sent = qa.ask("衡阳优化企业奖补投入的实施意见是发给哪些单位的？")
+    assert sent.answerable and "主送机关" in sent.answer and "各县市区人民政府" in sent.citations[0].quote
+    signed = qa.ask("衡阳优化企业奖补投入的实施意见落款日期是哪天？")
+    assert signed.answerable and "2021年9月2日" in signed.answer
+
+
+def test_a_question_counting_documents_gets_each_ones_fact(model_dir, tmp_path):
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind5/shandong_yantai_economy_2024.txt",
+                             "policies-blind5/shandong_yantai_vitality_2024.txt")
+    answer = qa.ask("烟台2024年的两份政策措施分别是什么时候印发的？")
+    assert answer.answerable and "2024年2月8日" in answer.answer and "2024年10月30日" in answer.answer
+    assert {c.source for c in answer.citations} == {"shandong_yantai_economy_2024.txt", "shandong_yantai_vitality_2024.txt"}
+
+
+def test_a_sibling_is_no_near_miss_when_another_sentence_states_the_asked_value(model_dir, tmp_path):
+    # 今后3年…销售收入年均增长20%以上 (江苏), beside 未来十五年 in another document (渝中)
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind5/jiangsu_suzhong_2013.txt",
+                             "policies-blind5/chongqing_yuzhong_plan14_2021.txt")
+    answer = qa.ask("苏中未来三年战略性新兴产业销售收入年均增长多少？")
+    assert answer.answerable and "20%" in answer.answer
