@@ -39,7 +39,7 @@ class Figure:
     end: int
 
 
-_MAJOR = re.compile(r"[两二三四五六七八九十]+大")
+_MAJOR = re.compile(r"(?:[两二三四五六七八九十]+|(?<!\d)[1-9]\d?)大")
 _CLAUSE = re.compile(r"[,，;；。:：]")
 
 

@@ -67,7 +67,7 @@ def test_figures_carry_their_role():
     assert figures("印发《关于促进新材料、新医药、新信息3个新兴产业加快发展的若干政策》") == ()
     assert [f.text for f in figures("市财政按5%予以补助”")] == ["5%"]  # a quoted clause is no name
     major = parse_question("集成电路产业聚焦几大主赛道？")  # 几大: how many major items, 六大 answers
-    assert major.unit == "大" and [f.text for f in asked_figures(major, "聚焦六大主赛道及两大特色领域")] == ["六大", "两大"]
+    assert major.unit == "大" and [f.text for f in asked_figures(major, "聚焦六大主赛道及两大特色领域、7大领域")] == ["六大", "两大", "7大"]
     assert figures("聚焦六大主赛道") == ()  # to any other question 六大 is a name's part, not a figure
     tonnes, firms = parse_question("年产能多少吨"), parse_question("培育多少家企业")
     assert asked_figures(tonnes, "年产10万吨") and not asked_figures(firms, "年产10万吨")
