@@ -14,10 +14,11 @@ DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "
                "发文时间", "日期", "时间")
 FROM_LABELS = ("实施日期", "施行日期", "生效日期")
 TITLE_LABELS = ("发文标题", "标题", "名称")
-ALL_LABELS = ISSUER_LABELS + DATE_LABELS + FROM_LABELS + TITLE_LABELS + ("发文字号", "发文文号", "文号", "索引号", "失效时间")
+NUMBER_LABELS = ("发文字号", "发文文号", "文件编号", "文号")
+ALL_LABELS = ISSUER_LABELS + DATE_LABELS + FROM_LABELS + TITLE_LABELS + NUMBER_LABELS + ("索引号", "失效时间")
 # a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)
 FIELD_LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s|｜•]))("
+    r"(?:^|(?<=[\s|｜•/]))("  # 备注/文号: one of two labels
     + "|".join(r"\s*".join(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
     + r")\s*[:：]?\s*"
 )

@@ -24,8 +24,10 @@ from corpus.fields import FIELD_LABEL_RE as _FIELD_LABEL_RE
 from corpus.fields import FROM_LABELS as _FROM_LABELS
 from corpus.fields import ISSUER_LABELS as _ISSUER_LABELS
 from corpus.fields import ISSUING_LABELS as _ISSUING_LABELS
+from corpus.fields import NUMBER_LABELS as _NUMBER_LABELS
 from corpus.fields import SOURCE_LABELS as _SOURCE_LABELS
 from corpus.fields import TITLE_LABELS as _TITLE_LABELS
+from corpus.chunk import MARKERS
 from corpus.schema import DocMeta, LoadError
 
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
@@ -117,7 +119,7 @@ def extract_meta(
     issuer = over.get("issuer") or issuer
     doc_date, span = _date(lines, header, doc_id)
     _note(evidence, "date", span)
-    number, span = _doc_number(text, lines)
+    number, span = _doc_number(text, lines, header)
     _note(evidence, "doc_number", span)
     meta = DocMeta(
         title=title,
@@ -274,7 +276,7 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
         found = list(_FIELD_LABEL_RE.finditer(line))
         for k, m in enumerate(found):
             end = found[k + 1].start() if k + 1 < len(found) else len(line)
-            value = re.split(r"[|｜]", line[m.end() : end])[0].strip()
+            value = re.split(r"[|｜]", line[m.end() : end].lstrip(" \t|｜"))[0].strip()  # 成文日期: | 2025-02-24 |
             if value:
                 out.append((re.sub(r"\s+", "", m.group(1)), value, span))
     return out
@@ -294,6 +296,8 @@ def _title_like(s: str) -> bool:
         and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1)))  # 岳阳市华容县:… is a headline
         and not _DATE_RE.match(s)
         and not (_is_orgs(s) and "关于" not in s)
+        and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
+        and not s.startswith(("为", "為"))  # 为深入贯彻落实…: the opening purpose clause, cut before its comma
     )
 
 
@@ -341,11 +345,18 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
                         break
-            elif not _title_end(piece) and b == len(line.rstrip()) and k + 1 < len(top):
-                nxt = top[k + 1][2].strip()  # 盐城市深化…数字化转型 / 网络化联接三年行动计划(2025-2027年)
-                if _title_like(nxt) and len(nxt) <= 40 and _title_end(piece + nxt) and not _DOC_NO_RE.match(nxt) \
-                        and len(_CJK_CHARS.findall(piece)) >= 4:
-                    piece, end = piece + nxt, top[k + 1][1]
+            elif not _title_end(piece) and b == len(line.rstrip()) and len(_CJK_CHARS.findall(piece)) >= 4:
+                # 盐城市深化…数字化转型 / 网络化联接三年行动计划(2025-2027年); 涪城区国民经济和社会发展 / 第十四个
+                # 五年规划和二〇三五年 / 远景目标纲要: joined when the lines end as a title does
+                joined = piece
+                for _s2, e2, nxt in top[k + 1 : k + 4]:
+                    nxt = nxt.strip()
+                    if not _title_like(nxt) or len(nxt) > 40 or _DOC_NO_RE.match(nxt) or len(joined) + len(nxt) > 100:
+                        break
+                    joined += nxt
+                    if _title_end(joined):
+                        piece, end = joined, e2
+                        break
             if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
                 start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
             last = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), k)  # the line the piece ends on
@@ -430,7 +441,7 @@ def _field_value(text: str, lines: list[Line], value: str, span: tuple[int, int]
 def _is_date_line(line: str) -> bool:
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
-    rest = _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1)
+    rest = _TIME_RE.sub("", _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1), count=1)  # 2025-06-08 15:00
     return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）]", "", rest)
 
 
@@ -506,6 +517,7 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
         cells = re.split(r"\s{2,}", ln)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
+                 or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)  # 政策文件2018-03-19
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
         if found and (d := parse_date(found.group(found.lastindex or 0))):
@@ -515,8 +527,9 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     return None, None
 
 
-def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | None]:
-    """The document's own number near the top; a number cited as 《title》(number) is someone else's."""
+def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[str, tuple[int, int] | None]:
+    """The document's own number near the top; a number cited as 《title》(number) is someone else's; else the
+    one a cleaned-off field block labels (• 备注/文号:泉开管办〔2023〕20号)."""
     for start, end, line in lines[:16]:
         for m in _DOC_NO_RE.finditer(line[:400]):
             if _cited(line, m):
@@ -533,6 +546,9 @@ def _doc_number(text: str, lines: list[Line]) -> tuple[str, tuple[int, int] | No
     for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
         if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
             return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)
+    for label, value, _span in _fields([], list(header)):
+        if label in _NUMBER_LABELS and (m := _DOC_NO_RE.match(value)):
+            return m.group().strip(), None
     return "", None
 
 
