@@ -19,6 +19,7 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
+from corpus.chunk import MARKERS
 from corpus.fields import DATE_LABELS as _DATE_LABELS
 from corpus.fields import FIELD_LABEL_RE as _FIELD_LABEL_RE
 from corpus.fields import FROM_LABELS as _FROM_LABELS
@@ -27,7 +28,6 @@ from corpus.fields import ISSUING_LABELS as _ISSUING_LABELS
 from corpus.fields import NUMBER_LABELS as _NUMBER_LABELS
 from corpus.fields import SOURCE_LABELS as _SOURCE_LABELS
 from corpus.fields import TITLE_LABELS as _TITLE_LABELS
-from corpus.chunk import MARKERS
 from corpus.schema import DocMeta, LoadError
 
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
