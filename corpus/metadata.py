@@ -371,6 +371,12 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             ends = _title_end(piece)
             rank = 0 if "关于" in piece and ends else 1 if followed and ends else 2 if ends else 3
             cands.append((rank, len(cands), start, end))
+    if not cands or min(cands)[0] == 3:
+        for lstart, _lend, line in top[:6]:  # no title line: the document the notice sentence issues
+            m = _ISSUED_RE.search(line)  # 《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们
+            if m and _title_end(name := m.group(1) or m.group(2)):
+                at = lstart + m.start(m.lastindex or 1)
+                return name, (at, at + len(name))
     if not cands:
         return "", None
     _, _, start, end = min(cands)
@@ -378,6 +384,9 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     title = _PART_NUMBER_RE.sub("", title)
     line_start = text.rfind("\n", 0, start) + 1
     return title, (line_start, end)
+
+
+_ISSUED_RE = re.compile(r"^《([^《》\n]{4,80})》[^。《\n]{0,20}?印发给你们|现将《([^《》\n]{4,80})》印发")
 
 
 def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:

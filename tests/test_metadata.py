@@ -308,3 +308,23 @@ def test_a_legal_databases_field_block_is_read(tmp_path):
                        "关于促进新材料产业加快发展的若干政策\n一、加大财政支持力度。\n")
     assert meta.title == "山东省人民政府文件印发关于促进新材料等3个新兴产业加快发展的若干政策的通知"
     assert meta.issuer == "山东省人民政府" and meta.date == date(2010, 3, 18)
+
+
+def test_a_copy_without_its_title_line_is_titled_by_the_document_its_notice_issues(tmp_path):
+    meta = _meta(tmp_path / "copy.txt", "《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们,请认真抓好贯彻落实。\n"
+                                        "为贯彻落实省委省政府关于大数据发展的部署,制定本工作要点。\n"
+                                        "1.发展以智算为重点的算力产业。加快培育算力硬件制造产业。\n")
+    assert meta.title == "数智贵州建设2026年工作要点"
+
+
+def test_a_title_over_three_lines_and_labelled_fields_in_table_cells(tmp_path):
+    meta = _meta(tmp_path / "plan.txt", "绵阳市涪城区国民经济和社会发展\n\n第十四个五年规划和二〇三五年\n\n远景目标纲要\n\n"
+                                        "涪城区国民经济和社会发展第十四个五年规划纲要,根据全会精神编制。\n")
+    assert meta.title == "绵阳市涪城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
+    cells = _meta(tmp_path / "cells.txt", "索引号: | 002564168/2025-00009 | 成文日期: | 2025-02-24 |\n"
+                                          "文件编号: | 发布机构: | 湖州市经济和信息化局 |\n"
+                                          "按照有关规定,市经信局组织编制了2025年工业发展专项资金预算。\n")
+    assert cells.date == date(2025, 2, 24) and cells.issuer == "湖州市经济和信息化局"
+    stamped = _meta(tmp_path / "stamped.txt", "关于加快实施制造业发展纲要的若干意见\n政策文件 2018-03-19 00:00:00\n"
+                                              "为进一步推进制造业转型升级,现提出如下意见:\n一、总体要求\n")
+    assert stamped.date == date(2018, 3, 19)
