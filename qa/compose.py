@@ -439,6 +439,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件"}
+_HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
 _ADDRESSEES = re.compile(r"^[ \t]*(?=[^\n。；;]{0,200}?(?:政府|部门|单位|机构|机关|管委会|委|局|厅|办))([^\n。；;:：]{4,200})[:：][ \t]*$",
@@ -585,6 +586,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             at, end = evidence[field]
             span = Span(at, end)
             shown = forms[0] if forms else doc.text[at:end]
+            if field == "issuer" and len(parts := shown.split()) > 1:  # a joint signature over several lines
+                last = search_form(doc.text).find(search_form(parts[-1]), at)
+                if 0 <= last - at < 300:
+                    span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
                 found = doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients") else doc.text.find(form)
@@ -600,10 +605,12 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         cid = len(citations) + 1
         citations.append(_line_citation(cid, doc, span, chunks_of, score))
         quote = citations[-1].quote
-        if search_form(shown).replace(" ", "") not in search_form(quote).replace(" ", ""):
+        if re.sub(r"\s", "", search_form(shown)) not in re.sub(r"\s", "", search_form(quote)):
             shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line
         lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
     if not citations:
+        if set(fields_asked) <= _HEAD_FIELDS and question.quoted:  # the named document does not state them
+            return refusal(question.raw, "".join(lines) + "无法回答这个问题。")
         return None
     title = meta.title or doc.doc_id
     text = "\n".join([f"《{title}》", *lines] + [f"[{c.id}] 出处：《{c.title}》原文“{c.quote}”" for c in citations])

@@ -616,3 +616,12 @@ def test_a_sibling_is_no_near_miss_when_another_sentence_states_the_asked_value(
                              "policies-blind5/chongqing_yuzhong_plan14_2021.txt")
     answer = qa.ask("苏中未来三年战略性新兴产业销售收入年均增长多少？")
     assert answer.answerable and "20%" in answer.answer
+
+
+def test_a_joint_signature_is_quoted_whole_and_a_fact_the_named_document_lacks_is_refused(model_dir, tmp_path):
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind7/shanghai_pudong_commerce_fund_2025.txt",
+                             "policies-blind6/guizhou_digital_workpoints_2026.txt")
+    joint = qa.ask("浦东新区商务高质量发展专项资金使用管理办法是哪两个部门印发的？")
+    assert joint.answerable and "浦东新区财政局" in joint.citations[0].quote and "商务委员会" in joint.citations[0].quote
+    unnumbered = qa.ask("《数智贵州建设2026年工作要点》的文号是什么？")  # a copy that states no 文号
+    assert not unnumbered.answerable and "没有写明文号" in unnumbered.answer
