@@ -33,7 +33,7 @@ from corpus.gazetteer import gazetteer
 from corpus.schema import Document
 from qa.config import AnswerConfig
 from qa.figures import SENTENCE, states_asked_kind
-from qa.question import EDITION, Question, chinese_number
+from qa.question import EDITION, Question, chinese_number, without_own_statements
 from qa.retriever import Candidate, Retrieval
 from qa.terms import TermWeights, match
 
@@ -268,8 +268,9 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
     never mentions the asked year."""
     doc = found.candidates[0].doc
     spans = [(int(a), int(b or a)) for a, b in _TITLE_YEARS.findall(search_form(doc.meta.title))]
-    asked_years = {int(y) for y in _ASKED_YEAR.findall(question.search)}
-    if not spans and (edition := EDITION.search(question.search)) and doc.meta.date is not None:
+    asked = without_own_statements(question.search)  # 2018年出过一次事故: the asker's year, not the document's
+    asked_years = {int(y) for y in _ASKED_YEAR.findall(asked)}
+    if not spans and (edition := EDITION.search(asked)) and doc.meta.date is not None:
         spans, asked_years = [(doc.meta.date.year, doc.meta.date.year)], {int(edition.group(1))}
     if not spans:
         return None
@@ -285,7 +286,7 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
     answering sentence of the best `n` candidates, the other years it is stated for and the asked ones, when every
     such sentence sits in a paragraph about other years (到2022年,…。…比重达4.28%; 2013年一2017年,…每年筹集10亿元);
     None otherwise."""
-    spans = _year_spans(question.search)
+    spans = _year_spans(without_own_statements(question.search))
     if question.crosslingual or not question.wants_figure or len(spans) != 1:
         return None
     asked, focus = spans[0], question.focus or question.terms

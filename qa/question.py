@@ -283,6 +283,22 @@ _GLUE = ("", "的", "到", "至", "“", "「", "\"")  # what may stand between 
 _QUOTED = re.compile(r"[“\"「『‘《]([^“”\"「」『』‘’《》]{2,60})[”\"」』’》]")
 
 
+_FIRST_PERSON = re.compile(r"我|咱|本公司|本企业|本单位")
+_DOCUMENT_WORD = re.compile(r"政策|措施|意见|办法|通知|文件|规定|细则|方案|条例|版|《")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?]")
+
+
+def without_own_statements(search: str) -> str:
+    """The question without what the asker says of itself: in a question spoken in the first person
+    (我们在宜宾做动力电池,2024年产值12个亿,…能拿多少激励?), the clauses that neither ask nor name a document.
+    Their years and figures are the asker's, not the ones asked about."""
+    if not _FIRST_PERSON.search(search):
+        return search
+    clauses = [c for c in _CLAUSE_SPLIT.split(search) if c.strip()]
+    kept = [c for c in clauses if _INTERROGATIVE.search(c) or _DOCUMENT_WORD.search(c)]
+    return "，".join(kept) if kept else search
+
+
 def quoted_spans(text: str, titles: bool = True) -> list[re.Match[str]]:
     """The quoted stretches of `text` (“单项冠军”, 「350」, 《…办法》); `titles=False` leaves out 《titles》."""
     return [m for m in _QUOTED.finditer(text) if titles or not m.group().startswith("《")]

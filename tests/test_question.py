@@ -281,3 +281,13 @@ def test_an_article_or_demonstrative_with_its_measure_word_is_not_a_term():
     assert not {"一家", "那份"} & set(q.terms) and {"工业", "企业", "措施", "奖励"} <= set(q.terms)
     assert "一起" in parse_question("嵊政办〔2025〕9号一起印发了哪些政策？").terms  # 一起 (together) is no article
     assert "两家" in parse_question("两家企业各奖励多少").terms  # a count stays
+
+
+def test_what_the_asker_says_of_itself_is_not_what_it_asks():
+    from qa.question import without_own_statements
+    own = "我们厂在安徽,2018年出过一次重大生产安全事故,还能申报2019年制造强省那批资金奖补吗?"
+    assert "2018" not in without_own_statements(own) and "2019年" in without_own_statements(own)
+    described = "烟台2024年出了两份稳经济的政策措施,分别是什么时候印发的?"  # no first person: every clause counts
+    assert without_own_statements(described) == described
+    named = "我们想问2023年出台的实施意见,对专精特新奖励多少?"  # a clause naming a document is asked about
+    assert "2023年" in without_own_statements(named)
