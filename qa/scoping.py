@@ -101,8 +101,11 @@ class PlaceScoper:
         year = int(m.group(1))
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
         matching = {d for d in pool if year in _years(self.docs[d])}
+        undated = {d for d in pool if not _years(self.docs[d])}
+        opening = {d: _opening_years(self.docs[d]) for d in undated}
+        matching |= {d for d in undated if year in opening[d]}  # an undated copy whose opening names the year
         if matching:  # with those whose year is unknown: an undated copy may be of that year
-            scope.doc_ids = matching | {d for d in pool if not _years(self.docs[d])}
+            scope.doc_ids = matching | {d for d in undated if not opening[d]}
         elif "版" in m.group(0):
             scope.missing_edition = m.group(0)
         return scope
@@ -144,6 +147,12 @@ def _after(text: str, written: dict[str, str], place: Place) -> tuple[int, int]:
     surface = written.get(place.code, "")
     at = search_form(text).find(surface) if surface else -1
     return (at + len(surface), at + len(surface) + 40) if at >= 0 else (len(text), len(text))
+
+
+def _opening_years(doc: Document, size: int = 300) -> set[int]:
+    """The years the opening of an undated document names (根据《…(2026年版)》(浙政发〔2026〕6号)…; 2026年,市财政…):
+    the edition it most likely is, when nothing else dates it."""
+    return {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*(?:年|[〕\]］)】])", doc.search_text[:size])}
 
 
 def _years(doc: Document) -> set[int]:

@@ -177,3 +177,18 @@ def test_a_named_edition_year_keeps_undated_copies_and_reads_the_year_of_the_doc
         == {"region.txt", "city.txt"}
     assert scoper.edition(scoper.resolve("2023年版政策清单支持多少万亩"), "2023年版政策清单支持多少万亩").doc_ids \
         == {"older.txt", "city.txt"}  # 2023 from its 文号
+
+
+def test_an_undated_copy_whose_opening_names_a_year_is_that_edition(tmp_path):
+    for year, number in ((2025, 3), (2026, 6)):  # city rules written to the province's edition of that year
+        (tmp_path / f"city{year}.txt").write_text(
+            f"为推动经济向新向好,根据《浙江省人民政府关于印发推动经济高质量发展若干政策({year}年版)的通知》"
+            f"(浙政发〔{year}〕{number}号)等文件精神,结合我市实际,制定以下政策。\n一、对首次认定的企业给予奖励。\n",
+            encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    for year in (2025, 2026):
+        q = f"{year}年版政策对首次认定的企业奖励多少"
+        assert scoper.edition(scoper.resolve(q), q).doc_ids == {f"city{year}.txt"}
+    q = "2024年版政策对首次认定的企业奖励多少"
+    assert scoper.edition(scoper.resolve(q), q).missing_edition == "2024年版"  # neither copy is of 2024
