@@ -49,6 +49,9 @@ def test_development_zones():
     assert suzhou.place.level == "zone" and suzhou.place.parents[0] == "320500"
     assert suzhou.place.code != gaz.find("苏州工业园区")[0].place.code  # a different zone of the same city
     assert gaz.find("郑州市高新区")[0].place.code == "410172"
+    # a city's 开发区 is its economic-technological development zone (泉州开发区, 大连开发区)
+    assert gaz.find("泉州开发区重点产业链")[0].place.name == "福建省泉州市泉州经济技术开发区"
+    assert gaz.find("各开发区管委会") == []  # no city before it: no place
 
 
 def test_ambiguous_and_ordinary_words_are_not_guessed():
