@@ -90,6 +90,8 @@ _CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
+_OUT_FOR_COMMENT_RE = re.compile(r"(?:对|就|征求)《[^《》\n]{4,100}\((?:征求意见稿|意见征求稿)\)》[^。\n]{0,20}?征求意见|征求《[^《》\n]{4,100}"
+                                 r"\((?:征求意见稿|意见征求稿)\)》意见")
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
 _NATIONAL_ORG_RE = re.compile(
     r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
@@ -148,7 +150,7 @@ def extract_meta(
     meta.status = over.get("status") or _status(search_text)
     draft = _DRAFT_RE.search(_simple(title)) or any(
         _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
-    )
+    ) or _OUT_FOR_COMMENT_RE.search(search_text[:300])  # 顺德正对《…办法(征求意见稿)》…进行征求意见: a report on a draft
     meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
     for key in over:  # a manifest value is not stated by any line of the text
         evidence.pop(key, None)

@@ -328,3 +328,12 @@ def test_a_title_over_three_lines_and_labelled_fields_in_table_cells(tmp_path):
     stamped = _meta(tmp_path / "stamped.txt", "关于加快实施制造业发展纲要的若干意见\n政策文件 2018-03-19 00:00:00\n"
                                               "为进一步推进制造业转型升级,现提出如下意见:\n一、总体要求\n")
     assert stamped.date == date(2018, 3, 19)
+
+
+def test_a_report_on_a_draft_out_for_comment_is_a_draft(tmp_path):
+    report = _meta(tmp_path / "news.txt", "顺德出台九龙产业园产业发展扶持办法\n时间:2023-04-16 来源:顺德发布\n"
+                                         "概述:顺德正对《促进九龙产业园产业发展扶持办法(征求意见稿)》(以下简称《征求意见稿》)进行征求意见。\n"
+                                         "其中,企业建设数字化示范工厂最高奖励2000万元。\n")
+    assert report.is_draft
+    final = _meta(tmp_path / "final.txt", "关于印发促进产业发展扶持办法的通知\n根据《促进产业发展扶持办法》,现印发给你们。\n")
+    assert not final.is_draft
