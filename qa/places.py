@@ -43,6 +43,7 @@ class PlaceScope:
     uncovered: list[Place] = field(default_factory=list)
     covering: dict[str, set[str]] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
+    inferred: dict[str, str] = field(default_factory=dict)  # a document whose region is unknown → the place its text names
     ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
     name_parts: list[str] = field(default_factory=list)  # places written as part of a name (吉林省质量奖)
 
@@ -67,6 +68,20 @@ class PlaceResolver:
         self.docs = docs
         self._places = {doc_id: place_of(doc, self.gaz) for doc_id, doc in docs.items()}
         self._aliases = self._defined_aliases(docs.values())
+        self._named: dict[str, set[str]] | None = None  # place code → unplaced documents whose text names it
+
+    def naming(self, place: Place) -> set[str]:
+        """Documents whose region could not be read that name `place` in their own words (not in a cited
+        《title》): a county's copy without its heading (我区…栖霞区…) may well be that place's rule."""
+        if self._named is None:
+            self._named = {}
+            for doc_id, doc in self.docs.items():
+                if self._places.get(doc_id) is None:
+                    own = re.sub(r"《[^《》\n]*》", lambda m: " " * len(m.group()), doc.search_text)
+                    for m in self.gaz.find(own):
+                        if m.place.code != COUNTRY_CODE:
+                            self._named.setdefault(m.place.code, set()).add(doc_id)
+        return self._named.get(place.code, set())
 
     def _defined_aliases(self, docs) -> dict[str, Place]:
         """Short names the documents define for a place: "苏州工业园区（以下简称“园区”）" → 园区.
@@ -115,9 +130,12 @@ class PlaceResolver:
         scope.doc_ids = set()
         for place in places:
             docs = self.covering(place)
+            named = self.naming(place) if place.code != COUNTRY_CODE else set()
+            scope.inferred.update(dict.fromkeys(named, place.name))
+            docs |= named
             scope.covering[place.code] = docs
             scope.doc_ids |= docs
-            if (place.code != COUNTRY_CODE and not self._local(docs)) or not docs:
+            if (place.code != COUNTRY_CODE and not (self._local(docs) | named)) or not docs:
                 scope.uncovered.append(place)
             for doc_id in docs:
                 doc_place = self._places[doc_id]

@@ -31,6 +31,7 @@ class Scope:
     missing_edition: str = ""  # the question names an edition year ("2024年版") that no document in scope has
     missing_document: str = ""  # it names a place's own document (鄂尔多斯市…政策清单) and only parents' exist
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
+    inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
 
     @property
     def place_names(self) -> list[str]:
@@ -61,7 +62,7 @@ class PlaceScoper:
             text = text[:m.start()] + " " * len(m.group()) + text[m.end():]
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
-        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions,
+        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,
                       written=[w for w in written.values() if w and w not in found.name_parts],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
@@ -125,6 +126,8 @@ class PlaceScoper:
             for place in scope.places:
                 if note := coverage_note(doc, place):
                     out.append(f"《{cite.title}》：{note}。")
+            if place_name := scope.inferred.get(cite.source):
+                out.append(f"《{cite.title}》：文件没有写明发文地区，正文提到{place_name}，按该地区的文件回答，请核对。")
             if note := version_note(doc, self.docs):
                 out.append(f"《{cite.title}》：{note}。")
         return list(dict.fromkeys(out))

@@ -192,3 +192,22 @@ def test_an_undated_copy_whose_opening_names_a_year_is_that_edition(tmp_path):
         assert scoper.edition(scoper.resolve(q), q).doc_ids == {f"city{year}.txt"}
     q = "2024年版政策对首次认定的企业奖励多少"
     assert scoper.edition(scoper.resolve(q), q).missing_edition == "2024年版"  # neither copy is of 2024
+
+
+def test_a_document_whose_region_is_unknown_is_in_scope_for_the_place_its_text_names(tmp_path):
+    (tmp_path / "copy.txt").write_text(
+        "为深入贯彻党的十九大精神,全面落实《关于深入推进引领性国家创新型城市建设的若干政策意见》要求,把握长三角一体化发展机遇,"
+        "加快建设创新强区,结合实际,制定以下措施。\n一、对辅导我区企业通过高新技术企业认定的科技中介服务机构,按照1万元/家给予奖励。"
+        "(责任单位:栖霞区科技局)\n", encoding="utf-8")
+    (tmp_path / "cited.txt").write_text(
+        "为深入贯彻党的十九大精神,把握长三角一体化发展机遇,加快建设创新强区,推动科技创新和产业创新深度融合,提升企业创新能力,"
+        "培育发展新动能,优化创新生态,完善科技金融服务体系,强化知识产权保护,营造良好的创新创业环境,结合实际,制定以下措施。\n"
+        "一、对新认定的高新技术企业,按《南京市鼓楼区促进科技创新若干政策》给予奖励。\n",
+        encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    assert all(not d.meta.region for d in docs)  # neither copy states where it is from
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    named = scoper.resolve("南京栖霞区辅导企业通过高新技术企业认定的中介机构奖励多少")
+    assert named.doc_ids == {"copy.txt"} and not named.uncovered and named.inferred == {"copy.txt": "江苏省南京市栖霞区"}
+    cited_only = scoper.resolve("南京鼓楼区对新认定的高新技术企业奖励多少")  # named only inside a cited 《title》
+    assert cited_only.uncovered and not cited_only.doc_ids
