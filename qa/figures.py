@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.question import CAP, Question, _pos_cut, quoted_spans
+from qa.question import CAP, Question, _pos_cut
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五六七八九十]")
@@ -40,7 +40,6 @@ class Figure:
 
 
 _MAJOR = re.compile(r"(?:[两二三四五六七八九十]+|(?<!\d)[1-9]\d?)大")
-_CLAUSE = re.compile(r"[,，;；。:：]")
 
 
 def states_figure(text: str) -> bool:
@@ -61,13 +60,11 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
     and day counts ("三年", "6个月") are left out unless `with_dates` (a question asking 几年 wants them)."""
     out: list[Figure] = []
     rates = [Figure(m.group().replace(" ", ""), "%", "比例", m.start(), m.end()) for m in _FRACTION_RATE.finditer(text)]
-    # a number in a quoted name (“两重”, 《…3个新兴产业…》) names, it does not count; a quoted clause still counts
-    names = [m.span() for m in quoted_spans(text) if m.group().startswith("《") or not _CLAUSE.search(m.group())]
     words = _pos_cut(text)
     i = 0
     while i < len(words):
         word, flag, start = words[i]
-        if any(r.start <= start < r.end for r in rates) or any(a < start < b for a, b in names):
+        if any(r.start <= start < r.end for r in rates):
             i += 1
             continue
         core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
@@ -176,7 +173,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     """The figures of `text` of the kind the question asks for: in its unit (any unit of time for a time
     question, the exact unit first), its rate or its cap; else every figure."""
     time = question.asks in ("duration", "date") or is_time_unit(question.unit)
-    figs = figures(text, time)
+    # a figure the asker quotes as a name (“两重”政策资金有多少) is what it asks about, not what it asks for
+    figs = tuple(f for f in figures(text, time) if not any(f.text in name for name in question.quoted))
     unit = question.unit
     if unit == "%":
         return [f for f in figs if f.unit == "%"]

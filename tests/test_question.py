@@ -62,10 +62,11 @@ def test_figures_carry_their_role():
     assert roles == {("门槛", "1亿元"), ("比例", "10%"), ("上限", "5000万元")}
     assert [f.text for f in figures("培育200余家企业，建设3个平台")] == ["200余家", "3个"]
     assert figures("2019年3月5日印发") == ()  # dates are not figures an answer leads with
-    # a number inside a quoted name names, it does not count: “两重”, 《…3个新兴产业…》
-    assert [f.text for f in figures("发挥10.27亿元“两重”政策资金撬动作用")] == ["10.27亿元"]
-    assert figures("印发《关于促进新材料、新医药、新信息3个新兴产业加快发展的若干政策》") == ()
-    assert [f.text for f in figures("市财政按5%予以补助”")] == ["5%"]  # a quoted clause is no name
+    # a number the asker quotes as a name is what it asks about, not an answer: “两重”; a quoted count may be asked
+    named = parse_question("“两重”政策资金有多少？")
+    assert [f.text for f in asked_figures(named, "发挥10.27亿元“两重”政策资金撬动作用")] == ["10.27亿元"]
+    counted = parse_question("招标投标要严格执行几个「不得」？")
+    assert [f.text for f in asked_figures(counted, "严格执行“六个不得”")] == ["六个"]
     major = parse_question("集成电路产业聚焦几大主赛道？")  # 几大: how many major items, 六大 answers
     assert major.unit == "大" and [f.text for f in asked_figures(major, "聚焦六大主赛道及两大特色领域、7大领域")] == ["六大", "两大", "7大"]
     assert figures("聚焦六大主赛道") == ()  # to any other question 六大 is a name's part, not a figure
