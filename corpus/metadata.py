@@ -527,7 +527,9 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     for s, e, ln in body[:6]:  # a date labelled or placed as page metadata near the top: …办公厅时间:2021-12-16,
         # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
         cells = re.split(r"\s{2,}", ln)
+        signed = next((m for m in _SIGNED_INLINE.finditer(ln) if _is_orgs(m.group(1))), None)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
+                 or signed
                  or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)  # 政策文件2018-03-19
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
@@ -536,6 +538,10 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
         return parse_date(m.group(1)), None
     return None, None
+
+
+# a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日
+_SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
 
 
 def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[str, tuple[int, int] | None]:

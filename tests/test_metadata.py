@@ -337,3 +337,11 @@ def test_a_report_on_a_draft_out_for_comment_is_a_draft(tmp_path):
     assert report.is_draft
     final = _meta(tmp_path / "final.txt", "关于印发促进产业发展扶持办法的通知\n根据《促进产业发展扶持办法》,现印发给你们。\n")
     assert not final.is_draft
+
+
+def test_a_notice_run_into_one_line_is_dated_by_its_inline_signature(tmp_path):
+    meta = _meta(tmp_path / "runon.txt", "2023年东莞市政府一号文全文如下: 东莞市人民政府关于印发《关于推动实体经济高质量发展的若干措施》的通知 "
+                                         "各镇人民政府(街道办事处),市府直属各单位: 《关于推动实体经济高质量发展的若干措施》业经市人民政府同意,"
+                                         "现印发给你们,请认真组织实施。 东莞市人民政府 2023年1月29日\n"
+                                         "关于推动实体经济高质量发展的若干措施 为深入贯彻落实党的二十大精神,力争到2025年底实现目标。\n")
+    assert meta.date == date(2023, 1, 29) and meta.issuer == "东莞市人民政府"
