@@ -28,7 +28,7 @@ from qa.compose import (
 from qa.config import AnswerConfig
 from qa.figures import expected_units
 from qa.gate import AnswerabilityGate, GateDecision, GateModel, draft_instead
-from qa.question import Question, chinese_number, parse_question
+from qa.question import EDITION, Question, chinese_number, parse_question
 from qa.retriever import Candidate, HybridRetriever, Retrieval
 from qa.schema import Answer
 from qa.scoping import PlaceScoper, Scope
@@ -204,9 +204,11 @@ _COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|�
 
 
 def _documents_counted(text: str) -> int:
-    """How many documents a question says it asks about (两份…政策措施, 三个文件), or 0."""
-    m = _COUNTED_DOCUMENTS.search(text)
-    return int(chinese_number(m.group(1)) or 0) if m else 0
+    """How many documents a question says it asks about (两份…政策措施, 三个文件; 2024年那版和2025年版分别…), or 0."""
+    if m := _COUNTED_DOCUMENTS.search(text):
+        return int(chinese_number(m.group(1)) or 0)
+    editions = {m.group(1) for m in EDITION.finditer(text)}
+    return len(editions) if len(editions) > 1 else 0
 
 
 def _draft_refusal(question: Question, draft: str) -> Answer:

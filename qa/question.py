@@ -275,7 +275,7 @@ def _written_amounts(text: str) -> str:
 
 
 # the year of the document a question means: 2024年版, 2019年印发的, 2023年出台的…意见, 2020年的政策
-EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")
+EDITION = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(?:[那这]一?)?版|修订版|(?:印发|发布|出台|制定)的|的?(?:政策|文件|通知|意见|办法|规定|细则|措施|方案))")
 _GLUE = ("", "的", "到", "至", "“", "「", "\"")  # what may stand between a word and the one it qualifies or sets a
 # value for (an opening quote too: 市级“…典型企业” qualifies the quoted name)
 

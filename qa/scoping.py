@@ -96,19 +96,19 @@ class PlaceScoper:
         documents of that year. When none in scope is of that year, an explicit edition ("2024年版") is recorded
         as missing (another year's version must not answer); a looser mention may name a document the corpus
         only refers to, and leaves the scope as it was."""
-        m = EDITION.search(question_search)
-        if not m:
+        editions = list(EDITION.finditer(question_search))  # 2024年那版和2025年版: either
+        if not editions:
             return scope
-        year = int(m.group(1))
+        years = {int(m.group(1)) for m in editions}
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
-        matching = {d for d in pool if year in _years(self.docs[d])}
+        matching = {d for d in pool if years & _years(self.docs[d])}
         undated = {d for d in pool if not _years(self.docs[d])}
         opening = {d: _opening_years(self.docs[d]) for d in undated}
-        matching |= {d for d in undated if year in opening[d]}  # an undated copy whose opening names the year
+        matching |= {d for d in undated if years & opening[d]}  # an undated copy whose opening names the year
         if matching:  # with those whose year is unknown: an undated copy may be of that year
             scope.doc_ids = matching | {d for d in undated if not opening[d]}
-        elif "版" in m.group(0):
-            scope.missing_edition = m.group(0)
+        elif any("版" in m.group(0) for m in editions):
+            scope.missing_edition = next(m.group(0) for m in editions if "版" in m.group(0))
         return scope
 
     def notes(self, scope: Scope, answer: Answer) -> list[str]:

@@ -192,6 +192,8 @@ def test_an_undated_copy_whose_opening_names_a_year_is_that_edition(tmp_path):
         assert scoper.edition(scoper.resolve(q), q).doc_ids == {f"city{year}.txt"}
     q = "2024年版政策对首次认定的企业奖励多少"
     assert scoper.edition(scoper.resolve(q), q).missing_edition == "2024年版"  # neither copy is of 2024
+    q = "2025年那版和2026年版对首次认定的企业分别奖励多少"  # two editions named: both in scope
+    assert scoper.edition(scoper.resolve(q), q).doc_ids == {"city2025.txt", "city2026.txt"}
 
 
 def test_a_document_whose_region_is_unknown_is_in_scope_for_the_place_its_text_names(tmp_path):

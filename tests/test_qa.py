@@ -42,7 +42,7 @@ def corpus_dir(tmp_path_factory) -> Path:
 def _one_extra_document(tmp_path: Path, model_dir: Path, *names: str) -> PolicyQA:
     """PolicyQA over documents of tests/corpora: a bare name is one of policies-extra, else "folder/name"."""
     folder = tmp_path / "corpus"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for name in names:
         path = ROOT / "tests" / "corpora" / (name if "/" in name else f"policies-extra/{name}")
         shutil.copy(path, folder / path.name)
@@ -607,6 +607,10 @@ def test_a_question_counting_documents_gets_each_ones_fact(model_dir, tmp_path):
                              "policies-blind5/shandong_yantai_vitality_2024.txt")
     answer = qa.ask("烟台2024年的两份政策措施分别是什么时候印发的？")
     assert answer.answerable and "2024年2月8日" in answer.answer and "2024年10月30日" in answer.answer
+    editions = _one_extra_document(tmp_path / "editions", model_dir, "policies-blind8/wenzhou_economy_2024_trad.txt",
+                                   "policies-blind8/wenzhou_economy_2025.txt")
+    both = editions.ask("温州推动经济高质量发展若干政策的2024年那版和2025年版分别是哪天印发的？")  # two editions named
+    assert both.answerable and "2024年2月23日" in both.answer and "2025年2月8日" in both.answer
     assert {c.source for c in answer.citations} == {"shandong_yantai_economy_2024.txt", "shandong_yantai_vitality_2024.txt"}
 
 
