@@ -13,7 +13,7 @@ SOURCE_LABELS = ("信息来源", "来源")  # the site that published the page, 
 DATE_LABELS = ("成文日期", "发表时间", "发布时间", "发布日期", "印发日期", "发文日期", "公布日期", "颁发时间", "颁布日期",
                "发文时间", "日期", "时间")
 FROM_LABELS = ("实施日期", "施行日期", "生效日期")
-TITLE_LABELS = ("发文标题", "标题", "名称")
+TITLE_LABELS = ("发文标题", "原标题", "标题", "名称")
 NUMBER_LABELS = ("发文字号", "发文文号", "文件编号", "文号")
 ALL_LABELS = ISSUER_LABELS + DATE_LABELS + FROM_LABELS + TITLE_LABELS + NUMBER_LABELS + ("索引号", "失效时间")
 # a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)

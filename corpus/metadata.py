@@ -256,6 +256,8 @@ def _segments(line: str) -> list[tuple[int, int]]:
     """Pieces of a top line that may hold a title. A run-on line (a whole notice on one line, or a
     web page's header glued to the text) is cut at spaces and full stops, and a leading
     "发表时间:<date>" label is dropped from a piece."""
+    if (glued := _glued_end(line)) < len(line):  # …奖励办法为充分调动…: a title run into what follows it
+        return [(0, glued)] + [(a + glued, b + glued) for a, b in _segments(line[glued:])]
     if len(line) <= 80:
         return [(0, len(line))]
     out = []
@@ -268,6 +270,16 @@ def _segments(line: str) -> list[tuple[int, int]]:
         if start < end:
             out.append((start, end))
     return out
+
+
+_GLUED_RE = re.compile("(?:" + "|".join(sorted(TITLE_KIND_WORDS, key=len, reverse=True)) + r")(?=各|为|根据|现将)")
+
+
+def _glued_end(line: str) -> int:
+    """Where a title ends when the addressees or the opening clause follow it on the same line (…若干政策的通知各县
+    (区)人民政府…; …奖励办法为充分调动…); the line's length when nothing is glued to a title."""
+    m = _GLUED_RE.search(line)
+    return m.end() if m and len(_CJK_CHARS.findall(line[:m.end()])) >= 6 else len(line)
 
 
 def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[int, int] | None]]:
@@ -311,6 +323,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     for label, value, span in _fields(lines, header):
         if label in _TITLE_LABELS and (number := _DOC_NO_RE.match(value)):
             value = value[number.end():].strip()  # 名称 仙政规〔2025〕3号 市人民政府关于…: the number is its own field
+        value = value[:_glued_end(value)]
         if label in _TITLE_LABELS and _title_like(value):
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span
@@ -608,11 +621,17 @@ def _names_places(s: str) -> bool:
 
 
 def _deepest(places: list) -> object | None:
-    """The place that all the others contain (海曙区 over 宁波市), else the first."""
+    """The place that all the others contain (海曙区 over 宁波市), else the first; but a district beside a zone
+    of the same city (广州开发区管委会 广州市黄埔区人民政府, one administration) is the district."""
     for p in sorted(places, key=lambda p: -len(p.parents)):
         if all(q.code == p.code or q.code in p.parents for q in places):
             return p
-    return places[0] if places else None
+    if not places:
+        return None
+    first = places[0]
+    if first.level == "zone":
+        return next((p for p in places if p.level == "county" and p.parents[:1] == first.parents[:1]), first)
+    return first
 
 
 def region_place(issuer: str, title: str, head: str, legal: bool = False):

@@ -345,3 +345,18 @@ def test_a_notice_run_into_one_line_is_dated_by_its_inline_signature(tmp_path):
                                          "现印发给你们,请认真组织实施。 东莞市人民政府 2023年1月29日\n"
                                          "关于推动实体经济高质量发展的若干措施 为深入贯彻落实党的二十大精神,力争到2025年底实现目标。\n")
     assert meta.date == date(2023, 1, 29) and meta.issuer == "东莞市人民政府"
+
+
+def test_a_title_run_into_its_addressees_or_opening_clause_ends_at_its_kind_word(tmp_path):
+    repost = _meta(tmp_path / "repost.txt", "原标题:舟山市人民政府印发关于进一步推动经济高质量发展若干政策的通知各县(区)人民政府,"
+                                            "市政府直属各单位:\n现将《关于进一步推动经济高质量发展若干政策》印发给你们。\n")
+    assert repost.title == "舟山市人民政府印发关于进一步推动经济高质量发展若干政策的通知"
+    glued = _meta(tmp_path / "glued.txt", "河南省新乡高新区重大招商引资项目奖励办法为充分调动社会各界招商引资积极性,吸引更多外来投资,"
+                                          "现将主要奖励办法公告如下: 1.对于成功引进的制造业项目给予奖励。\n")
+    assert glued.title == "河南省新乡高新区重大招商引资项目奖励办法"
+
+
+def test_a_district_and_a_zone_signing_together_are_the_districts_document(tmp_path):
+    meta = _meta(tmp_path / "joint.txt", "广州开发区管委会 广州市黄埔区人民政府印发关于打造产业增长极的若干举措的通知\n"
+                                         "穗埔府规〔2025〕3号\n各有关单位:\n现将若干举措印发给你们。\n")
+    assert meta.region == "广东省广州市黄埔区"
