@@ -323,7 +323,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     for label, value, span in _fields(lines, header):
         if label in _TITLE_LABELS and (number := _DOC_NO_RE.match(value)):
             value = value[number.end():].strip()  # 名称 仙政规〔2025〕3号 市人民政府关于…: the number is its own field
-        value = value[:_glued_end(value)]
+        if label in _TITLE_LABELS:
+            value = value[:_glued_end(value)]  # 原标题:…若干政策的通知各县(区)人民政府,…: the addressees are not the title
         if label in _TITLE_LABELS and _title_like(value):
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span

@@ -92,10 +92,11 @@ class PlaceScoper:
         return (pool - drop) if drop else doc_ids
 
     def edition(self, scope: Scope, question_search: str) -> Scope:
-        """A question that names the year of the document it means ("2024年版", "2019年印发的通知") is scoped to
-        documents of that year. When none in scope is of that year, an explicit edition ("2024年版") is recorded
-        as missing (another year's version must not answer); a looser mention may name a document the corpus
-        only refers to, and leaves the scope as it was."""
+        """A question that names the year of the document it means ("2024年版", "2019年印发的通知"; or two, 2024年那版
+        和2025年版) is scoped to documents of those years, an undated copy by the years its opening names. When none
+        in scope is of such a year, an explicit edition ("2024年版") is recorded as missing (another year's version
+        must not answer); a looser mention may name a document the corpus only refers to, and leaves the scope as
+        it was."""
         editions = list(EDITION.finditer(question_search))  # 2024年那版和2025年版: either
         if not editions:
             return scope
