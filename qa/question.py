@@ -27,7 +27,9 @@ _POS_LOCK = threading.Lock()  # jieba.posseg's default tokenizer initialises laz
 # Chinese interrogatives are a closed grammatical class; longer forms first.
 INTERROGATIVES = ("多少", "几", "什么", "哪", "谁", "何时", "何地", "为何", "为什么", "怎么", "怎样", "如何",
                   "是否", "能否", "可否", "有没有", "是不是", "多久", "多长", "多大", "多高", "吗")
-_INTERROGATIVE = re.compile("|".join(sorted(INTERROGATIVES, key=len, reverse=True)))
+# the A-not-A question (能不能, 可不可以, 享不享受): a verb asked yes or no, no content word
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+_INTERROGATIVE = re.compile("|".join(sorted(INTERROGATIVES, key=len, reverse=True)) + r"|([\u4e00-\u9fff])不\1")
 # parts of speech that carry form, not subject (jieba's ICTCLAS tag set): pronouns, prepositions, conjunctions,
 # particles, adverbs, locatives, place words, modal/interjections, punctuation, bare quantifiers
 _FORM_POS = ("r", "p", "c", "u", "d", "f", "s", "y", "e", "o", "x", "q", "w", "z")
@@ -210,7 +212,7 @@ def _clause_asks(search: str) -> str:
     # 补助比例怎么确定 asks how; 补助比例是什么 and a bare 补助比例 ask for the rate
     if re.search(r"怎么|怎样|如何|为什么|为何", search):
         return "how"
-    if re.search(r"是否|能否|可否|有没有|是不是|吗", search):
+    if re.search(r"是否|能否|可否|有没有|是不是|吗", search) or A_NOT_A.search(search):
         return "yesno"
     if re.search(r"比例|比率|上限|额度|金额", search):
         return "quantity"
@@ -321,7 +323,7 @@ def parse_question(raw: str, places: tuple[str, ...] = (), writes: Callable[[str
     """
     search = _written_amounts(re.sub(r"\s+", " ", search_form(raw.strip())).strip())
     crosslingual = _written_in_another_language(search)
-    terms_text = search
+    terms_text = A_NOT_A.sub(lambda m: " " * len(m.group()), search)  # 能不能享受: 享受, not 不能
     for place in sorted(places, key=len, reverse=True):
         terms_text = terms_text.replace(place, " " * len(place))
     words = tuple(w for w in content_words(terms_text) if writes is None or not _guessed(w[0]) or writes(w[0]))

@@ -292,3 +292,10 @@ def test_what_the_asker_says_of_itself_is_not_what_it_asks():
     assert without_own_statements(described) == described
     named = "我们想问2023年出台的实施意见,对专精特新奖励多少?"  # a clause naming a document is asked about
     assert "2023年" in without_own_statements(named)
+
+
+def test_an_a_not_a_question_asks_yes_or_no_and_its_verb_pair_is_no_term():
+    for text, term in (("之前做的项目能不能享受？", "享受"), ("两项补贴可不可以叠加？", "叠加")):
+        q = parse_question(text)
+        assert q.asks == "yesno" and term in q.terms and "不能" not in q.terms and "不可" not in q.terms
+    assert parse_question("不得不说的补贴政策是多少").asks == "quantity"  # 不得不 is no A-not-A question
