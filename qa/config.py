@@ -28,6 +28,7 @@ class AnswerConfig:
     expected_unit_background_share: float = 0.5  # … whose figures must mostly come in one unit
     # gate
     gate_threshold: float = 0.5  # answer when p(answerable) >= this
+    absent_verb_weight: float = 0.3  # weight of a verb, time or adverb word no document writes (听说, 拿到, 一共)
     gate_features: int = 3  # best candidates looked at for coverage/dense features
     reason_missing: float = 0.3  # a refusal names the words no document uses when they weigh this much
     reason_dense_margin: float = 1.0  # … and says the best passage is not close when its margin is below this

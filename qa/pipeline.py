@@ -56,7 +56,7 @@ class AnswerPipeline:
         self.config = config
         self.today = today
         self.weights = TermWeights(index.keyword_index(), {d.doc_id: search_form(d.meta.title) for d in docs.values()},
-                                   {d.doc_id: d.search_text for d in docs.values()})
+                                   {d.doc_id: d.search_text for d in docs.values()}, config.absent_verb_weight)
         self.places = PlaceScoper(docs)
         self.retriever = HybridRetriever(index=index, docs=docs, weights=self.weights, config=config)
         self.gate = AnswerabilityGate(gate_model, self.weights, config)

@@ -57,6 +57,15 @@ def match(term: str, text: str) -> float:
     return sum(b in text for b in bigrams) / len(bigrams) if bigrams[-1] in text else 0.0
 
 
+@lru_cache(maxsize=4096)
+def _nominal(term: str) -> bool:
+    """Does jieba read `term` as a noun, a name, a number or a Latin word (not a verb, time word or adverb)?"""
+    from qa.question import _pos_cut
+
+    cut = _pos_cut(term)
+    return len(cut) != 1 or cut[0][1].startswith(("n", "vn", "m", "eng", "x"))
+
+
 class TermWeights:
     """Inverse document frequency of terms over the indexed chunks, and how well each document matches them.
 
@@ -67,9 +76,13 @@ class TermWeights:
 
     _CACHE = 4096  # terms whose per-document match is kept
 
-    def __init__(self, keyword: KeywordIndex, titles: Mapping[str, str], texts: Mapping[str, str] | None = None) -> None:
+    def __init__(self, keyword: KeywordIndex, titles: Mapping[str, str], texts: Mapping[str, str] | None = None,
+                 absent_verb_weight: float = 1.0) -> None:
         """`titles`: doc_id -> title (search form) of every document answers may come from; `texts`: their
-        search texts, where a figure the asker gives is looked for as a bracket (50亿—100亿元)."""
+        search texts, where a figure the asker gives is looked for as a bracket (50亿—100亿元);
+        `absent_verb_weight`: the weight kept by a word no document writes that is not a noun (the asker's own
+        wording: 听说, 拿到, 一共), against a noun's (质量奖), whose absence marks a near-miss."""
+        self._absent_verb_weight = absent_verb_weight
         self._keyword = keyword
         self._texts = texts
         self._doc_brackets: dict[str, tuple[tuple[float, float], ...]] = {}
@@ -123,6 +136,8 @@ class TermWeights:
                         hit[self._keyword.doc_rows[self._doc_ids[pos]]] = True
                 df = int(hit[self._doc_of_row >= 0].sum())
             self._idf[term] = math.log((self._rows + 1) / (df + 0.5))
+            if not df and self._absent_verb_weight != 1.0 and not _nominal(term):
+                self._idf[term] *= self._absent_verb_weight
         return self._idf[term]
 
     def doc_match(self, term: str) -> np.ndarray:

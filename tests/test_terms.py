@@ -101,3 +101,14 @@ def test_corpus_statistics_see_a_count_in_either_numerals(chunks: list[Chunk], k
     assert weights.missing_share(["五家"], {writer}) == 0.0  # the document writes 5家
     assert weights.idf("五家") < weights.idf("九十七家")  # … so the count is not rare there
     assert "7家" not in texts[writer] and weights.missing_share(["七家"], {writer}) == 1.0  # its grams 7, 家 are not enough
+
+
+def test_a_word_no_document_writes_weighs_less_when_it_is_the_askers_verb_not_a_noun(keyword: KeywordIndex) -> None:
+    plain = _weights(keyword)
+    asker = TermWeights(keyword, {CHIPS: "", LOANS: ""}, absent_verb_weight=0.3)
+    for verb in ("听说", "拿到"):  # absent verbs: the asker's wording
+        assert asker.idf(verb) == pytest.approx(0.3 * plain.idf(verb))
+    for noun in ("质量奖", "流片"):  # an absent noun marks a near-miss; a written word keeps its weight anyway
+        assert asker.idf(noun) == pytest.approx(plain.idf(noun))
+    share = asker.missing_share(["流片", "听说"])
+    assert 0.0 < share < plain.missing_share(["流片", "听说"])
