@@ -59,11 +59,12 @@ def match(term: str, text: str) -> float:
 
 @lru_cache(maxsize=4096)
 def _nominal(term: str) -> bool:
-    """Does jieba read `term` as a noun, a name, a number or a Latin word (not a verb, time word or adverb)?"""
+    """Does jieba read `term` as a noun, an abbreviation (光伏, 高企), a name, a number or a Latin word (not a verb,
+    time word or adverb)?"""
     from qa.question import _pos_cut
 
     cut = _pos_cut(term)
-    return len(cut) != 1 or cut[0][1].startswith(("n", "vn", "m", "eng", "x"))
+    return len(cut) != 1 or cut[0][1].startswith(("n", "vn", "j", "m", "eng", "x"))
 
 
 class TermWeights:

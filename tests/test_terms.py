@@ -108,7 +108,7 @@ def test_a_word_no_document_writes_weighs_less_when_it_is_the_askers_verb_not_a_
     asker = TermWeights(keyword, {CHIPS: "", LOANS: ""}, absent_verb_weight=0.3)
     for verb in ("听说", "拿到"):  # absent verbs: the asker's wording
         assert asker.idf(verb) == pytest.approx(0.3 * plain.idf(verb))
-    for noun in ("质量奖", "流片"):  # an absent noun marks a near-miss; a written word keeps its weight anyway
+    for noun in ("质量奖", "光伏", "流片"):  # an absent noun or abbreviation marks a near-miss; a written word keeps it
         assert asker.idf(noun) == pytest.approx(plain.idf(noun))
     share = asker.missing_share(["流片", "听说"])
     assert 0.0 < share < plain.missing_share(["流片", "听说"])
