@@ -17,7 +17,7 @@ import numpy as np
 
 from index.keyword import KeywordIndex, is_cjk_gram, term_grams
 from qa.figures import amount, brackets, within, within_bracket
-from qa.question import chinese_number
+from qa.question import _pos_cut, chinese_number
 
 
 def _partial(term: str) -> bool:
@@ -61,8 +61,6 @@ def match(term: str, text: str) -> float:
 def _nominal(term: str) -> bool:
     """Does jieba read `term` as a noun, an abbreviation (光伏, 高企), a name, a number or a Latin word (not a verb,
     time word or adverb)?"""
-    from qa.question import _pos_cut
-
     cut = _pos_cut(term)
     return len(cut) != 1 or cut[0][1].startswith(("n", "vn", "j", "m", "eng", "x"))
 
