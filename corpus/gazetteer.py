@@ -335,8 +335,8 @@ class Gazetteer:
             if len(cands) > 1 and (suffixes := _level_word_after(s, end)):  # Nan'an District: the 区
                 cands = {c for c in cands if self.places[c].name.endswith(suffixes)} or cands
             place = self._choose(cands, sure)
-            weak = self._weak_lookup.get(latin_form(surface).replace("’", "'"), frozenset())
-            if place is None and weak and (strong := cands - weak):
+            if (place is None and (weak := self._weak_lookup.get(latin_form(surface).replace("’", "'")))
+                    and (strong := cands - weak)):
                 place = self._choose(strong, sure)  # Xi'an, with nothing to say otherwise: 西安市, not 西安区
             if place is None:
                 dropped.append((surface, cands))

@@ -541,9 +541,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     for s, e, ln in body[:6]:  # a date labelled or placed as page metadata near the top: …办公厅时间:2021-12-16,
         # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
         cells = re.split(r"\s{2,}", ln)
-        signed = next((m for m in _SIGNED_INLINE.finditer(ln) if _is_orgs(m.group(1))), None)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
-                 or signed
+                 or next((m for m in _SIGNED_INLINE.finditer(ln) if _is_orgs(m.group(1))), None)
                  or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)  # 政策文件2018-03-19
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))

@@ -587,14 +587,14 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             span = Span(at, end)
             shown = forms[0] if forms else doc.text[at:end]
             if field == "issuer" and len(parts := shown.split()) > 1:  # a joint signature over several lines
-                last = search_form(doc.text).find(search_form(parts[-1]), at)
+                last = doc.search_text.find(search_form(parts[-1]), at)
                 if 0 <= last - at < 300:
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
                 found = doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients") else doc.text.find(form)
                 if found < 0 and field == "doc_number":
-                    found = search_form(doc.text).find(search_form(form))
+                    found = doc.search_text.find(search_form(form))
                 if found >= 0:
                     at, shown = found, form
                     span = _line_span(doc.text, found, found + len(form))

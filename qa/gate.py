@@ -500,10 +500,10 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
             with_anchor = [(d, m, _BARE.sub("", m.group().lower())) for d, m in sentences if anchor in m.group().lower()]
             if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
                 continue
-            slots = [(doc, m, _slot(text, at, word, before), _abbreviated(word, text[:at.start()]))
-                     for doc, m, text in with_anchor for at in re.finditer(re.escape(anchor), text)]
             if (level := _level_of(word)) and any(level in _levels_in(text) for _, _, text in with_anchor):
                 continue  # the asked level stated in other words (国家、省级工信部门认定的… for 国家级)
+            slots = [(doc, m, _slot(text, at, word, before), _abbreviated(word, text[:at.start()]))
+                     for doc, m, text in with_anchor for at in re.finditer(re.escape(anchor), text)]
             for doc, m, slot, abbreviated in slots:
                 if slot and _siblings(word, slot) and not abbreviated:
                     if _stated_otherwise(question, word, m.group(), sentences, weights):

@@ -102,8 +102,9 @@ class PlaceScoper:
             return scope
         years = {int(m.group(1)) for m in editions}
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
-        matching = {d for d in pool if years & _years(self.docs[d])}
-        undated = {d for d in pool if not _years(self.docs[d])}
+        known = {d: _years(self.docs[d]) for d in pool}
+        matching = {d for d in pool if years & known[d]}
+        undated = {d for d in pool if not known[d]}
         opening = {d: _opening_years(self.docs[d]) for d in undated}
         matching |= {d for d in undated if years & opening[d]}  # an undated copy whose opening names the year
         if matching:  # with those whose year is unknown: an undated copy may be of that year
