@@ -232,15 +232,18 @@ def draft_instead(question: Question, doc: Document) -> str:
 
 
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# the base year of a comparison (较2020年降低17.5%, 比2015年翻一番, 与2020年相比): not the year a figure is for
+_BASE_YEAR = re.compile(r"(?:较|比|相比于|相较于?|对比|与)\s*$")
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~|～|一)\s*((?:19|20)\d{2})\s*年")
 
 
 _THIS_YEAR = re.compile(r"(?<![\d年])(?:今年|本年度?)")
 
 
-def _year_spans(text: str, this_year: int | None = None) -> list[set[int]]:
+def _year_spans(text: str, this_year: int | None = None, bases: bool = True) -> list[set[int]]:
     """The years or runs of years `text` names, in order: 2025年 → {2025}, 2013年一2017年 → {2013, …, 2017};
-    今年 and 本年 as `this_year` (a document's own year), when given."""
+    今年 and 本年 as `this_year` (a document's own year), when given; without the base years of comparisons
+    (较2020年) unless `bases`."""
     out, taken = [], []
     if this_year is not None:
         out += [(m.start(), {this_year}) for m in _THIS_YEAR.finditer(text)]
@@ -250,7 +253,8 @@ def _year_spans(text: str, this_year: int | None = None) -> list[set[int]]:
             out.append((m.start(), set(range(a, b + 1))))
             taken.append(m.span())
     out += [(m.start(), {int(m.group(1))}) for m in _ASKED_YEAR.finditer(text)
-            if not any(a <= m.start() < b for a, b in taken)]
+            if not any(a <= m.start() < b for a, b in taken)
+            and (bases or not _BASE_YEAR.search(text[max(0, m.start() - 4):m.start()]))]
     return [years for _, years in sorted(out, key=lambda x: x[0])]
 
 
@@ -298,7 +302,7 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
             if score > 0:
                 start, end = cand.chunk.start + m.start(), cand.chunk.start + m.end()
                 dated = cand.doc.meta.date.year if cand.doc.meta.date else None  # 今年 of a 2024 text is 2024
-                years = _year_spans(text[text.rfind("\n", 0, start) + 1:end], dated)  # its paragraph up to it
+                years = _year_spans(text[text.rfind("\n", 0, start) + 1:end], dated, bases=False)  # its paragraph
                 scored.append((score, cand, start, end, years[-1] if years else None))
     top = max((s[0] for s in scored), default=0.0)
     best = [s for s in scored if s[0] >= top]

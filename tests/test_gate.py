@@ -57,3 +57,10 @@ def test_a_documents_this_year_is_its_own_year():
     assert _year_spans("今年累计争取的362.22亿元") == []  # undated: no year known
     assert _year_spans("到2025年，本年度新增10家", 2024) == [{2025}, {2024}]
     assert _year_spans("2024年今年", 2024) == [{2024}]  # 年今年: not a second mention
+
+
+def test_the_base_year_of_a_comparison_is_not_the_year_a_figure_is_for():
+    target = "力争到2025年,比重保持在35%左右,单位工业增加值能源消耗较2020年降低17.5%左右"
+    assert _year_spans(target, bases=False) == [{2025}]
+    assert _year_spans(target) == [{2025}, {2020}]  # a question's own years keep every mention
+    assert _year_spans("产值比2015年翻一番,与2018年相比增长20%", bases=False) == []
