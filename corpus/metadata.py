@@ -137,7 +137,7 @@ def extract_meta(
         meta.region, meta.region_code = over["region"], place.code if place else ""
     else:
         meta.region, meta.region_code = (place.name, place.code) if place else ("", "")
-    valid_from, valid_until, spans = _validity(search_text, meta.date)
+    valid_from, valid_until, spans = _validity(search_text, meta.date, _published(lines, header))
     for key, span in spans.items():
         _note(evidence, key, span)
     if valid_from is None:
@@ -524,7 +524,7 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     """Issue date: a header item, a 发布日期-type field, the signature's date, a lone date line
     near the top or the end, else a date in the file name."""
     for item in header:
-        if not _FIELD_LABEL_RE.search(item) and (d := parse_date(item)):
+        if not _FIELD_LABEL_RE.search(item) and not _LABELLED.match(item) and (d := parse_date(item)):
             return d, None
     if found := _signature(lines):
         _, (s, e) = found
@@ -534,6 +534,9 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     for label, value, span in _fields(lines, header):
         if label in _DATE_LABELS and (d := parse_date(value)):
             return d, span
+    for item in header:  # a date under a label the field list does not know: 公开发布日期:2022-04-02
+        if (m := _LABELLED.match(item)) and m.group(1).endswith(("日期", "时间")) and (d := parse_date(item[m.end():])):
+            return d, None
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
@@ -553,6 +556,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     return None, None
 
 
+# a labelled page field (公开发布日期:2022-04-02): its date is that label's, not the document's unless the label says so
+_LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
 # a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日
 _SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
 
@@ -729,10 +734,20 @@ def _span_of(search_text: str, offset: int) -> tuple[int, int]:
     return start, len(search_text) if end < 0 else end
 
 
+def _published(lines: list[Line], header: list[str]) -> date | None:
+    """The publication date a page field states (发布日期, 公开发布日期), which may follow the signature's."""
+    for item in header + [line for _, _, line in lines[:20]]:
+        if ((m := _LABELLED.match(item)) and re.search(r"(发布|公布)(日期|时间)$", m.group(1))
+                and (d := parse_date(item[m.end():]))):
+            return d
+    return None
+
+
 def _validity(
-    search_text: str, doc_date: date | None
+    search_text: str, doc_date: date | None, published: date | None = None
 ) -> tuple[date | None, date | None, dict[str, tuple[int, int]]]:
-    """Validity as the text states it: 自…起施行, 自印发之日起实施, 有效期X年 / 至…, 执行期限…至…."""
+    """Validity as the text states it: 自…起施行, 自印发之日起实施 (the document's date; 自公布之日起: its stated
+    publication date, when a field gives one), 有效期X年 / 至…, 执行期限…至…."""
     valid_from = valid_until = None
     spans: dict[str, tuple[int, int]] = {}
     d = DATE_PATTERN
@@ -747,8 +762,8 @@ def _validity(
     if m := re.search(rf"自\s*({d})\s*起(?:施行|实施|执行|生效|试行)", search_text):
         valid_from = parse_date(m.group(1))
         spans["valid_from"] = _span_of(search_text, m.start())
-    elif m := re.search(r"自(?:公布|发布|印发|发文|颁布|下发)之日起(?:施行|实施|执行|生效|试行)", search_text):
-        valid_from = doc_date
+    elif m := re.search(r"自(公布|发布|印发|发文|颁布|下发)之日起(?:施行|实施|执行|生效|试行)", search_text):
+        valid_from = (published or doc_date) if m.group(1) in ("公布", "发布") else doc_date
         spans["valid_from"] = _span_of(search_text, m.start())
     if m := re.search(rf"有效期(?:至|到)\s*({d})", search_text):
         valid_until = parse_date(m.group(1))

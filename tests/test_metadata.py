@@ -360,3 +360,12 @@ def test_a_district_and_a_zone_signing_together_are_the_districts_document(tmp_p
     meta = _meta(tmp_path / "joint.txt", "广州开发区管委会 广州市黄埔区人民政府印发关于打造产业增长极的若干举措的通知\n"
                                          "穗埔府规〔2025〕3号\n各有关单位:\n现将若干举措印发给你们。\n")
     assert meta.region == "广东省广州市黄埔区"
+
+
+def test_a_signing_date_outranks_a_publication_field_which_dates_its_entry_into_force(tmp_path):
+    """成文日期 is the document's date; 公开发布日期, a label the field list does not know, is when 自公布之日起施行 starts."""
+    meta = _meta(tmp_path / "fields.txt",
+                 "  • 发文机关:某市人民政府\n  • 成文日期:2022-03-30\n  • 公开发布日期:2022-04-02\n\n"
+                 "某市人民政府关于印发某市支持产业发展政策清单的通知\n\n各区人民政府:\n现将政策清单印发给你们。\n"
+                 "本政策清单自公布之日起施行,有效期至2022年12月31日。\n\n某市人民政府\n2022年3月30日\n")
+    assert (str(meta.date), str(meta.valid_from), str(meta.valid_until)) == ("2022-03-30", "2022-04-02", "2022-12-31")
