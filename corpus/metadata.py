@@ -12,6 +12,7 @@ text at the same offsets, so they stay in the document's own script.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import tomllib
@@ -349,8 +350,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             lead = len(piece) - len(piece.lstrip())
             a, piece = a + lead, piece.strip()
             b = a + len(piece)
-            if not _title_like(piece):
-                continue
+            if not _title_like(piece) or line[b : b + 1] in ("。", "！", "？"):
+                continue  # a piece closed by a full stop is a sentence of the text (…现向社会公开征求意见。)
             start, end = lstart + a, lstart + b
             if "关于" in piece and not _title_end(piece) and b == len(line.rstrip()):
                 for _s2, e2, nxt in top[k + 1 : k + 4]:  # a title broken over lines
@@ -464,6 +465,8 @@ def _field_value(text: str, lines: list[Line], value: str, span: tuple[int, int]
 
 
 def _is_date_line(line: str) -> bool:
+    if _run_together_date(line):
+        return True
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
     rest = _TIME_RE.sub("", _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1), count=1)  # 2025-06-08 15:00
@@ -502,7 +505,7 @@ def parse_date(s: str) -> date | None:
     """The first date in `s`, in any common form: 2019年3月5日, 二〇一九年三月五日, 2019-03-05."""
     m = _PARTS_RE.search(s)
     if not m:
-        return None
+        return _run_together_date(s)
     year = m.group(1)
     if not year.isdigit():
         year = "".join(str(_CN_DIGITS.get(ch, 0)) for ch in year)
@@ -513,6 +516,21 @@ def parse_date(s: str) -> date | None:
         return None
 
 
+def _run_together_date(s: str) -> date | None:
+    """A date whose separators were lost (2017223, 202527), when its digits admit one reading only."""
+    if not (m := re.fullmatch(r"\s*((?:19|20)\d{2})(\d{2,4})\s*", s)):
+        return None
+    year, rest = int(m.group(1)), m.group(2)
+    readings = set()
+    for cut in (1, 2):
+        month, day = rest[:cut], rest[cut:]
+        padded = len(rest) == 4 and cut == 2  # 20250101
+        if 1 <= len(day) <= 2 and (padded or not (month.startswith("0") or day.startswith("0"))):
+            with contextlib.suppress(ValueError):
+                readings.add(date(year, int(month), int(day)))
+    return readings.pop() if len(readings) == 1 else None
+
+
 def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
     for s, e, line in lines:
         if (s, e) == span:
@@ -521,17 +539,21 @@ def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
 
 
 def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | None, tuple[int, int] | None]:
-    """Issue date: a header item, a 发布日期-type field, the signature's date, a lone date line
-    near the top or the end, else a date in the file name."""
+    """Issue date: an unlabelled header item, a 成文日期 field, the signature's date, a 发布日期-type field, a
+    lone date line near the top or the end, else a date in the file name."""
     for item in header:
         if not _FIELD_LABEL_RE.search(item) and not _LABELLED.match(item) and (d := parse_date(item)):
             return d, None
+    fields = _fields(lines, header)
+    for label, value, span in fields:  # the signing date as the page's field states it
+        if label == "成文日期" and (d := parse_date(value)):
+            return d, span
     if found := _signature(lines):
         _, (s, e) = found
         for ls, le, line in lines:
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)
-    for label, value, span in _fields(lines, header):
+    for label, value, span in fields:
         if label in _DATE_LABELS and (d := parse_date(value)):
             return d, span
     for item in header:  # a date under a label the field list does not know: 公开发布日期:2022-04-02

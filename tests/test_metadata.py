@@ -369,3 +369,22 @@ def test_a_signing_date_outranks_a_publication_field_which_dates_its_entry_into_
                  "某市人民政府关于印发某市支持产业发展政策清单的通知\n\n各区人民政府:\n现将政策清单印发给你们。\n"
                  "本政策清单自公布之日起施行,有效期至2022年12月31日。\n\n某市人民政府\n2022年3月30日\n")
     assert (str(meta.date), str(meta.valid_from), str(meta.valid_until)) == ("2022-03-30", "2022-04-02", "2022-12-31")
+
+
+def test_a_signature_date_run_together_is_read_when_its_digits_admit_one_reading(tmp_path):
+    meta = _meta(tmp_path / "joint.txt",
+                 "印发《关于促进工业发展的五年行动计划(2017-2021)》的通知\n\n来源: 某县政府 发布时间: 2017-03-13 08:44\n\n"
+                 "某发〔2017〕2号\n\n各乡镇人民政府:\n\n现将《关于促进工业发展的五年行动计划(2017-2021)》印发给你们。\n\n"
+                 "中共湘阴县委       湘阴县人民政府\n\n2017223\n\n为加快转变经济发展方式,特制定本计划。\n")
+    assert (meta.issuer, str(meta.date)) == ("中共湘阴县委 湘阴县人民政府", "2017-02-23")
+    assert parse_date("2017113") is None  # 1月13日 or 11月3日: no date guessed
+    assert str(parse_date("20250101")) == "2025-01-01"
+
+
+def test_a_sentence_is_no_title_and_a_draft_label_line_completes_the_title(tmp_path):
+    """A notice seeking comment heads the page; the draft's own title follows its attachment line."""
+    meta = _meta(tmp_path / "draft.txt",
+                 "为扶持企业实施技术改造,我局制定了《某市制造业技术改造升级扶持措施》。现向广大企业和社会公众公开征求意见。\n"
+                 "联系电话:0318-2662085\n附件:某市制造业技术改造升级扶持措施\n某市工业和信息化局\n2025年12月22日\n"
+                 "某市制造业技术改造升级扶持措施\n(公开征求意见稿)\n为深入贯彻落实有关工作部署,制定本措施。\n")
+    assert meta.title == "某市制造业技术改造升级扶持措施(公开征求意见稿)" and meta.is_draft
