@@ -2,7 +2,8 @@
 
 It never writes a number of its own: the figures line repeats figures found in the quoted sentences, each
 labelled by its role (rate, cap, threshold, amount), and a last check drops it when any number in it is not in
-a quote. Questions about a document itself (文号, dates, validity, issuer, proposer) are answered from its
+a quote. Questions about a document itself (文号, dates, validity, issuer, proposer, a draft's comment
+deadline and telephone) are answered from its
 metadata, citing the line that states it. Refusals say what the corpus does hold when it holds something close.
 """
 
@@ -16,6 +17,7 @@ from datetime import date
 import numpy as np
 
 from corpus.clean import search_form
+from corpus.metadata import DATE_PATTERN
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
@@ -424,7 +426,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发|落款|签署)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
                        r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
-    "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文)"
+    "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文|发的|下发|起草|牵头)"
                          r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(印发|发布|出台|制定|发文|下发)"),
     # the addressees (主送机关) a notice is sent to: 各市、县人民政府，省政府各部门：
     "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
@@ -436,9 +438,14 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     # the document it repeals (《…》（…号）同时废止): the repeal formula's verbs, asked with 哪个/什么
     "repealed": re.compile(rf"(?:{_REPEAL_VERBS})\S{{0,4}}(哪个|哪份|哪一份|哪些|什么)"
                            rf"|(哪个|哪份|哪一份|哪些|什么)\S{{0,8}}(文件|通知|意见|办法|决定|规定)\S{{0,6}}(?:{_REPEAL_VERBS})"),
+    # a draft out for comment: until when comments are taken, and whom to call
+    "comment_until": re.compile(r"(征求意见|意见征求|征集意见|意见征集|提意见|反馈意见|意见反馈|提交意见|意见建议)\S{0,6}"
+                                r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
+    "contact": re.compile(r"电话|联系方式|怎么联系|联系谁|联系人"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
-                "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件"}
+                "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
+                "comment_until": "征求意见截止日期", "contact": "联系电话"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -487,8 +494,26 @@ def _date_forms(d: date) -> list[str]:
             f"{cn(d.year)}年{cn_small(d.month)}月{cn_small(d.day)}日"]
 
 
+# the end of a comment period as a notice states it: 征求意见时间:2025年11月7日-12月7日, 请在2024年6月12日前…反馈,
+# 意见反馈截止时间为…; and a telephone number under its label (联系电话:0631-5201388), else any with an area code
+_MD = r"\d{1,2}\s*月\s*\d{1,2}\s*日"
+_COMMENT_UNTIL = re.compile(
+    rf"(?:征求意见|意见征集|征集意见|意见反馈|反馈意见|公示)(?:时间|期限|日期|期)?(?:为|是)?[:：]?\s*(?:自|从)?\s*(?:{DATE_PATTERN}|{_MD})"
+    rf"\s*(?:起)?\s*(?:至|到|-|—|－|~|～)\s*(?P<a>{DATE_PATTERN}|{_MD}|\d{{1,2}}日)"
+    rf"|(?:请|于|在)[^。\n]{{0,8}}?(?P<b>{DATE_PATTERN}|{_MD})\s*(?:前|之前|以前)"
+    rf"|截[止至](?:日期|时间)?(?:为|是|到|至)?[:：]?\s*(?P<c>{DATE_PATTERN}|{_MD})")
+_PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+_LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?\s*({_PHONE})")
+
+
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
-    value = getattr(meta, field, None) if field != "proposer" else None
+    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact") else None
+    if field == "comment_until":
+        return [m.group("a") or m.group("b") or m.group("c") for m in _COMMENT_UNTIL.finditer(doc.text)
+                if "意见" in doc.text[max(0, m.start() - 120):m.end() + 60]][:1]
+    if field == "contact":
+        labelled = [m.group(1) for m in _LABELLED_PHONE.finditer(doc.text)]
+        return (labelled or re.findall(rf"(?<!\d)(?:{_PHONE})", doc.text))[:1]
     if field == "proposer":
         return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
     if field == "recipients":
@@ -566,7 +591,8 @@ def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Ca
 
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
                            score: float) -> Answer | None:
-    """文号 / dates / validity / issuer / proposer of `doc`, each with the line of its text that states it."""
+    """文号 / dates / validity / issuer / proposer / a draft's comment deadline and telephone of `doc`, each with the line
+    of its text that states it."""
     fields_asked = asked_fields(question, (doc.meta.title,))
     if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
         fields_asked = [f for f in fields_asked if f != "doc_number"]
@@ -592,7 +618,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
-                found = doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients") else doc.text.find(form)
+                found = (doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients", "comment_until", "contact")
+                         else doc.text.find(form))
                 if found < 0 and field == "doc_number":
                     found = doc.search_text.find(search_form(form))
                 if found >= 0:

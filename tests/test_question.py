@@ -299,3 +299,31 @@ def test_an_a_not_a_question_asks_yes_or_no_and_its_verb_pair_is_no_term():
         q = parse_question(text)
         assert q.asks == "yesno" and term in q.terms and "不能" not in q.terms and "不可" not in q.terms
     assert parse_question("不得不说的补贴政策是多少").asks == "quantity"  # 不得不 is no A-not-A question
+
+
+def test_a_drafts_comment_deadline_and_telephone_are_document_facts():
+    from qa.compose import asked_fields
+
+    assert asked_fields(parse_question("征求意见到哪天截止？有意见打哪个电话？")) == ["comment_until", "contact"]
+    assert asked_fields(parse_question("这份征求意见稿是哪个部门起草的？意见征求到哪天？")) == ["issuer", "comment_until"]
+    assert asked_fields(parse_question("申报截止日期是哪天？")) == []  # a rule's deadline is asked of its text
+    assert asked_fields(parse_question("闽政办〔2024〕25号是哪个单位发的？")) == ["issuer"]
+
+
+def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_path):
+    from corpus.pipeline import load_document
+    from qa.compose import compose_about_document
+
+    path = tmp_path / "draft.txt"
+    path.write_text("关于公开征求《某市制造业扶持措施(征求意见稿)》意见的公告\n为扶持企业发展,我局起草了该措施。"
+                    "公众所提意见请通过信件或电子邮件等方式于2022年12月19日前反馈至某市工业和信息化局。\n"
+                    "联系电话:0631-5201388\n某市工业和信息化局\n2022年12月12日\n", encoding="utf-8")
+    doc = load_document(path)
+    answer = compose_about_document(parse_question("征求意见到哪天截止？有意见打哪个电话？"), doc, lambda _: [], 1.0)
+    assert answer is not None and answer.answerable
+    assert "2022年12月19日" in answer.answer and "0631-5201388" in answer.answer
+    assert [c.quote for c in answer.citations][1] == "联系电话:0631-5201388"
+    period = tmp_path / "period.txt"
+    period.write_text("某高新区实施意见(征求意见稿)\n公开征求意见时间:2025年11月7日-12月7日\n", encoding="utf-8")
+    answer = compose_about_document(parse_question("意见征求到哪天？"), load_document(period), lambda _: [], 1.0)
+    assert answer is not None and "12月7日" in answer.answer.split("[1]")[0]
