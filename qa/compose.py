@@ -3,8 +3,7 @@
 It never writes a number of its own: the figures line repeats figures found in the quoted sentences, each
 labelled by its role (rate, cap, threshold, amount), and a last check drops it when any number in it is not in
 a quote. Questions about a document itself (文号, dates, validity, issuer, proposer, a draft's comment
-deadline and telephone) are answered from its
-metadata, citing the line that states it. Refusals say what the corpus does hold when it holds something close.
+deadline and telephone) are answered from its metadata, citing the line that states it. Refusals say what the corpus does hold when it holds something close.
 """
 
 from __future__ import annotations
