@@ -44,6 +44,7 @@ class PlaceScope:
     covering: dict[str, set[str]] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
     inferred: dict[str, str] = field(default_factory=dict)  # a document whose region is unknown → the place its text names
+    reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → its place
     ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
     name_parts: list[str] = field(default_factory=list)  # places written as part of a name (吉林省质量奖)
 
@@ -69,6 +70,7 @@ class PlaceResolver:
         self._places = {doc_id: place_of(doc, self.gaz) for doc_id, doc in docs.items()}
         self._aliases = self._defined_aliases(docs.values())
         self._named: dict[str, set[str]] | None = None  # place code → unplaced documents whose text names it
+        self._reposts: dict[str, set[str]] | None = None  # place code → lower places' copies of its policy
 
     def naming(self, place: Place) -> set[str]:
         """Documents whose region could not be read that name `place` in their own words (not in a cited
@@ -82,6 +84,23 @@ class PlaceResolver:
                         if m.place.code != COUNTRY_CODE:
                             self._named.setdefault(m.place.code, set()).add(doc_id)
         return self._named.get(place.code, set())
+
+    def reposting(self, place: Place) -> set[str]:
+        """Documents a lower place published whose title names only `place`, above their own region, as the
+        policy's owner: a county bureau's copy of its city's policy (沂源县…: 【政策汇编】淄博市支持产业发展政策).
+        A place inside a cited 《title》 does not count (某县贯彻《某市…》的实施意见 is the county's own)."""
+        if self._reposts is None:
+            self._reposts = {}
+            for doc_id, doc in self.docs.items():
+                own = self._places.get(doc_id)
+                title = re.sub(r"《[^《》]*》", " ", search_form(doc.meta.title))
+                if own is None or not title.strip():
+                    continue
+                named = {m.place.code: m.place for m in self.gaz.find(title) if m.place.code != COUNTRY_CODE}
+                if named and all(p.code != own.code and own.within(p.code) for p in named.values()):
+                    for code in named:
+                        self._reposts.setdefault(code, set()).add(doc_id)
+        return self._reposts.get(place.code, set())
 
     def _defined_aliases(self, docs) -> dict[str, Place]:
         """Short names the documents define for a place: "苏州工业园区（以下简称“园区”）" → 园区.
@@ -132,12 +151,14 @@ class PlaceResolver:
             docs = self.covering(place)
             named = self.naming(place) if place.code != COUNTRY_CODE else set()
             scope.inferred.update(dict.fromkeys(named, place.name))
-            docs |= named
+            reposts = self.reposting(place) if place.code != COUNTRY_CODE else set()
+            scope.reposted.update(dict.fromkeys(reposts, place.name))
+            docs |= named | reposts
             scope.covering[place.code] = docs
             scope.doc_ids |= docs
             if (place.code != COUNTRY_CODE and not (self._local(docs) | named)) or not docs:
                 scope.uncovered.append(place)
-            for doc_id in docs:
+            for doc_id in docs - reposts:
                 doc_place = self._places[doc_id]
                 if doc_place is not None and doc_place.code != place.code:
                     scope.broader[doc_id] = LEVEL_LABEL.get(doc_place.level, "")

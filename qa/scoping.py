@@ -32,6 +32,7 @@ class Scope:
     missing_document: str = ""  # it names a place's own document (鄂尔多斯市…政策清单) and only parents' exist
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
     inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
+    reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
 
     @property
     def place_names(self) -> list[str]:
@@ -63,6 +64,7 @@ class PlaceScoper:
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,
+                      reposted=found.reposted,
                       written=[w for w in written.values() if w and w not in found.name_parts],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
@@ -125,7 +127,9 @@ class PlaceScoper:
             doc = self.docs.get(cite.source)
             if doc is None:
                 continue
-            for place in scope.places:
+            if place_name := scope.reposted.get(cite.source):
+                out.append(f"《{cite.title}》：{doc.meta.issuer or doc.meta.region}转发的{place_name}的政策，请以原文件为准。")
+            for place in [] if cite.source in scope.reposted else scope.places:
                 if note := coverage_note(doc, place):
                     out.append(f"《{cite.title}》：{note}。")
             if place_name := scope.inferred.get(cite.source):

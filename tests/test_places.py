@@ -213,3 +213,20 @@ def test_a_document_whose_region_is_unknown_is_in_scope_for_the_place_its_text_n
     assert named.doc_ids == {"copy.txt"} and not named.uncovered and named.inferred == {"copy.txt": "江苏省南京市栖霞区"}
     cited_only = scoper.resolve("南京鼓楼区对新认定的高新技术企业奖励多少")  # named only inside a cited 《title》
     assert cited_only.uncovered and not cited_only.doc_ids
+
+
+def test_a_lower_places_copy_of_a_named_places_policy_is_in_scope_for_that_place(tmp_path):
+    (tmp_path / "county_copy.txt").write_text(
+        "【政策汇编】淄博市支持产业发展政策\n发布机构:沂源县工业和信息化局\n发文日期:2021-02-20\n"
+        "一、企业跨越发展奖励\n对于首次获市级认定的瞪羚企业给予一次性50万元奖励。\n", encoding="utf-8")
+    (tmp_path / "county_own.txt").write_text(
+        "沂源县贯彻《淄博市支持产业发展政策》的实施意见\n发布机构:沂源县人民政府\n"
+        "对首次认定的瞪羚企业,县财政再给予10万元奖励。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    assert {d.meta.region for d in docs} == {"山东省淄博市沂源县"}
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    city = scoper.resolve("淄博对首次获得市级认定的瞪羚企业奖励多少钱？")
+    assert city.doc_ids == {"county_copy.txt"} and not city.uncovered  # the county's own rule is not the city's
+    assert city.reposted == {"county_copy.txt": "山东省淄博市"}
+    county = scoper.resolve("沂源县对首次认定的瞪羚企业奖励多少？")
+    assert county.doc_ids == {"county_copy.txt", "county_own.txt"} and not county.reposted
