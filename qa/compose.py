@@ -508,11 +508,12 @@ _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
     value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact") else None
     if field == "comment_until":
-        return [m.group("a") or m.group("b") or m.group("c") for m in _COMMENT_UNTIL.finditer(doc.text)
-                if "意见" in doc.text[max(0, m.start() - 120):m.end() + 60]][:1]
+        text = doc.search_text  # simplified script: 征求意見時間 reads as 征求意见时间
+        return [m.group("a") or m.group("b") or m.group("c") for m in _COMMENT_UNTIL.finditer(text)
+                if "意见" in text[max(0, m.start() - 120):m.end() + 60]][:1]
     if field == "contact":
-        labelled = [m.group(1) for m in _LABELLED_PHONE.finditer(doc.text)]
-        return (labelled or re.findall(rf"(?<!\d)(?:{_PHONE})", doc.text))[:1]
+        labelled = [m.group(1) for m in _LABELLED_PHONE.finditer(doc.search_text)]
+        return (labelled or re.findall(rf"(?<!\d)(?:{_PHONE})", doc.search_text))[:1]
     if field == "proposer":
         return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
     if field == "recipients":
@@ -619,8 +620,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             for form in forms:
                 found = (doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients", "comment_until", "contact")
                          else doc.text.find(form))
-                if found < 0 and field == "doc_number":
-                    found = doc.search_text.find(search_form(form))
+                if found < 0 and field in ("doc_number", "comment_until", "contact"):
+                    found = doc.search_text.find(search_form(form))  # a form read from the simplified text
                 if found >= 0:
                     at, shown = found, form
                     span = _line_span(doc.text, found, found + len(form))

@@ -327,3 +327,8 @@ def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_
     period.write_text("某高新区实施意见(征求意见稿)\n公开征求意见时间:2025年11月7日-12月7日\n", encoding="utf-8")
     answer = compose_about_document(parse_question("意见征求到哪天？"), load_document(period), lambda _: [], 1.0)
     assert answer is not None and "12月7日" in answer.answer.split("[1]")[0]
+    trad = tmp_path / "trad.txt"
+    trad.write_text("關于公開征求《某市若干政策措施(征求意見稿)》意見的公告\n此次公開征求意見時間為2024年7月11日至2024年8月10日。\n",
+                    encoding="utf-8")
+    answer = compose_about_document(parse_question("意见征求到哪天截止？"), load_document(trad), lambda _: [], 1.0)
+    assert answer is not None and "2024年8月10日" in answer.answer.split("[1]")[0]
