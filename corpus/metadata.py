@@ -308,7 +308,8 @@ def _title_like(s: str) -> bool:
         and not re.search(r"[,，;；]", s)
         and not s.endswith((":", "："))
         and not s.startswith(("(", "各", "附件"))
-        and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1)))  # 岳阳市华容县:… is a headline
+        and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1))  # 岳阳市华容县:… is a headline
+                 and not (_is_orgs(label.group(1)) and label.group(2).startswith("关于")))  # 市政府:关于…的通知 too
         and not _DATE_RE.match(s)
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
@@ -427,7 +428,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
         return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
     publisher = next((f for f in fields if f[0] not in _SOURCE_LABELS), None)  # 发布机构: who put the page up
     if m := re.search(r"关于|印发|转发", title):
-        prefix = title[: m.start()].strip()
+        prefix = title[: m.start()].strip().rstrip(":：").strip()  # 市政府:关于…: a news list's "issuer:" form
         if publisher is not None and prefix and _simple(publisher[1]).endswith(prefix):
             return _field_value(text, lines, publisher[1], publisher[2])  # 仙桃市人民政府 for a title's 市人民政府
         if prefix and (_is_orgs(prefix) or _place_named(prefix)):
@@ -703,6 +704,30 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         return gaz.get(ranked[0][0])
     if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):
         return national  # a law or regulation naming no issuer and no place, not speaking as a local government
+    return _addressed_from(gaz, head, context)
+
+
+_VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
+
+
+def _addressed_from(gaz, head: str, context: tuple) -> object | None:
+    """A text speaking as one level of government (全市, 我县) that names places only in its addressee lines
+    (各县人民政府,漳州、常山、古雷开发区管委会,漳州高新区管委会:) is from the place of that level most of them lie in,
+    when at least two do and no other place of that level is as common."""
+    voice = _LOCAL_VOICE.search(head[:1000])
+    level = _VOICE_LEVEL.get(voice.group()[1]) if voice else None
+    if level is None:
+        return None
+    addressees = "\n".join(ln for ln in head.split("\n")[:12]
+                           if ln.strip().startswith("各") or ln.rstrip().endswith((":", "：")))
+    counts: dict[str, int] = {}
+    for m in gaz.find(addressees, context):
+        for place in (m.place, *(gaz.get(code) for code in m.place.parents)):
+            if place is not None and place.level == level:
+                counts[place.code] = counts.get(place.code, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return gaz.get(ranked[0][0])
     return None
 
 

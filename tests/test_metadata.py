@@ -388,3 +388,15 @@ def test_a_sentence_is_no_title_and_a_draft_label_line_completes_the_title(tmp_p
                  "联系电话:0318-2662085\n附件:某市制造业技术改造升级扶持措施\n某市工业和信息化局\n2025年12月22日\n"
                  "某市制造业技术改造升级扶持措施\n(公开征求意见稿)\n为深入贯彻落实有关工作部署,制定本措施。\n")
     assert meta.title == "某市制造业技术改造升级扶持措施(公开征求意见稿)" and meta.is_draft
+
+
+def test_a_city_notice_naming_its_city_only_in_its_addressees_is_that_citys(tmp_path):
+    """A news list's "市政府:关于…" heading is a title with its issuer; 全市 and the addressees give the city."""
+    meta = _meta(tmp_path / "city.txt",
+                 "市政府:关于继续实施促进全市工业经济稳定增长若干措施的通知\n\n2017-02-15 11:46\n\n"
+                 "各县人民政府,漳州、常山、古雷开发区管委会,漳州台商投资区、漳州高新区管委会,市直有关单位:\n\n"
+                 "为确保全市工业经济稳定增长,特提出如下措施:\n一、鼓励企业增产增效。\n")
+    assert (meta.title, meta.issuer, meta.region) == (
+        "市政府:关于继续实施促进全市工业经济稳定增长若干措施的通知", "市政府", "福建省漳州市")
+    county = _meta(tmp_path / "county.txt", "关于支持工业发展的意见\n\n各乡镇人民政府,县直各单位:\n\n为推动全县工业发展,制定本意见。\n")
+    assert county.region == ""  # its addressees name no place: nothing to infer
