@@ -303,8 +303,9 @@ class Gazetteer:
                     continue
                 surface = s[i : i + size]
                 cands = lookup.get(surface)
-                if cands and surface not in names and i + size < n and s[i + size] in _AFFIX:
-                    continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name
+                if (cands and surface not in names and i + size < n and s[i + size] in _AFFIX
+                        and not _word_starts(s, i + size)):
+                    continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name (济宁|县域 is not)
                 if cands and surface not in names and size == 2 and _split_by_a_word(s, i, i + size):
                     continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form
                 if cands:
@@ -411,6 +412,24 @@ def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
         at = b
         if a < end and start < b and (a < start or end < b) and not (a <= start and end <= b):
             return True
+        if a < start and end <= b:  # inside a word that starts before it: 白银 in 真金白银
+            return True
+    return False
+
+
+def _word_starts(s: str, at: int, context: int = 6) -> bool:
+    """Does jieba start a word of two or more characters at s[at] (县域 in 济宁县域), so the character there is no
+    level suffix of the name before it?"""
+    import jieba
+
+    left = max(0, at - context)
+    pos = left
+    for word in jieba.cut(s[left:at + context]):
+        if pos == at:
+            return len(word) >= 2
+        pos += len(word)
+        if pos > at:
+            return False
     return False
 
 

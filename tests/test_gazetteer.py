@@ -108,3 +108,12 @@ def test_short_form_taken_apart_by_a_word_is_not_a_place():
     assert _names("我们厂在海曙，今年") == ["浙江省宁波市海曙区"]  # 海|曙 split inside, no word across it
     assert _names("海曙的补贴") == ["浙江省宁波市海曙区"] and _names("余姚人才政策") == ["浙江省宁波市余姚市"]
     assert _names("和布克赛尔蒙古自治县") == ["新疆维吾尔自治区塔城地区和布克赛尔蒙古自治县"]
+
+
+def test_a_short_form_is_read_by_jiebas_words_around_it():
+    def names(text: str) -> list[str]:
+        return [m.place.name for m in gazetteer().find(text)]
+
+    assert names("济宁县域经济攻坚行动计划") == ["山东省济宁市"]  # 济宁|县域: no 宁县 across the words
+    assert names("拿出真金白银以奖促优") == []  # 白银 inside the idiom 真金白银
+    assert names("雄安新区") == [] and names("余姚人") == ["浙江省宁波市余姚市"]  # as before
