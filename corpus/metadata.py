@@ -693,13 +693,17 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     body = "\n".join(ln for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
     top = "\n".join(ln for ln in body.split("\n") if ln.strip())[:120]  # a header: the first lines
     near = [m.place for m in gaz.find(top, context) if m.place.code != COUNTRY_CODE]
-    if near:
-        return _deepest(near)
     counts: dict[str, int] = {}
     for m in gaz.find(body, context):
         if m.place.code != COUNTRY_CODE:
             counts[m.place.code] = counts.get(m.place.code, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if near:  # the header's place, or the one inside it the text names most (江西日报 … 莲花县出台…, 全县)
+        header = _deepest(near)
+        inside = [(code, n) for code, n in ranked if code != header.code and (p := gaz.get(code)) and p.within(header.code)]
+        if inside and inside[0][1] >= 2 and (len(inside) == 1 or inside[0][1] > inside[1][1]):
+            return gaz.get(inside[0][0])
+        return header
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return gaz.get(ranked[0][0])
     if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):

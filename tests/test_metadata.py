@@ -400,3 +400,11 @@ def test_a_city_notice_naming_its_city_only_in_its_addressees_is_that_citys(tmp_
         "市政府:关于继续实施促进全市工业经济稳定增长若干措施的通知", "市政府", "福建省漳州市")
     county = _meta(tmp_path / "county.txt", "关于支持工业发展的意见\n\n各乡镇人民政府,县直各单位:\n\n为推动全县工业发展,制定本意见。\n")
     assert county.region == ""  # its addressees name no place: nothing to infer
+
+
+def test_the_headers_place_is_refined_by_a_place_inside_it_the_text_names_most(tmp_path):
+    meta = _meta(tmp_path / "news.txt",
+                 "设立专项资金 拿出真金白银 莲花以奖促优助推工业经济高质量发展\n\n2025-05-07 04:52\n江西日报\n\n"
+                 "本报莲花讯 近日,莲花县出台17条惠企政策,为全县工业企业发展注入新动力。对新纳入统计的规模以上工业企业给予5万元奖励。"
+                 "莲花县还设立科技创新专项资金。\n")
+    assert meta.region == "江西省萍乡市莲花县"  # not 白银 of 真金白银, nor only the newspaper's 江西
