@@ -554,13 +554,16 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         for ls, le, line in lines:
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)
+    body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
+    for (_, _, prev), (s, e, ln) in zip(body[:20], body[1:20], strict=False):  # a signature without its signer
+        if _NOTICE_CLOSE.search(prev) and _is_date_line(ln) and (d := parse_date(ln)):
+            return d, (s, e)  # 现将《…》印发给你们,请…认真贯彻执行。 / 2021年10月29日
     for label, value, span in fields:
         if label in _DATE_LABELS and (d := parse_date(value)):
             return d, span
     for item in header:  # a date under a label the field list does not know: 公开发布日期:2022-04-02
         if (m := _LABELLED.match(item)) and m.group(1).endswith(("日期", "时间")) and (d := parse_date(item[m.end():])):
             return d, None
-    body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)
@@ -579,6 +582,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     return None, None
 
 
+# the closing sentence of a notice that issues or forwards a document: 现将《…》印发给你们,请认真贯彻执行。
+_NOTICE_CLOSE = re.compile(r"(?:印发|转发)给你们[^。]*。\s*$|请[^。]{0,20}(?:贯彻执行|遵照执行|认真执行|组织实施|贯彻落实)。\s*$")
 # a labelled page field (公开发布日期:2022-04-02): its date is that label's, not the document's unless the label says so
 _LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
 # a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日

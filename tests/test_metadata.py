@@ -408,3 +408,11 @@ def test_the_headers_place_is_refined_by_a_place_inside_it_the_text_names_most(t
                  "本报莲花讯 近日,莲花县出台17条惠企政策,为全县工业企业发展注入新动力。对新纳入统计的规模以上工业企业给予5万元奖励。"
                  "莲花县还设立科技创新专项资金。\n")
     assert meta.region == "江西省萍乡市莲花县"  # not 白银 of 真金白银, nor only the newspaper's 江西
+
+
+def test_a_date_under_a_notices_closing_sentence_is_its_signing_date_without_a_signer(tmp_path):
+    meta = _meta(tmp_path / "plan.txt",
+                 "省人民政府关于印发某省制造业规划的通知\n\n来源:省人民政府   发布时间:2021-11-22 09:37:39\n\n"
+                 "各市、州、县人民政府,省政府各部门:\n\n现将《某省制造业规划》印发给你们,请结合工作实际,认真贯彻执行。\n\n"
+                 "2021年10月29日\n\n某省制造业规划\n")
+    assert str(meta.date) == "2021-10-29"  # not the page's 发布时间
