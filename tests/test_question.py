@@ -308,6 +308,7 @@ def test_a_drafts_comment_deadline_and_telephone_are_document_facts():
     assert asked_fields(parse_question("这份征求意见稿是哪个部门起草的？意见征求到哪天？")) == ["issuer", "comment_until"]
     assert asked_fields(parse_question("申报截止日期是哪天？")) == []  # a rule's deadline is asked of its text
     assert asked_fields(parse_question("闽政办〔2024〕25号是哪个单位发的？")) == ["issuer"]
+    assert asked_fields(parse_question("这份政策举措是谁发的，哪天发的？")) == ["date", "issuer"]
 
 
 def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_path):
