@@ -181,7 +181,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     if unit == "大":  # 几大特色领域: counts of major items (六大主赛道), which only a 几大 question reads as figures
         return [Figure(m.group(), "大", "数量", m.start(), m.end()) for m in _MAJOR.finditer(text)]
     if unit:
-        exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)]
+        exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)
+                 or len(unit) == 1 and f.unit.startswith(unit) and not is_time_unit(f.unit)]  # 几个: 2个千亿级
         if question.wants_cap and exact:  # 最高不超过多少万元: the cap, not the 500万元 threshold beside it
             return [f for f in exact if f.role == "上限"] or [f for f in exact if f.role != "门槛"]
         return exact or ([f for f in figs if _is_span_of_time(f, text)] if is_time_unit(unit) else [])

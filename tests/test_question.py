@@ -333,3 +333,9 @@ def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_
                     encoding="utf-8")
     answer = compose_about_document(parse_question("意见征求到哪天截止？"), load_document(trad), lambda _: [], 1.0)
     assert answer is not None and "2024年8月10日" in answer.answer.split("[1]")[0]
+
+
+def test_a_count_asked_with_its_measure_word_is_stated_with_a_qualifier_after_it():
+    q = parse_question("到2025年要培育几个千亿级产业集群？")
+    text = "到2025年,培育形成2个千亿级产业集群,力争用6个月完成"
+    assert [f.text for f in asked_figures(q, text)] == ["2个千亿级"]  # not the 6个月 of a time span
