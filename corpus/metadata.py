@@ -66,6 +66,10 @@ _TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
 _ORG_RE = re.compile(
     r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所|署|处|党委|区委|县委|市委|省委)$"
 )
+# a site heading led by its province in brackets: (湖南省)郴州市国民经济和社会发展十四五规划
+_PLACE_LED = re.compile(r"\([\u4e00-\u9fff]{2,8}[省市区]\)[\u4e00-\u9fff]{4}")
+# a development zone named as the unit that published a page (发布机构: 天津经济技术开发区)
+_ZONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:开发区|高新区|经开区|新区|园区|示范区)$")
 _LABEL_RE = re.compile(r"^([^，,。:：]{1,8})[:：]\s*(.*)$")
 # a document number: issuer abbreviation + 〔year〕 + number + 号 (any bracket, either script's 号), or a 令
 _DOC_NO_HEAD = r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*"  # issuer〔year〕
@@ -291,7 +295,7 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
         found = list(_FIELD_LABEL_RE.finditer(line))
         for k, m in enumerate(found):
             end = found[k + 1].start() if k + 1 < len(found) else len(line)
-            value = re.split(r"[|｜]", line[m.end() : end].lstrip(" \t|｜"))[0].strip()  # 成文日期: | 2025-02-24 |
+            value = re.split(r"[|｜•【]", line[m.end() : end].lstrip(" \t|｜"))[0].strip()  # 成文日期: | 2025-02-24 |
             if value:
                 out.append((re.sub(r"\s+", "", m.group(1)), value, span))
     return out
@@ -307,10 +311,11 @@ def _title_like(s: str) -> bool:
         and "。" not in s
         and not re.search(r"[,，;；]", s)
         and not s.endswith((":", "："))
-        and not s.startswith(("(", "各", "附件"))
+        and not (s.startswith("(") and not _PLACE_LED.match(s)) and not s.startswith(("各", "附件"))
         and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1))  # 岳阳市华容县:… is a headline
                  and not (_is_orgs(label.group(1)) and label.group(2).startswith("关于")))  # 市政府:关于…的通知 too
         and not _DATE_RE.match(s)
+        and not re.fullmatch(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月", s)  # 2021年4月: a plan's date line
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
         and not s.startswith(("为", "為"))  # 为深入贯彻落实…: the opening purpose clause, cut before its comma
@@ -419,7 +424,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
     "X关于…" title names, a 发布机构 or 来源 field (who published the page), a header organisation, else an
     organisation at the top."""
     fields = [(label, value, span) for label, value, span in _fields(lines, header)
-              if label in _ISSUER_LABELS and _is_orgs(value)]
+              if label in _ISSUER_LABELS and (_is_orgs(value) or _ZONE_NAME.search(value))]
     for label, value, span in fields:
         if label in _ISSUING_LABELS:
             return _field_value(text, lines, value, span)
@@ -431,7 +436,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
         prefix = title[: m.start()].strip().rstrip(":：").strip()  # 市政府:关于…: a news list's "issuer:" form
         if publisher is not None and prefix and _simple(publisher[1]).endswith(prefix):
             return _field_value(text, lines, publisher[1], publisher[2])  # 仙桃市人民政府 for a title's 市人民政府
-        if prefix and (_is_orgs(prefix) or _place_named(prefix)):
+        if prefix and (_is_orgs(prefix) or _ZONE_NAME.search(prefix)):  # a bare city (连云港关于…) names no unit
             for s, e, line in lines[:16]:
                 if line.strip().startswith(prefix):
                     off = s + line.index(prefix)
@@ -468,6 +473,8 @@ def _field_value(text: str, lines: list[Line], value: str, span: tuple[int, int]
 def _is_date_line(line: str) -> bool:
     if _run_together_date(line):
         return True
+    if (m := re.search(r"\s(?:信息)?来源\s*[:：]", line)) and _DATE_RE.match(line.strip()):
+        line = line[: m.start()]  # 2021年04月02日 来源: 市政府信息公开平台: a page's date and its source
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
     rest = _TIME_RE.sub("", _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1), count=1)  # 2025-06-08 15:00
@@ -485,7 +492,8 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
         s, e, ln = body[k]
         ps, pe, prev = body[k - 1]
         prev = _ON_BEHALF_RE.sub("", prev.rstrip())  # 广西…指挥部(代): signed on the organisation's behalf
-        if _is_date_line(ln.strip()) and _is_orgs(prev):
+        if (_is_date_line(ln.strip()) or _date_over_lines(body, k) or _YEAR_MONTH.fullmatch(ln.strip())) \
+                and _is_orgs(prev):
             first = k - 1
             while first and _is_orgs(body[first - 1][2]):  # a joint issuance: one organisation a line
                 first -= 1
@@ -500,6 +508,22 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
         if m and _is_orgs(m.group(1)):
             return (s + m.start(1), s + m.end(1)), (s + m.start(2), s + m.end(2))
     return None
+
+
+# a signature dated by month only, as plans are (舒兰市人民政府 / 二〇二一年七月): it names the issuer, not the day
+_YEAR_MONTH = re.compile(rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*(?:\d{{1,2}}|{_CN_MD})\s*月")
+
+
+def _date_over_lines(body: list[Line], k: int) -> str:
+    """A date a copy broke one part a line from body[k] on (2018 / 年 / 9 / 月 / 8 / 日), joined; else ""."""
+    joined = ""
+    for _, _, ln in body[k : k + 6]:
+        if len(ln.strip()) > 4:
+            return ""
+        joined += ln.strip()
+        if re.fullmatch(DATE_PATTERN, joined):
+            return joined
+    return ""
 
 
 def parse_date(s: str) -> date | None:
@@ -549,12 +573,15 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     for label, value, span in fields:  # the signing date as the page's field states it
         if label == "成文日期" and (d := parse_date(value)):
             return d, span
+    body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
     if found := _signature(lines):
         _, (s, e) = found
         for ls, le, line in lines:
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)
-    body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
+        at = next((k for k, (bs, _, _) in enumerate(body) if bs == s), None)
+        if at is not None and (d := parse_date(_date_over_lines(body, at))):
+            return d, (s, e)
     for (_, _, prev), (s, e, ln) in zip(body[:20], body[1:20], strict=False):  # a signature without its signer
         if _NOTICE_CLOSE.search(prev) and _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)  # 现将《…》印发给你们,请…认真贯彻执行。 / 2021年10月29日
@@ -821,7 +848,7 @@ def _validity(
     elif m := re.search(r"自(公布|发布|印发|发文|颁布|下发)之日起(?:施行|实施|执行|生效|试行)", search_text):
         valid_from = (published or doc_date) if m.group(1) in ("公布", "发布") else doc_date
         spans["valid_from"] = _span_of(search_text, m.start())
-    if m := re.search(rf"有效期(?:至|到)\s*({d})", search_text):
+    if m := re.search(rf"有效期(?:至|到|截至|截止(?:到|至)?)\s*({d})", search_text):
         valid_until = parse_date(m.group(1))
         spans["valid_until"] = _span_of(search_text, m.start())
     elif (

@@ -416,3 +416,28 @@ def test_a_date_under_a_notices_closing_sentence_is_its_signing_date_without_a_s
                  "各市、州、县人民政府,省政府各部门:\n\n现将《某省制造业规划》印发给你们,请结合工作实际,认真贯彻执行。\n\n"
                  "2021年10月29日\n\n某省制造业规划\n")
     assert str(meta.date) == "2021-10-29"  # not the page's 发布时间
+
+
+def test_legal_database_fields_a_date_broken_over_lines_and_a_month_only_signature(tmp_path):
+    db = _meta(tmp_path / "db.txt",
+               "某区人民政府关于印发《某区若干产业政策意见》的通知\n\n某区人民政府关于印发《某区若干产业政策意见》的通知文章属性"
+               "•【制定机关】上海市闵行区人民政府•【公布日期】2020.05.11•【字号】闵府规发〔2020〕5号•【施行日期】2020.06.15•\n")
+    assert (db.issuer, str(db.date), str(db.valid_from)) == ("上海市闵行区人民政府", "2020-05-11", "2020-06-15")
+    broken = _meta(tmp_path / "broken.txt",
+                   "中共某区委某区人民政府关于印发《某区实施意见》的通知\n2020-05-21 10:31\n各镇人民政府:\n"
+                   "现将《某区实施意见》印发给你们,请认真贯彻执行。\n中共北京市顺义区委\n北京市顺义区人民政府\n2018\n年\n9\n月\n8\n日\n")
+    assert str(broken.date) == "2018-09-08"
+    plan = _meta(tmp_path / "plan.txt",
+                 "(吉林省)吉林市舒兰市国民经济和社会发展十四五规划(2022年更新)\n\n发表于:2022-08-04 14:23:21\n前言\n"
+                 "舒兰市人民政府\n\n二〇二一年七月\n\n序 言\n")
+    assert (plan.title, plan.issuer, str(plan.date)) == (
+        "(吉林省)吉林市舒兰市国民经济和社会发展十四五规划(2022年更新)", "舒兰市人民政府", "2022-08-04")
+    assert _meta(tmp_path / "toc.txt", "2021年4月\n目录\n第一章 把握历史交汇新态势\n").title == ""  # a date is no title
+
+
+def test_a_bare_city_is_no_issuer_a_zone_is_and_validity_ends_as_stated(tmp_path):
+    city = _meta(tmp_path / "city.txt", "连云港关于支持重点产业加快发展若干政策意见\n\n2022-05-09 14:55\n\n"
+                 "本意见有效期三年,自2022年1月1日起执行,有效期截至2024年12月31日。\n")
+    assert (city.issuer, str(city.valid_until)) == ("", "2024-12-31")
+    zone = _meta(tmp_path / "zone.txt", "名  称: 某区规划纲要\n发布机构: 天津经济技术开发区\n成文日期: 2021-07-20\n\n序 言\n")
+    assert zone.issuer == "天津经济技术开发区"
