@@ -296,6 +296,7 @@ class ExtractiveComposer:
         head = []
         if question.wants_figure:
             figs = [f for q in stated for f in asked_figures(question, q)]
+            figs = [f for f in figs if search_form(f.text) not in question.search] or figs  # not the asker's own 15%
             labelled = list(dict.fromkeys(f"{f.role} {f.text}" for f in figs))[:self.config.max_figures]
             if labelled:
                 head = ["要点：" + "；".join(labelled)]

@@ -41,7 +41,7 @@ _LEVEL_HERE = re.compile(r"[省市区县镇乡村]里")  # a level of government
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
 # The kind of fact a question asks for, read off the interrogative and the quantity words of the language.
-RATIO = re.compile(r"比例|比率|比重|占比|百分之|几成|[\u4e00-\u9fff]率|%")
+RATIO = re.compile(r"比例|比率|比重|占比|百分之|几成|[\u4e00-\u9fff]率|(?<![\d.])%")  # a bare % asks a rate; 15% is a figure the asker states
 CAP = re.compile(r"最高|上限|最多|不超过|封顶|至多")
 THRESHOLD = re.compile(r"门槛|起点|达到多少|多少以上|以上的")
 # the interrogatives of a figure; when a clause has several, the last asks and the earlier ones only modify
@@ -226,9 +226,21 @@ _PART_SPLIT = re.compile(r"[？?；;]+|[，,](?=[^，,]*(?:多少|几|什么|哪
 
 
 def split_parts(search: str) -> tuple[str, ...]:
-    """Sub-questions: split at question marks and at commas that start a new interrogative clause."""
-    pieces = [p.strip(" ，,。") for p in _PART_SPLIT.split(search)]
-    parts = [p for p in pieces if p and _INTERROGATIVE.search(p)]
+    """Sub-questions: split at question marks and at commas that start a new interrogative clause. The clauses
+    before a sub-question in its sentence are its own (今年第一次纳入规上统计，能拿多少奖励？要是进规后…涨15%以上，
+    还能再拿多少？): a condition or subject stays with the question it qualifies."""
+    parts, lead = [], ""
+    for m in re.finditer(rf"(.*?)({_PART_SPLIT.pattern}|$)", search):
+        piece = m.group(1).strip(" ，,。")
+        if piece and _INTERROGATIVE.search(piece):
+            parts.append(f"{lead}，{piece}" if lead else piece)
+            lead = ""
+        elif piece:
+            lead = f"{lead}，{piece}" if lead else piece
+        if re.match(r"[？?；;]", m.group(2)) or not m.group(2):
+            lead = ""  # a sentence's clauses do not carry over to the next sentence
+        if m.end() >= len(search):
+            break
     return tuple(parts) or (search,)
 
 

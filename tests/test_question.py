@@ -339,3 +339,13 @@ def test_a_count_asked_with_its_measure_word_is_stated_with_a_qualifier_after_it
     q = parse_question("到2025年要培育几个千亿级产业集群？")
     text = "到2025年,培育形成2个千亿级产业集群,力争用6个月完成"
     assert [f.text for f in asked_figures(q, text)] == ["2个千亿级"]  # not the 6个月 of a time span
+
+
+def test_a_sub_question_keeps_the_clauses_before_it_and_a_stated_rate_is_not_asked():
+    from qa.question import split_parts
+
+    q = "我们公司在宜昌，今年第一次纳入规上统计，能拿多少奖励？要是进规后连续两年营收都涨15%以上，还能再拿多少？"
+    assert split_parts(q) == ("我们公司在宜昌，今年第一次纳入规上统计，能拿多少奖励", "要是进规后连续两年营收都涨15%以上，还能再拿多少")
+    assert split_parts("流片补助多少，设计补助多少") == ("流片补助多少", "设计补助多少")
+    assert parse_question("要是营收涨15%以上，还能再拿多少").unit == ""  # 15% is the asker's condition
+    assert parse_question("按多少%补助").unit == "%" and parse_question("补贴比例是多少").unit == "%"
