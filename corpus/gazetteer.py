@@ -333,8 +333,13 @@ class Gazetteer:
             zone_type, zone_end = _zone_after(s, end)
             if zone_type and len(cands) > 1:  # Suzhou Industrial Park: the Suzhou that has one
                 cands = {c for c in cands if self._zones_under.get((c, zone_type))} or cands
-            if len(cands) > 1 and (suffixes := _level_word_after(s, end)):  # Nan'an District: the 区
-                cands = {c for c in cands if self.places[c].name.endswith(suffixes)} or cands
+            if suffixes := _level_word_after(s, end):  # Nan'an District: the 区
+                named = {c for c in cands if self.places[c].name.endswith(suffixes)}
+                if not named:  # Jilin City: the city whose short form its province's name took (吉林 → 吉林省)
+                    named = {x for c in cands for suffix in suffixes
+                             for x in self._lookup.get(self.places[c].short + suffix, ())
+                             if self.places[x].name.endswith(suffix)}
+                cands = named or cands
             place = self._choose(cands, sure)
             if (place is None and (weak := self._weak_lookup.get(latin_form(surface).replace("’", "'")))
                     and (strong := cands - weak)):

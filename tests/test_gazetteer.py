@@ -117,3 +117,8 @@ def test_a_short_form_is_read_by_jiebas_words_around_it():
     assert names("济宁县域经济攻坚行动计划") == ["山东省济宁市"]  # 济宁|县域: no 宁县 across the words
     assert names("拿出真金白银以奖促优") == []  # 白银 inside the idiom 真金白银
     assert names("雄安新区") == [] and names("余姚人") == ["浙江省宁波市余姚市"]  # as before
+
+
+def test_an_english_level_word_reaches_the_city_whose_short_form_its_province_took():
+    assert [m.place.name for m in gazetteer().find("Jilin City's 14th Five-Year Plan")] == ["吉林省吉林市"]
+    assert [m.place.name for m in gazetteer().find("Jilin Province")] == ["吉林省"]
