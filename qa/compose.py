@@ -20,7 +20,7 @@ from corpus.metadata import DATE_PATTERN
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
-from qa.gate import KIND_NAMES, GateDecision
+from qa.gate import ASKS_STATUS, KIND_NAMES, GateDecision
 from qa.question import Question
 from qa.retriever import Candidate
 from qa.schema import Answer, Citation
@@ -442,10 +442,11 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "comment_until": re.compile(r"(征求意见|意见征求|征集意见|意见征集|提意见|反馈意见|意见反馈|提交意见|意见建议)\S{0,6}"
                                 r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
     "contact": re.compile(r"电话|联系方式|怎么联系|联系谁|联系人"),
+    "status": ASKS_STATUS,  # adopted, or still a draft out for comment
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
-                "comment_until": "征求意见截止日期", "contact": "联系电话"}
+                "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -508,6 +509,9 @@ _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?
 
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
     value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact") else None
+    if field == "status":  # the line that calls it a draft; an adopted text states no status of its own
+        draft = re.search(r"[(（]?[^\n(（]{0,4}(?:征求意见稿|意见征求稿|草案|送审稿|讨论稿)[)）]?", doc.search_text)
+        return [draft.group()] if meta.is_draft and draft else []
     if field == "comment_until":
         text = doc.search_text  # simplified script: 征求意見時間 reads as 征求意见时间
         return [m.group("a") or m.group("b") or m.group("c") for m in _COMMENT_UNTIL.finditer(text)
@@ -619,14 +623,17 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
-                found = (doc.text.rfind(form) if field not in ("proposer", "doc_number", "recipients", "comment_until", "contact")
-                         else doc.text.find(form))
-                if found < 0 and field in ("doc_number", "comment_until", "contact"):
+                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status")
+                found = doc.text.rfind(form) if field not in first else doc.text.find(form)
+                if found < 0 and field in ("doc_number", "comment_until", "contact", "status"):
                     found = doc.search_text.find(search_form(form))  # a form read from the simplified text
                 if found >= 0:
                     at, shown = found, form
                     span = _line_span(doc.text, found, found + len(form))
                     break
+        if at < 0 and field == "status" and not meta.is_draft and "title" in evidence:
+            at, end = evidence["title"]  # an adopted text: its title, which names no draft
+            span, shown = Span(at, end), "title"
         if at < 0:
             lines.append(f"《{meta.title or doc.doc_id}》中没有写明{_FIELD_NAMES[field]}。")
             continue
@@ -635,6 +642,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         quote = citations[-1].quote
         if re.sub(r"\s", "", search_form(shown)) not in re.sub(r"\s", "", search_form(quote)):
             shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line
+        if field == "status":
+            shown = ("征求意见稿，尚未正式印发" if meta.is_draft else
+                     "不是征求意见稿：标题中没有征求意见稿、草案等字样，请以发文单位公布的为准")
         lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
     if not citations:
         if set(fields_asked) <= _HEAD_FIELDS and question.quoted:  # the named document does not state them

@@ -224,9 +224,15 @@ class AnswerabilityGate:
 _ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式发布|正式出台|定稿")
 
 
+# a question whether a document is adopted or still a draft (是正式印发的，还是还在征求意见？现在是正式文件吗？)
+ASKS_STATUS = re.compile(r"(?:正式|定稿|征求意见|草案|草稿|送审稿)[^？?，,]{0,12}(?:吗|还是|是否)"
+                         r"|(?:是不是|是否|还是)[^？?，,]{0,8}(?:正式|定稿|征求意见|草案|草稿|送审稿)")
+
+
 def draft_instead(question: Question, doc: Document) -> str:
-    """The refusal when the question asks about the adopted text (正式稿) and `doc` is a draft, else ""."""
-    if not (_ASKS_FINAL.search(question.search) and doc.meta.is_draft):
+    """The refusal when the question asks about the adopted text (正式稿) and `doc` is a draft, else "". A
+    question whether it is adopted at all asks the draft's status, which the draft answers."""
+    if not (_ASKS_FINAL.search(question.search) and doc.meta.is_draft) or ASKS_STATUS.search(question.search):
         return ""
     return f"知识库中只有《{doc.meta.title or doc.doc_id}》，是征求意见稿，不是所问的正式文件（正式文件可能不同）"
 

@@ -349,3 +349,19 @@ def test_a_sub_question_keeps_the_clauses_before_it_and_a_stated_rate_is_not_ask
     assert split_parts("流片补助多少，设计补助多少") == ("流片补助多少", "设计补助多少")
     assert parse_question("要是营收涨15%以上，还能再拿多少").unit == ""  # 15% is the asker's condition
     assert parse_question("按多少%补助").unit == "%" and parse_question("补贴比例是多少").unit == "%"
+
+
+def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
+    from corpus.pipeline import load_document
+    from qa.compose import asked_fields, compose_about_document
+    from qa.gate import draft_instead
+
+    asked = parse_question("这份实施办法是正式印发的，还是还在征求意见？")
+    assert asked_fields(asked) == ["status"] and asked_fields(parse_question("现在是正式文件吗？")) == ["status"]
+    assert asked_fields(parse_question("征求意见稿对设备更新项目补助多少？")) == []
+    path = tmp_path / "draft.txt"
+    path.write_text("某镇推动产业转型升级实施办法(征求意见稿)\n第一条 为推动产业转型升级,制定本办法。\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.meta.is_draft and not draft_instead(asked, doc)  # asking the status is no question about the final text
+    answer = compose_about_document(asked, doc, lambda _: [], 1.0)
+    assert answer is not None and "征求意见稿，尚未正式印发" in answer.answer and "征求意见稿" in answer.citations[0].quote
