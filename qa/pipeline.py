@@ -124,7 +124,7 @@ class AnswerPipeline:
             doc = ranked[0]
             if draft := draft_instead(question, self.docs[doc]):
                 return _draft_refusal(question, draft)
-            if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc)) is not None:
+            if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc, question.quoted)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
             if about is not None:
@@ -185,12 +185,17 @@ class AnswerPipeline:
         return Answer(question=question.raw, answer="\n".join(sections), answerable=answerable,
                       citations=citations, warnings=warnings)
 
-    def _cited_instead(self, terms: tuple[str, ...], cands: list[Candidate], doc_id: str) -> CitedDocument | None:
+    def _cited_instead(self, terms: tuple[str, ...], cands: list[Candidate], doc_id: str,
+                       quoted: tuple[str, ...] = ()) -> CitedDocument | None:
         """A document the candidates cite by title and 文号 that the question's words and places (`terms`: a
         title names its place, 江门市…实施意见) name better than they name `doc_id`, the best-matching document
-        of the corpus itself (the 文号 asked is the cited one's)."""
+        of the corpus itself (the 文号 asked is the cited one's); or whose title holds a name the question quotes
+        (《邯郸市支持民营经济发展十二条政策措施》) that `doc_id`'s title does not."""
         own = self.weights.coverage(terms, self._doc_label(doc_id))
         cited = [c for d in dict.fromkeys(c.doc.doc_id for c in cands) for c in cited_documents(self.docs[d])]
+        names = [search_form(q).lower() for q in quoted if len(q) >= 6 and search_form(q).lower() not in self._doc_label(doc_id)]
+        if exact := [c for c in cited if any(n in search_form(c.title).lower() for n in names)]:
+            return exact[0]
         scored = [(self.weights.coverage(terms, search_form(c.title).lower()), c) for c in cited]
         best = max(scored, key=lambda x: x[0], default=(0.0, None))
         return best[1] if best[0] > max(own, self.config.cited_title_coverage) else None

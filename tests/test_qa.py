@@ -629,3 +629,11 @@ def test_a_joint_signature_is_quoted_whole_and_a_fact_the_named_document_lacks_i
     assert joint.answerable and "浦东新区财政局" in joint.citations[0].quote and "商务委员会" in joint.citations[0].quote
     unnumbered = qa.ask("《数智贵州建设2026年工作要点》的文号是什么？")  # a copy that states no 文号
     assert not unnumbered.answerable and "没有写明文号" in unnumbered.answer
+
+
+def test_the_number_of_a_document_the_question_quotes_is_the_cited_ones(model_dir, tmp_path):
+    """邱县's draft cites 《…关于印发<邯郸市支持民营经济发展十二条政策措施>的通知》(邯字〔2019〕1号); the county's copy
+    states no number of its own, and the quoted name is the cited document's."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind18/hebei_handan_qiuxian_private_economy_draft_nd.txt")
+    answer = qa.ask("邱县这份征求意见稿引用的《邯郸市支持民营经济发展十二条政策措施》，文号是什么？")
+    assert answer.answerable and "邯字〔2019〕1号" in answer.answer
