@@ -61,7 +61,7 @@ ZONE_FULL = {"高新区": "高新技术产业开发区", "经开区": "经济技
 _ZONE_RE = re.compile("(?:国家级)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
 # the official English renderings of those zone types (Suzhou Industrial Park, Qingdao High-tech Zone)
 _ZONE_TYPES_EN = (
-    (re.compile(r"\s+high[- ]?tech(?:nology)?(?: industrial)?(?: development)? (?:zone|park)\b", re.I), "高新区"),
+    (re.compile(r"\s+hi(?:gh)?[- ]?tech(?:nology)?(?: industrial)?(?: development)? (?:zone|park)\b", re.I), "高新区"),
     (re.compile(r"\s+economic(?: and| &)?(?: technological)? development zone\b", re.I), "经开区"),
     (re.compile(r"\s+industrial park\b", re.I), "工业园区"),
     (re.compile(r"\s+comprehensive bonded zone\b", re.I), "综保区"),

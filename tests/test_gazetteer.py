@@ -94,6 +94,7 @@ def test_romanised_names_are_whole_words_and_never_guessed():
     [park] = gaz.find("How many firms does Suzhou Industrial Park aim to cultivate?")  # the Suzhou with that park
     assert park.place.code == "320571" and park.surface == "Suzhou Industrial Park"
     assert gaz.find("Qingdao High-tech Zone rewards")[0].place.code == "370271"
+    assert gaz.find("the Jiangyin Hi-tech Zone fund")[0].place.name.endswith("江阴高新技术产业开发区")  # Hi-tech, as written too
     # 南岸 is an ordinary Chinese word, but in Latin script it names the district, like 南安市 (Nan'an)
     assert gaz.find("Chongqing Nan'an district")[1].place.name == "重庆市南岸区"  # the one under Chongqing
     assert gaz.find("Nan'an District rules")[0].place.name == "重庆市南岸区"  # the one that is a district
