@@ -445,10 +445,12 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                                 r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
     "contact": re.compile(r"电话|联系方式|怎么联系|联系谁|联系人"),
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
+    "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(文件|通知|意见|办法|措施|方案)\S{0,2}叫什么"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
-                "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态"}
+                "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态",
+                "title": "标题"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)

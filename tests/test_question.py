@@ -310,6 +310,8 @@ def test_a_drafts_comment_deadline_and_telephone_are_document_facts():
     assert asked_fields(parse_question("闽政办〔2024〕25号是哪个单位发的？")) == ["issuer"]
     assert asked_fields(parse_question("这份政策举措是谁发的，哪天发的？")) == ["date", "issuer"]
     assert asked_fields(parse_question("规划纲要落款是哪个单位、哪一天？")) == ["date", "issuer"]  # the signature
+    assert asked_fields(parse_question("这两份文件的标题分别叫什么？")) == ["title"]
+    assert asked_fields(parse_question("这个奖项叫什么？")) == []  # an award's name is asked of the text
 
 
 def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_path):
