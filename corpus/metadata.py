@@ -248,7 +248,25 @@ def _simple(s: str) -> str:
 
 def _is_org(line: str) -> bool:
     line = line.strip()
-    return 2 <= len(line) <= 30 and bool(_ORG_RE.search(line)) and not re.search(r"[，,。:：;；《》]", line)
+    return (2 <= len(line) <= 30 and bool(_ORG_RE.search(line)) and not re.search(r"[，,。:：;；《》]", line)
+            and _balanced(line))
+
+
+def _closes_unopened(s: str) -> bool:
+    """Does `s` close a bracket it never opened (“第六次会议通过)”): the tail of a longer text, never a title (a
+    title may open one that its next line closes: 关于印发《… / …》的通知)."""
+    depth = 0
+    for c in s:
+        depth += (c in "(（《【[") - (c in ")）》】]")
+        if depth < 0:
+            return True
+    return False
+
+
+def _balanced(s: str) -> bool:
+    """Are the brackets of `s` closed within it? A line that opens or closes one elsewhere is part of a longer
+    text (“(2021年1月18日…人民代表大会” / “第六次会议通过)”), never a title or an organisation."""
+    return sum(s.count(c) for c in "(（《【[") == sum(s.count(c) for c in ")）》】]")  # 《…) garbled: still closed
 
 
 def _is_orgs(line: str) -> bool:
@@ -315,6 +333,7 @@ def _title_like(s: str) -> bool:
         and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1))  # 岳阳市华容县:… is a headline
                  and not (_is_orgs(label.group(1)) and label.group(2).startswith("关于")))  # 市政府:关于…的通知 too
         and not _DATE_RE.match(s)
+        and not _closes_unopened(s)
         and not re.fullmatch(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月", s)  # 2021年4月: a plan's date line
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
@@ -374,8 +393,9 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 joined = piece
                 for _s2, e2, nxt in top[k + 1 : k + 4]:
                     nxt = nxt.strip()
-                    if not _title_like(nxt) or len(nxt) > 40 or _DOC_NO_RE.match(nxt) or len(joined) + len(nxt) > 100:
-                        break
+                    if not _title_like(nxt) or len(nxt) > 40 or _DOC_NO_RE.match(nxt) or len(joined) + len(nxt) > 100 \
+                            or "关于" in nxt and _title_end(nxt):
+                        break  # a whole "…关于…的通知" line is a title of its own, not the end of this one
                     joined += nxt
                     if _title_end(joined):
                         piece, end = joined, e2
@@ -432,7 +452,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
         (s, e), _ = found
         return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
     publisher = next((f for f in fields if f[0] not in _SOURCE_LABELS), None)  # 发布机构: who put the page up
-    if m := re.search(r"关于|印发|转发", title):
+    if m := re.search(r"关于|印发|转发|发布", title):
         prefix = title[: m.start()].strip().rstrip(":：").strip()  # 市政府:关于…: a news list's "issuer:" form
         if publisher is not None and prefix and _simple(publisher[1]).endswith(prefix):
             return _field_value(text, lines, publisher[1], publisher[2])  # 仙桃市人民政府 for a title's 市人民政府
@@ -661,7 +681,9 @@ def _glued_title_len(m: re.Match) -> int:
 def _strip_title_words(prefix: str) -> str:
     """Drop a title glued in front of a document number (…的意见国办发〔2020〕24号)."""
     ends = [m.end() for m in re.finditer(r"通知|意见|办法|决定|方案|规定|细则|函|答复|批复|报告|计划|政策|措施", prefix)]
-    return prefix[ends[-1] :] if ends and ends[-1] < len(prefix) else prefix
+    prefix = prefix[ends[-1] :] if ends and ends[-1] < len(prefix) else prefix
+    label = re.match(r"(?:发文字号|发文文号|文件编号|文\s*号|字\s*号)\s*[:：]?\s*", prefix)  # 文  号 驻政〔2022〕11号
+    return prefix[label.end():] if label and label.end() < len(prefix) else prefix
 
 
 def _place_named(s: str):

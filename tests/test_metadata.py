@@ -441,3 +441,15 @@ def test_a_bare_city_is_no_issuer_a_zone_is_and_validity_ends_as_stated(tmp_path
     assert (city.issuer, str(city.valid_until)) == ("", "2024-12-31")
     zone = _meta(tmp_path / "zone.txt", "名  称: 某区规划纲要\n发布机构: 天津经济技术开发区\n成文日期: 2021-07-20\n\n序 言\n")
     assert zone.issuer == "天津经济技术开发区"
+
+
+def test_fragments_of_a_parenthesis_and_field_cells_are_no_title_nor_issuer(tmp_path):
+    plan = _meta(tmp_path / "plan.txt", "(2021年1月18日某县第十七届人民代表大会\n第六次会议通过)\n目 录\n第一篇 发展的基础和环境\n")
+    assert plan.issuer == "" and plan.title != "第六次会议通过)"
+    page = _meta(tmp_path / "page.txt",
+                 "索 引 号 059422325-0480-2024-00919\n发布机构 市政府办公室\n文  号 驻政〔2022〕11号\n成文日期 2022-02-17\n"
+                 "公文时效 有效\n驻马店市人民政府关于印发驻马店市科技创新规划的通知\n")
+    assert (page.title, page.issuer, page.doc_number) == (
+        "驻马店市人民政府关于印发驻马店市科技创新规划的通知", "驻马店市人民政府", "驻政〔2022〕11号")
+    news = _meta(tmp_path / "news.txt", "焦作市人民政府办公室发布加快焦作高新区发展的实施意见\n\n2017-06-23 00:00\n\n为加快发展,制定本意见。\n")
+    assert news.issuer == "焦作市人民政府办公室"
