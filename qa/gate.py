@@ -225,8 +225,8 @@ _ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式�
 
 
 # a question whether a document is adopted or still a draft (是正式印发的，还是还在征求意见？现在是正式文件吗？)
-ASKS_STATUS = re.compile(r"(?:正式|定稿|征求意见|草案|草稿|送审稿)[^？?，,]{0,12}(?:吗|还是|是否)"
-                         r"|(?:是不是|是否|还是)[^？?，,]{0,8}(?:正式|定稿|征求意见|草案|草稿|送审稿)")
+_STATUS = r"(?:正式(?:文件|稿|版|印发|发布|出台)?|定稿|征求意见稿|草案|草稿|送审稿|在征求意见)"
+ASKS_STATUS = re.compile(rf"(?:是|还是)\S{{0,2}}?{_STATUS}的?(?:吗|呢|还是|[？?，,]|$)|(?:是不是|是否)\S{{0,2}}?{_STATUS}")
 
 
 def draft_instead(question: Question, doc: Document) -> str:

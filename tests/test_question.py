@@ -362,6 +362,7 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     asked = parse_question("这份实施办法是正式印发的，还是还在征求意见？")
     assert asked_fields(asked) == ["status"] and asked_fields(parse_question("现在是正式文件吗？")) == ["status"]
     assert asked_fields(parse_question("征求意见稿对设备更新项目补助多少？")) == []
+    assert "status" not in asked_fields(parse_question("贷款贴息征求意见稿里就有吗？正式版贴多少？"))  # the content
     path = tmp_path / "draft.txt"
     path.write_text("某镇推动产业转型升级实施办法(征求意见稿)\n第一条 为推动产业转型升级,制定本办法。\n", encoding="utf-8")
     doc = load_document(path)
