@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.chunk import MARKERS
 from corpus.fields import DATE_LABELS as _DATE_LABELS
@@ -30,6 +31,9 @@ from corpus.fields import NUMBER_LABELS as _NUMBER_LABELS
 from corpus.fields import SOURCE_LABELS as _SOURCE_LABELS
 from corpus.fields import TITLE_LABELS as _TITLE_LABELS
 from corpus.schema import DocMeta, LoadError
+
+if TYPE_CHECKING:
+    from corpus.gazetteer import Gazetteer, Place
 
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
 _DERIVED_FIELDS = {"evidence", "region_code", "version_group", "superseded_by"}
@@ -265,7 +269,7 @@ def _closes_unopened(s: str) -> bool:
 
 def _balanced(s: str) -> bool:
     """Are the brackets of `s` closed within it? A line that opens or closes one elsewhere is part of a longer
-    text (“(2021年1月18日…人民代表大会” / “第六次会议通过)”), never a title or an organisation."""
+    text (“(2021年1月18日…人民代表大会” / “第六次会议通过)”), never an organisation."""
     return sum(s.count(c) for c in "(（《【[") == sum(s.count(c) for c in ")）》】]")  # 《…) garbled: still closed
 
 
@@ -768,7 +772,7 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
 
 
-def _addressed_from(gaz, head: str, context: tuple) -> object | None:
+def _addressed_from(gaz: Gazetteer, head: str, context: tuple[Place, ...]) -> Place | None:
     """A text speaking as one level of government (全市, 我县) that names places only in its addressee lines
     (各县人民政府,漳州、常山、古雷开发区管委会,漳州高新区管委会:) is from the place of that level most of them lie in,
     when at least two do and no other place of that level is as common."""
