@@ -445,12 +445,14 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                                 r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
     "contact": re.compile(r"电话|联系方式|怎么联系|联系谁|联系人"),
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
-    "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(文件|通知|意见|办法|措施|方案)\S{0,2}叫什么"),
+    # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
+    "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"),
+    "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
                 "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态",
-                "title": "标题"}
+                "title": "标题", "publisher": "发布机构"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -484,7 +486,8 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     text = re.sub(r"《[^》]*》", " ", question.search)
     for title in sorted((t for t in titles if len(t) >= 6), key=len, reverse=True):
         text = text.replace(search_form(title), " ")
-    return [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
+    asked = [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
+    return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher
 
 
 def _date_forms(d: date) -> list[str]:
@@ -512,7 +515,9 @@ _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?
 
 
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
-    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact") else None
+    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact", "publisher") else None
+    if field == "publisher":
+        return [m.group(1) for m in re.finditer(r"发布机构\s*[:：]?\s*([^\s|｜•]{2,30})", doc.search_text[:3000])][:1]
     if field == "status":  # the line that calls it a draft; an adopted text states no status of its own
         draft = re.search(r"[(（]?[^\n(（]{0,4}(?:征求意见稿|意见征求稿|草案|送审稿|讨论稿)[)）]?", doc.search_text)
         return [draft.group()] if meta.is_draft and draft else []
@@ -627,9 +632,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
-                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status")
+                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status", "publisher")
                 found = doc.text.rfind(form) if field not in first else doc.text.find(form)
-                if found < 0 and field in ("doc_number", "comment_until", "contact", "status"):
+                if found < 0 and field in ("doc_number", "comment_until", "contact", "status", "publisher"):
                     found = doc.search_text.find(search_form(form))  # a form read from the simplified text
                 if found >= 0:
                     at, shown = found, form

@@ -312,6 +312,8 @@ def test_a_drafts_comment_deadline_and_telephone_are_document_facts():
     assert asked_fields(parse_question("规划纲要落款是哪个单位、哪一天？")) == ["date", "issuer"]  # the signature
     assert asked_fields(parse_question("这两份文件的标题分别叫什么？")) == ["title"]
     assert asked_fields(parse_question("这个奖项叫什么？")) == []  # an award's name is asked of the text
+    assert asked_fields(parse_question("郑州制定的集成电路产业发展行动方案叫什么？")) == []  # a plan it mentions
+    assert asked_fields(parse_question("这份规划是哪个部门作为发布机构挂出来的？")) == ["publisher"]  # not the issuer
 
 
 def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_path):
