@@ -760,16 +760,28 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         header = _deepest(near)
         inside = [(code, n) for code, n in ranked if code != header.code and (p := gaz.get(code)) and p.within(header.code)]
         if inside and inside[0][1] >= 2 and (len(inside) == 1 or inside[0][1] > inside[1][1]):
-            return gaz.get(inside[0][0])
-        return header
+            return _at_voice_level(gaz, gaz.get(inside[0][0]), head)
+        return _at_voice_level(gaz, header, head)
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return gaz.get(ranked[0][0])
+        return _at_voice_level(gaz, gaz.get(ranked[0][0]), head)
     if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):
         return national  # a law or regulation naming no issuer and no place, not speaking as a local government
     return _addressed_from(gaz, head, context)
 
 
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
+_DEPTH = {"province": 1, "city": 2, "county": 3, "zone": 4}
+
+
+def _at_voice_level(gaz: Gazetteer, place: Place | None, head: str) -> Place | None:
+    """A place read from a text's words, raised to the level the text speaks as: a 我市 text whose header names
+    one of the city's counties (游客在金秀…景区; 我市召开…发布会) is the city's. Only the first person counts (全省 in a
+    city's text is its province), and a zone's own 我区 stays the zone."""
+    voice = re.search(r"[我本][省市县区州旗](?![长级委])", head[:1000])
+    level = _VOICE_LEVEL.get(voice.group()[1]) if voice else None
+    if place is None or level is None or level == "county" or _DEPTH.get(place.level, 0) <= _DEPTH[level]:
+        return place
+    return next((up for code in place.parents if (up := gaz.get(code)) is not None and up.level == level), place)
 
 
 def _addressed_from(gaz: Gazetteer, head: str, context: tuple[Place, ...]) -> Place | None:

@@ -453,3 +453,10 @@ def test_fragments_of_a_parenthesis_and_field_cells_are_no_title_nor_issuer(tmp_
         "驻马店市人民政府关于印发驻马店市科技创新规划的通知", "驻马店市人民政府", "驻政〔2022〕11号")
     news = _meta(tmp_path / "news.txt", "焦作市人民政府办公室发布加快焦作高新区发展的实施意见\n\n2017-06-23 00:00\n\n为加快发展,制定本意见。\n")
     assert news.issuer == "焦作市人民政府办公室"
+
+
+def test_a_place_read_from_the_text_is_raised_to_the_level_the_text_speaks_as(tmp_path):
+    meta = _meta(tmp_path / "news.txt",
+                 "游客在金秀莲花山景区游览观光。(市文化广电和旅游局供图)\n"
+                 "晚刊讯 4月30日,我市召开《关于推进工业振兴的若干政策措施》发布会。每年由市财政统筹资金支持工业振兴。\n")
+    assert meta.region == "广西壮族自治区来宾市"  # 金秀 is one of its counties; 我市 says the city speaks
