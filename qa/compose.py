@@ -447,12 +447,14 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
     # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
     "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"),
-    "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
+    "publisher": re.compile(r"发布机构"),
+    # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过; 已经市政府第48次常务会议研究通过)
+    "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议)|(通过|审议)\S{0,2}的?(会议|日期)"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
                 "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态",
-                "title": "标题", "publisher": "发布机构"}
+                "title": "标题", "publisher": "发布机构", "adopted": "审议通过"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -510,12 +512,18 @@ _COMMENT_UNTIL = re.compile(
     rf"\s*(?:起)?\s*(?:至|到|-|—|－|~|～)\s*(?P<a>{DATE_PATTERN}|{_MD}|\d{{1,2}}日)"
     rf"|(?:请|于|在)[^。\n]{{0,8}}?(?P<b>{DATE_PATTERN}|{_MD})\s*(?:前|之前|以前)"
     rf"|截[止至](?:日期|时间)?(?:为|是|到|至)?[:：]?\s*(?P<c>{DATE_PATTERN}|{_MD})")
+_ADOPTED = re.compile(
+    r"[(（](\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^()（）]{2,60}?会议[^()（）]{0,12}?通过)[)）]"
+    r"|((?:经|已经)[^。\n]{0,30}?第[一二三四五六七八九十百\d]+次[^。\n]{0,24}?会议[^。\n]{0,8}?(?:审议|研究|讨论)?通过)")
 _PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
 _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?\s*({_PHONE})")
 
 
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
-    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact", "publisher") else None
+    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact", "publisher", "adopted") \
+        else None
+    if field == "adopted":
+        return [m.group(1) or m.group(2) for m in _ADOPTED.finditer(doc.search_text)][:1]
     if field == "publisher":
         return [m.group(1) for m in re.finditer(r"发布机构\s*[:：]?\s*([^\s|｜•]{2,30})", doc.search_text[:3000])][:1]
     if field == "status":  # the line that calls it a draft; an adopted text states no status of its own
@@ -632,9 +640,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
-                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status", "publisher")
+                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status", "publisher",
+                         "adopted")
                 found = doc.text.rfind(form) if field not in first else doc.text.find(form)
-                if found < 0 and field in ("doc_number", "comment_until", "contact", "status", "publisher"):
+                if found < 0 and field in ("doc_number", "comment_until", "contact", "status", "publisher", "adopted"):
                     found = doc.search_text.find(search_form(form))  # a form read from the simplified text
                 if found >= 0:
                     at, shown = found, form

@@ -371,3 +371,16 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     assert doc.meta.is_draft and not draft_instead(asked, doc)  # asking the status is no question about the final text
     answer = compose_about_document(asked, doc, lambda _: [], 1.0)
     assert answer is not None and "征求意见稿，尚未正式印发" in answer.answer and "征求意见稿" in answer.citations[0].quote
+
+
+def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
+    from corpus.pipeline import load_document
+    from qa.compose import asked_fields, compose_about_document
+
+    asked = parse_question("某县“十四五”规划纲要是哪天由哪次人代会通过的？")
+    assert asked_fields(asked) == ["adopted"]
+    assert asked_fields(parse_question("是市政府第几次常务会议通过的？")) == ["adopted"]
+    path = tmp_path / "plan.txt"
+    path.write_text("(2021年1月18日某县第十七届人民代表大会\n第六次会议通过)\n目 录\n第一篇 发展的基础和环境\n", encoding="utf-8")
+    answer = compose_about_document(asked, load_document(path), lambda _: [], 1.0)
+    assert answer is not None and "2021年1月18日" in answer.answer and "第六次会议通过" in answer.citations[0].quote
