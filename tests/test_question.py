@@ -384,3 +384,8 @@ def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
     path.write_text("(2021年1月18日某县第十七届人民代表大会\n第六次会议通过)\n目 录\n第一篇 发展的基础和环境\n", encoding="utf-8")
     answer = compose_about_document(asked, load_document(path), lambda _: [], 1.0)
     assert answer is not None and "2021年1月18日" in answer.answer and "第六次会议通过" in answer.citations[0].quote
+    notice = tmp_path / "notice.txt"
+    notice.write_text("某市人民政府关于印发某市若干政策的通知\n《某市若干政策》已经市政府七届28次常务会议讨论通过,现印发给你们。\n",
+                      encoding="utf-8")
+    answer = compose_about_document(asked, load_document(notice), lambda _: [], 1.0)
+    assert answer is not None and "七届28次常务会议" in answer.answer.split("[1]")[0]
