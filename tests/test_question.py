@@ -389,3 +389,9 @@ def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
                       encoding="utf-8")
     answer = compose_about_document(asked, load_document(notice), lambda _: [], 1.0)
     assert answer is not None and "七届28次常务会议" in answer.answer.split("[1]")[0]
+    trad = tmp_path / "trad.txt"
+    trad.write_text("營口市人民政府關于印發《營口市推動經濟穩中求進若干政策舉措》的通知\n"
+                    "《營口市推動經濟穩中求進若干政策舉措》業經2024年5月14日第十七屆市政府第47次常務會議和5月22日"
+                    "第十三屆市委第118次常委會會議審議通過,現印發給你們。\n", encoding="utf-8")
+    shown = compose_about_document(asked, load_document(trad), lambda _: [], 1.0).answer.split("[1]")[0]
+    assert "第47次" in shown and "经济稳中求进" not in shown  # the 经 of 经济 starts no adoption note
