@@ -405,19 +405,24 @@ def _level_word_after(s: str, end: int) -> tuple[str, ...]:
     return _LEVEL_SUFFIXES_EN[m.group(1).lower()] if m else ()
 
 
-def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
-    """Does jieba's segmentation of the text around s[start:end] put a word across one of its edges, taking
-    part of it (和|布展 around 和布)? A word that holds it whole (余姚人, 海曙的) or lies within it does not."""
+def _word_spans(s: str, left: int, right: int):
+    """(start, end) in `s` of each word jieba reads in s[left:right]."""
     import jieba
 
-    left = max(0, start - context)
     at = left
-    for word in jieba.cut(s[left:end + context]):
-        a, b = at, at + len(word)
-        at = b
+    for word in jieba.cut(s[left:right]):
+        yield at, at + len(word)
+        at += len(word)
+
+
+def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
+    """Does jieba's segmentation of the text around s[start:end] put a word across one of its edges, taking
+    part of it (和|布展 around 和布), or hold it inside a word that starts before it (白银 in 真金白银)? A word
+    that holds it whole from its start (余姚人, 海曙的) or lies within it does not."""
+    for a, b in _word_spans(s, max(0, start - context), end + context):
         if a < end and start < b and (a < start or end < b) and not (a <= start and end <= b):
             return True
-        if a < start and end <= b:  # inside a word that starts before it: 白银 in 真金白银
+        if a < start and end <= b:
             return True
     return False
 
@@ -425,15 +430,10 @@ def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
 def _word_starts(s: str, at: int, context: int = 6) -> bool:
     """Does jieba start a word of two or more characters at s[at] (县域 in 济宁县域), so the character there is no
     level suffix of the name before it?"""
-    import jieba
-
-    left = max(0, at - context)
-    pos = left
-    for word in jieba.cut(s[left:at + context]):
-        if pos == at:
-            return len(word) >= 2
-        pos += len(word)
-        if pos > at:
+    for a, b in _word_spans(s, max(0, at - context), at + context):
+        if a == at:
+            return b - a >= 2
+        if b > at:
             return False
     return False
 

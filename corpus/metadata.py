@@ -261,7 +261,7 @@ def _closes_unopened(s: str) -> bool:
     title may open one that its next line closes: 关于印发《… / …》的通知)."""
     depth = 0
     for c in s:
-        depth += (c in "(（《【[") - (c in ")）》】]")
+        depth += (c in _OPENERS) - (c in _CLOSERS)
         if depth < 0:
             return True
     return False
@@ -270,7 +270,10 @@ def _closes_unopened(s: str) -> bool:
 def _balanced(s: str) -> bool:
     """Are the brackets of `s` closed within it? A line that opens or closes one elsewhere is part of a longer
     text (“(2021年1月18日…人民代表大会” / “第六次会议通过)”), never an organisation."""
-    return sum(s.count(c) for c in "(（《【[") == sum(s.count(c) for c in ")）》】]")  # 《…) garbled: still closed
+    return sum(s.count(c) for c in _OPENERS) == sum(s.count(c) for c in _CLOSERS)  # 《…) garbled: still closed
+
+
+_OPENERS, _CLOSERS = "(（《【[", ")）》】]"  # counted as one kind: copies garble their pairs (《…)
 
 
 def _is_orgs(line: str) -> bool:
@@ -612,9 +615,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
     for label, value, span in fields:
         if label in _DATE_LABELS and (d := parse_date(value)):
             return d, span
-    for item in header:  # a date under a label the field list does not know: 公开发布日期:2022-04-02
-        if (m := _LABELLED.match(item)) and m.group(1).endswith(("日期", "时间")) and (d := parse_date(item[m.end():])):
-            return d, None
+    if d := _labelled_date(header, _ANY_DATE_LABEL):  # a label the field list does not know: 公开发布日期:2022-04-02
+        return d, None
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)
@@ -771,14 +773,20 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
 
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
 _DEPTH = {"province": 1, "city": 2, "county": 3, "zone": 4}
+_FIRST_PERSON_VOICE = re.compile(r"[我本][省市县区州旗](?![长级委])")
+
+
+def _voice_level(head: str, voice: re.Pattern[str]) -> str | None:
+    """The level of government the first `voice` word of a text's head speaks as (我市 → city), else None."""
+    m = voice.search(head[:1000])
+    return _VOICE_LEVEL.get(m.group()[1]) if m else None
 
 
 def _at_voice_level(gaz: Gazetteer, place: Place | None, head: str) -> Place | None:
     """A place read from a text's words, raised to the level the text speaks as: a 我市 text whose header names
     one of the city's counties (游客在金秀…景区; 我市召开…发布会) is the city's. Only the first person counts (全省 in a
     city's text is its province), and a zone's own 我区 stays the zone."""
-    voice = re.search(r"[我本][省市县区州旗](?![长级委])", head[:1000])
-    level = _VOICE_LEVEL.get(voice.group()[1]) if voice else None
+    level = _voice_level(head, _FIRST_PERSON_VOICE)
     if place is None or level is None or level == "county" or _DEPTH.get(place.level, 0) <= _DEPTH[level]:
         return place
     return next((up for code in place.parents if (up := gaz.get(code)) is not None and up.level == level), place)
@@ -788,8 +796,7 @@ def _addressed_from(gaz: Gazetteer, head: str, context: tuple[Place, ...]) -> Pl
     """A text speaking as one level of government (全市, 我县) that names places only in its addressee lines
     (各县人民政府,漳州、常山、古雷开发区管委会,漳州高新区管委会:) is from the place of that level most of them lie in,
     when at least two do and no other place of that level is as common."""
-    voice = _LOCAL_VOICE.search(head[:1000])
-    level = _VOICE_LEVEL.get(voice.group()[1]) if voice else None
+    level = _voice_level(head, _LOCAL_VOICE)
     if level is None:
         return None
     addressees = "\n".join(ln for ln in head.split("\n")[:12]
@@ -857,9 +864,17 @@ def _span_of(search_text: str, offset: int) -> tuple[int, int]:
 
 def _published(lines: list[Line], header: list[str]) -> date | None:
     """The publication date a page field states (发布日期, 公开发布日期), which may follow the signature's."""
-    for item in header + [line for _, _, line in lines[:20]]:
-        if ((m := _LABELLED.match(item)) and re.search(r"(发布|公布)(日期|时间)$", m.group(1))
-                and (d := parse_date(item[m.end():]))):
+    return _labelled_date(header + [line for _, _, line in lines[:20]], _PUBLISHED_LABEL)
+
+
+_ANY_DATE_LABEL = re.compile(r"(?:日期|时间)$")
+_PUBLISHED_LABEL = re.compile(r"(?:发布|公布)(?:日期|时间)$")
+
+
+def _labelled_date(items: list[str], label: re.Pattern[str]) -> date | None:
+    """The first date an item gives under a label `label` matches (公开发布日期:2022-04-02)."""
+    for item in items:
+        if (m := _LABELLED.match(item)) and label.search(m.group(1)) and (d := parse_date(item[m.end():])):
             return d
     return None
 

@@ -519,9 +519,13 @@ _PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
 _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?\s*({_PHONE})")
 
 
+# facts whose value may be read from the simplified text (a traditional copy's 文号, 征求意見時間): found in the text
+# by their first mention, as are the proposer and addressees; dates are found by their last (the signature)
+_SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "status", "publisher", "adopted"})
+_FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
+
+
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
-    value = getattr(meta, field, None) if field not in ("proposer", "comment_until", "contact", "publisher", "adopted") \
-        else None
     if field == "adopted":
         return [m.group(1) or m.group(2) for m in _ADOPTED.finditer(doc.search_text)][:1]
     if field == "publisher":
@@ -540,6 +544,7 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
         return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
     if field == "recipients":
         return [m.group(1).strip() for m in _ADDRESSEES.finditer(doc.text[:3000])][:1]
+    value = getattr(meta, field, None)
     if not value:
         return []
     if isinstance(value, date):
@@ -640,10 +645,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                     span = _line_span(doc.text, at, last + len(parts[-1]))
         else:
             for form in forms:
-                first = ("proposer", "doc_number", "recipients", "comment_until", "contact", "status", "publisher",
-                         "adopted")
-                found = doc.text.rfind(form) if field not in first else doc.text.find(form)
-                if found < 0 and field in ("doc_number", "comment_until", "contact", "status", "publisher", "adopted"):
+                found = doc.text.find(form) if field in _FIRST_MENTION else doc.text.rfind(form)
+                if found < 0 and field in _SIMPLIFIED_VALUES:
                     found = doc.search_text.find(search_form(form))  # a form read from the simplified text
                 if found >= 0:
                     at, shown = found, form
