@@ -58,7 +58,7 @@ ZONE_TYPES: dict[str, str] = {
     "自贸区": "自贸区",
 }
 ZONE_FULL = {"高新区": "高新技术产业开发区", "经开区": "经济技术开发区", "综保区": "综合保税区", "自贸区": "自由贸易试验区"}
-_ZONE_RE = re.compile("(?:国家级)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
+_ZONE_RE = re.compile("(?:国家级?)?(" + "|".join(sorted(ZONE_TYPES, key=len, reverse=True)) + ")")
 # the official English renderings of those zone types (Suzhou Industrial Park, Qingdao High-tech Zone)
 _ZONE_TYPES_EN = (
     (re.compile(r"\s+hi(?:gh)?[- ]?tech(?:nology)?(?: industrial)?(?: development)? (?:zone|park)\b", re.I), "高新区"),

@@ -27,6 +27,7 @@ from corpus.fields import FIELD_LABEL_RE as _FIELD_LABEL_RE
 from corpus.fields import FROM_LABELS as _FROM_LABELS
 from corpus.fields import ISSUER_LABELS as _ISSUER_LABELS
 from corpus.fields import ISSUING_LABELS as _ISSUING_LABELS
+from corpus.fields import NEXT_FIELD_RE
 from corpus.fields import NUMBER_LABELS as _NUMBER_LABELS
 from corpus.fields import SOURCE_LABELS as _SOURCE_LABELS
 from corpus.fields import TITLE_LABELS as _TITLE_LABELS
@@ -76,12 +77,15 @@ _PLACE_LED = re.compile(r"\([\u4e00-\u9fff]{2,8}[省市区]\)[\u4e00-\u9fff]{4}"
 _ZONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:开发区|高新区|经开区|新区|园区|示范区)$")
 _LABEL_RE = re.compile(r"^([^，,。:：]{1,8})[:：]\s*(.*)$")
 # a document number: issuer abbreviation + 〔year〕 + number + 号 (any bracket, either script's 号), or a 令
+_UNIT_WORDS = "人民政府|政府|委员会|办公室|办公厅|管委会"  # long last words of a unit's name, in no 文号 prefix
+_ORG_END = rf"(?:{_UNIT_WORDS}|局|委|厅|部|院)"  # the last word of a unit's name
 _DOC_NO_HEAD = r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*"  # issuer〔year〕
 _DOC_NO_RE = re.compile(
     _DOC_NO_HEAD + r"(\d+)\s*号"
     r"|([\u4e00-\u9fff]{2,20}令)第([\d一二三四五六七八九十百零〇]+)号"
     r"|([\u4e00-\u9fff]{1,6}[发字函])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号"
 )
+_ITEM_RE = re.compile(r"\s*(?:\d{1,3}[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）])")  # 1. 一、 (一)
 _BARE_DOC_NO_RE = re.compile(_DOC_NO_HEAD + r"(\d{1,4})")  # … whose 号 was lost
 _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
@@ -102,6 +106,8 @@ _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论
 _OUT_FOR_COMMENT_RE = re.compile(r"(?:对|就|征求)《[^《》\n]{4,100}\((?:征求意见稿|意见征求稿)\)》[^。\n]{0,20}?征求意见|征求《[^《》\n]{4,100}"
                                  r"\((?:征求意见稿|意见征求稿)\)》意见")
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
+# a notice calling for comments on a text (关于公开征集《…》意见的公告, 关于…公开征求意见的通知): the text is a draft
+_CALL_FOR_COMMENT_RE = re.compile(r"征(?:求|集)[^。]{0,80}?意见(?:和建议|建议)?的(?:公告|通知|函|启事)$")
 _NATIONAL_ORG_RE = re.compile(
     r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
     r"|中华人民共和国[\u4e00-\u9fff]{1,20}|国家[\u4e00-\u9fff]{1,16}(?:局|委员会|委|署|院|总局)"
@@ -155,11 +161,14 @@ def extract_meta(
                 _note(evidence, "valid_from", span)
                 break
     meta.valid_from = over.get("valid_from") or valid_from
+    if valid_until is None and (found := _publication_note(lines)) and found[0].group("repealed"):
+        valid_until = parse_date(found[0].group("repealed"))  # (…文发布 2024年2月26日废止)
+        _note(evidence, "valid_until", found[1])
     meta.valid_until = over.get("valid_until") or valid_until
     meta.status = over.get("status") or _status(search_text)
     draft = _DRAFT_RE.search(_simple(title)) or any(
         _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
-    ) or _OUT_FOR_COMMENT_RE.search(search_text[:300])  # 顺德正对《…办法(征求意见稿)》…进行征求意见: a report on a draft
+    ) or _OUT_FOR_COMMENT_RE.search(search_text[:300]) or _CALL_FOR_COMMENT_RE.search(_simple(title))  # 顺德正对《…办法(征求意见稿)》…进行征求意见: a report on a draft
     meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
     for key in over:  # a manifest value is not stated by any line of the text
         evidence.pop(key, None)
@@ -320,7 +329,9 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
         found = list(_FIELD_LABEL_RE.finditer(line))
         for k, m in enumerate(found):
             end = found[k + 1].start() if k + 1 < len(found) else len(line)
-            value = re.split(r"[|｜•【]", line[m.end() : end].lstrip(" \t|｜"))[0].strip()  # 成文日期: | 2025-02-24 |
+            value = re.split(r"[|｜•【]", line[m.end() : end].lstrip(" \t|｜"))[0]  # 成文日期: | 2025-02-24 |
+            value = value[: next_field.start()] if (next_field := NEXT_FIELD_RE.search(value, 1)) else value
+            value = value.strip()
             if value:
                 out.append((re.sub(r"\s+", "", m.group(1)), value, span))
     return out
@@ -394,6 +405,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
                         break
+            if "关于" in piece and not text[end:].split("\n", 1)[0].strip():  # the piece ends its line
+                tail, tail_end = _line_after(top, end)
+                if _NOTICE_TAIL.fullmatch(tail):  # …三年行动计划 / (2015—2017年)的通知: the notice's own end
+                    piece, end = piece + tail, tail_end
             elif not _title_end(piece) and b == len(line.rstrip()) and len(_CJK_CHARS.findall(piece)) >= 4:
                 # 盐城市深化…数字化转型 / 网络化联接三年行动计划(2025-2027年); 涪城区国民经济和社会发展 / 第十四个
                 # 五年规划和二〇三五年 / 远景目标纲要: joined when the lines end as a title does
@@ -427,6 +442,9 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             if m and _title_end(name := m.group(1) or m.group(2)):
                 at = lstart + m.start(m.lastindex or 1)
                 return name, (at, at + len(name))
+        if (lead := _news_lead(top)) and _title_end(lead[0].group(2)):  # …发改委发布《…的意见(征求意见稿)》
+            m, lstart = lead
+            return m.group(2), (lstart + m.start(2), lstart + m.end(2))
     if not cands:
         return "", None
     _, _, start, end = min(cands)
@@ -434,6 +452,30 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     title = _PART_NUMBER_RE.sub("", title)
     line_start = text.rfind("\n", 0, start) + 1
     return title, (line_start, end)
+
+
+# the rest of a 关于印发 title on its own line: (2015—2017年)的通知
+_NOTICE_TAIL = re.compile(r"(?:[(（][^()（）]{1,24}[)）])?的(?:通知|通告|公告|决定|函)")
+
+
+def _line_after(top: list[Line], end: int) -> tuple[str, int]:
+    """The stripped text and end of the first of `top` after offset `end`."""
+    return next(((ln.strip(), e2) for s2, e2, ln in top if s2 > end), ("", end))
+
+
+# a news report's lead sentence on the document it reports: 12月25日,安徽省宿州市发改委发布《…(征求意见稿)》
+_NEWS_LEAD_RE = re.compile(
+    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日)\s*[,，]\s*)?([\u4e00-\u9fff]{{2,30}}?{_ORG_END})"
+    r"(?:正式|近日)?(?:发布|印发|出台|公布)了?《([^《》\n]{4,100})》"
+)
+
+
+def _news_lead(lines: list[Line]) -> tuple[re.Match, int] | None:
+    """The lead sentence of a news report among the first lines (its match and line start), if it opens one."""
+    for lstart, _lend, line in [ln for ln in lines if ln[2].strip()][:3]:
+        if m := _NEWS_LEAD_RE.match(line.strip()):
+            return m, lstart + line.index(line.strip())
+    return None
 
 
 _ISSUED_RE = re.compile(r"^《([^《》\n]{4,80})》[^。《\n]{0,20}?印发给你们|现将《([^《》\n]{4,80})》印发")
@@ -458,6 +500,8 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
     if found := _signature(lines):
         (s, e), _ = found
         return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
+    if (found := _publication_note(lines)) and (org := found[0].group("org")) and _is_orgs(org):
+        return _field_value(text, lines, org, found[1])
     publisher = next((f for f in fields if f[0] not in _SOURCE_LABELS), None)  # 发布机构: who put the page up
     if m := re.search(r"关于|印发|转发|发布", title):
         prefix = title[: m.start()].strip().rstrip(":：").strip()  # 市政府:关于…: a news list's "issuer:" form
@@ -471,6 +515,9 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
             return prefix, None
     if fields:  # the office or site that published the page: when nothing else names the issuer
         return _field_value(text, lines, fields[0][1], fields[0][2])
+    if (lead := _news_lead(lines)) and _simple(lead[0].group(2)) == title and _is_orgs(lead[0].group(1)):
+        m, lstart = lead  # the unit a news report says issued the document it reports
+        return m.group(1), (lstart + m.start(1), lstart + m.end(1))
     for item in header:
         if _is_org(item):
             return item, None
@@ -500,7 +547,7 @@ def _field_value(text: str, lines: list[Line], value: str, span: tuple[int, int]
 def _is_date_line(line: str) -> bool:
     if _run_together_date(line):
         return True
-    if (m := re.search(r"\s(?:信息)?来源\s*[:：]", line)) and _DATE_RE.match(line.strip()):
+    if (m := re.search(r"\s*(?:信息|文章)?来源\s*[:：]", line)) and _DATE_RE.match(line.strip()):
         line = line[: m.start()]  # 2021年04月02日 来源: 市政府信息公开平台: a page's date and its source
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
@@ -609,6 +656,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         at = next((k for k, (bs, _, _) in enumerate(body) if bs == s), None)
         if at is not None and (d := parse_date(_date_over_lines(body, at))):
             return d, (s, e)
+    if (found := _publication_note(lines)) and (d := parse_date(found[0].group("date"))):
+        return d, found[1]
     for (_, _, prev), (s, e, ln) in zip(body[:20], body[1:20], strict=False):  # a signature without its signer
         if _NOTICE_CLOSE.search(prev) and _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)  # 现将《…》印发给你们,请…认真贯彻执行。 / 2021年10月29日
@@ -637,6 +686,22 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
 
 # the closing sentence of a notice that issues or forwards a document: 现将《…》印发给你们,请认真贯彻执行。
 _NOTICE_CLOSE = re.compile(r"(?:印发|转发)给你们[^。]*。\s*$|请[^。]{0,20}(?:贯彻执行|遵照执行|认真执行|组织实施|贯彻落实)。\s*$")
+# a compilation's note under a title on its own publication: (2023年6月9日海安市人民政府海政规〔2023〕3号文发布
+# 2024年2月26日废止), (2019年3月2日国务院令第709号公布): its date, issuing unit, number and repeal date
+_PUBLICATION_NOTE = re.compile(
+    rf"[(（]\s*(?P<date>{DATE_PATTERN})\s*(?P<org>[\u4e00-\u9fff]{{2,30}}?{_ORG_END})?\s*(?:(?:{_DOC_NO_RE.pattern})\s*文?)?"
+    rf"(?:发布|公布|印发)(?:\s*[,，;；]?\s*(?P<repealed>{DATE_PATTERN})\s*废止)?\s*[)）]"
+)
+
+
+def _publication_note(lines: list[Line]) -> tuple[re.Match, tuple[int, int]] | None:
+    """The publication note among the first lines, with its line."""
+    for s, e, line in [ln for ln in lines if ln[2].strip()][:8]:
+        if m := _PUBLICATION_NOTE.fullmatch(line.strip()):
+            return m, (s, e)
+    return None
+
+
 # a labelled page field (公开发布日期:2022-04-02): its date is that label's, not the document's unless the label says so
 _LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
 # a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日
@@ -674,8 +739,10 @@ def _is_paren_note(line: str) -> bool:
 
 
 def _cited(line: str, m: re.Match) -> bool:
-    """A document number written after a cited title, 《…》(国发〔2020〕7号), is that document's."""
-    return bool(re.search(r"》\s*[(（]?\s*$", line[: m.start()]))
+    """A document number written after a cited title, 《…》(国发〔2020〕7号), is that document's; so is one a
+    numbered item of the text gives as its source (1.补助研发…最高可达500万元。(淮政〔2017〕28号,…))."""
+    return bool(re.search(r"》\s*[(（]?\s*$", line[: m.start()])) or bool(
+        _ITEM_RE.match(line) and re.search(r"[。;；]\s*[(（]\s*$", line[: m.start()]))
 
 
 def _glued_title_len(m: re.Match) -> int:
@@ -688,6 +755,8 @@ def _strip_title_words(prefix: str) -> str:
     """Drop a title glued in front of a document number (…的意见国办发〔2020〕24号)."""
     ends = [m.end() for m in re.finditer(r"通知|意见|办法|决定|方案|规定|细则|函|答复|批复|报告|计划|政策|措施", prefix)]
     prefix = prefix[ends[-1] :] if ends and ends[-1] < len(prefix) else prefix
+    units = [m.end() for m in re.finditer(_UNIT_WORDS, prefix)]
+    prefix = prefix[units[-1] :] if units and units[-1] < len(prefix) else prefix  # …海安市人民政府海政规〔2023〕3号
     label = re.match(r"(?:发文字号|发文文号|文件编号|文\s*号|字\s*号)\s*[:：]?\s*", prefix)  # 文  号 驻政〔2022〕11号
     return prefix[label.end():] if label and label.end() < len(prefix) else prefix
 

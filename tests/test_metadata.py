@@ -460,3 +460,40 @@ def test_a_place_read_from_the_text_is_raised_to_the_level_the_text_speaks_as(tm
                  "游客在金秀莲花山景区游览观光。(市文化广电和旅游局供图)\n"
                  "晚刊讯 4月30日,我市召开《关于推进工业振兴的若干政策措施》发布会。每年由市财政统筹资金支持工业振兴。\n")
     assert meta.region == "广西壮族自治区来宾市"  # 金秀 is one of its counties; 我市 says the city speaks
+
+
+def test_a_compilations_publication_note_dates_numbers_and_repeals_the_document(tmp_path):
+    """A 规范性文件 compilation puts (date, issuer, 文号 文发布, repeal date) under the title."""
+    meta = _meta(tmp_path / "note.txt", "市政府关于促进制造业发展的若干意见\n\n"
+                 "(2021年3月5日丰县人民政府丰政规〔2021〕2号文发布 2023年1月1日废止)\n\n各镇人民政府:\n"
+                 "为加快全县制造业发展,提出以下意见。\n一、对首次升规的企业奖励10万元。\n")
+    assert (meta.issuer, str(meta.date), meta.doc_number) == ("丰县人民政府", "2021-03-05", "丰政规〔2021〕2号")
+    assert str(meta.valid_until) == "2023-01-01" and meta.region.endswith("丰县")
+
+
+def test_page_fields_after_a_time_or_run_together_are_read(tmp_path):
+    """文章来源 glued to a page's time; a 来源 value ending where the next labelled field begins."""
+    meta = _meta(tmp_path / "list.txt", "某市支持实体经济发展政策清单\n\n2022-05-10 09:15文章来源: 市四送一服办\n\n"
+                 "1.补助设备投入。补助最高可达300万元。(某政〔2019〕5号,市发展改革委负责)\n")
+    assert (meta.issuer, str(meta.date), meta.doc_number) == ("市四送一服办", "2022-05-10", "")
+    meta = _meta(tmp_path / "zone.txt", "关于印发《某高新区发展规划》的通知\n来源:镇江国家高新区时间:2022-04-01 10:20:30\n\n"
+                 "第一章 总体要求\n")
+    assert meta.issuer == "镇江国家高新区" and str(meta.date) == "2022-04-01"
+
+
+def test_a_notice_title_ends_with_its_own_notice_word_on_a_third_line(tmp_path):
+    meta = _meta(tmp_path / "plan.txt", "某市人民政府关于印发某市工业\n技术改造三年行动计划\n(2020—2022年)的通知\n"
+                 "某府〔2020〕8号\n各县(区)人民政府:\n现将《某市工业技术改造三年行动计划(2020—2022年)》印发给你们。\n")
+    assert meta.title == "某市人民政府关于印发某市工业技术改造三年行动计划(2020—2022年)的通知"
+    meta = _meta(tmp_path / "plan.txt", "某市人民政府关于印发产业转移实施意见\n的通知\n某府〔2015〕6号\n各旗县人民政府:\n")
+    assert meta.title == "某市人民政府关于印发产业转移实施意见的通知"
+
+
+def test_a_call_for_comments_and_a_news_report_on_a_draft_are_drafts(tmp_path):
+    meta = _meta(tmp_path / "call.txt", "关于公开征集《某市服务业发展工作方案》意见的公告\n\n来源:服务业办\n\n"
+                 "我委起草了《某市服务业发展工作方案(征求意见稿)》,现向社会公开征求意见。\n")
+    assert meta.is_draft
+    meta = _meta(tmp_path / "news.txt", "3月2日,安徽省宿州市发改委发布《关于加快发展光伏产业的意见(征求意见稿)》,"
+                 "提出打造光伏制造特色产业集群。\n原文如下:\n一、发展光伏制造业。\n")
+    assert meta.title == "关于加快发展光伏产业的意见(征求意见稿)" and meta.is_draft
+    assert meta.issuer == "安徽省宿州市发改委"
