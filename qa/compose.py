@@ -416,6 +416,9 @@ def refusal(question: str, reason: str, warnings: list[str] | None = None, gate:
 # --- questions about a document itself ----------------------------------------------------------------------
 
 _BASIS_VERBS = "根据|依据|依照|按照|落实|贯彻|参照"
+_WHICH_SEVERAL = "哪些|哪几[个份项]|哪[两二三四五六七八九][个份项]"  # several documents asked for
+# a 文号 asked of a document the question names by a basis verb (…所依据的松江区…若干意见，文号是多少)
+_BASIS_NAMED = re.compile(rf"(?:{_BASIS_VERBS})\S{{0,24}}?(?:文件|通知|意见|办法|决定|规定|措施|方案|细则)")
 _REPEAL_VERBS = "废止|停止执行|不再执行"
 _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "doc_number": re.compile(r"文号|字号|发文号|几号文"),
@@ -434,7 +437,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
     "proposer": re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁"),
     # the document it is based on (根据《…》（文号）…制定本办法): the drafting formula's verbs, asked with 哪个/什么
-    "basis": re.compile(rf"(?:{_BASIS_VERBS})\S{{0,12}}(哪个|哪份|哪一份|哪项|哪些|什么)"
+    "basis": re.compile(rf"(?:{_BASIS_VERBS})\S{{0,12}}(哪个|哪份|哪一份|哪项|哪些|什么|{_WHICH_SEVERAL})"
                         r"|(哪个|哪份|哪一份|什么)\S{0,8}(文件|通知|意见|办法|决定|规定)\S{0,6}(制定|设立|出台)"
                         rf"|(?:{_BASIS_VERBS})的\S{{0,8}}(文件|通知|意见|办法|决定|规定)"),
     # the document it repeals (《…》（…号）同时废止): the repeal formula's verbs, asked with 哪个/什么
@@ -489,6 +492,8 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     for title in sorted((t for t in titles if len(t) >= 6), key=len, reverse=True):
         text = text.replace(search_form(title), " ")
     asked = [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
+    if "doc_number" in asked and "basis" not in asked and _BASIS_NAMED.search(text):
+        asked.append("basis")  # the 文号 asked is the one of the document named as the basis
     return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher
 
 
@@ -588,11 +593,12 @@ def cited_documents(doc: Document) -> list[CitedDocument]:
     return [CitedDocument(m.group(1), m.group(2), doc, m.start(), m.end()) for m in _CITED.finditer(doc.text)]
 
 
-def basis_document(doc: Document, question: Question, repealed: bool = False) -> CitedDocument | None:
-    """The document `doc` says it is based on: of those it cites with their 文号 in a sentence of the drafting
-    formula (根据《…》（…号）…制定本办法, 为贯彻落实《…》（…号）), the one whose title holds most of the question's
-    words and places (参照了江门市哪份实施意见: 江门市…实施意见), else the first. `repealed`: the document it
-    repeals instead, cited before the repeal formula (《…》（…号）同时废止, …停止执行)."""
+def basis_documents(doc: Document, question: Question, repealed: bool = False) -> list[CitedDocument]:
+    """The documents `doc` says it is based on: of those it cites with their 文号 in a sentence of the drafting
+    formula (根据《…》（…号）…制定本办法, 为贯彻落实《…》（…号）) or under a heading that names it (一、政策依据), the one
+    whose title holds most of the question's words and places (参照了江门市哪份实施意见: 江门市…实施意见), else the
+    first; every one, in the order cited, when the question asks for several (哪两个文件, 哪些). `repealed`: the
+    documents it repeals instead, cited before the repeal formula (《…》（…号）同时废止, …停止执行)."""
     basis, text = [], doc.search_text
     for cited in cited_documents(doc):
         if repealed:
@@ -600,11 +606,14 @@ def basis_document(doc: Document, question: Question, repealed: bool = False) ->
             formula = re.search(_REPEAL_VERBS, text[cited.end:closing])
         else:
             opening = max(text.rfind(c, 0, cited.start) for c in "。；;\n") + 1
-            formula = re.search(_BASIS_VERBS, text[opening:cited.start])
-        if formula:
+            heading = text[:opening].rstrip().rsplit("\n", 1)[-1] if not text[opening:cited.start].strip() else ""
+            formula = re.search(_BASIS_VERBS, text[opening:cited.start] + heading[-20:])
+        if formula and all(cited.number != b[2].number for b in basis):
             title = search_form(cited.title)
             basis.append((sum(len(w) for w in (*question.terms, *question.places) if w in title), -len(basis), cited))
-    return max(basis, key=lambda b: b[:2])[2] if basis else None
+    if re.search(_WHICH_SEVERAL, question.search):
+        return [b[2] for b in basis]
+    return [max(basis, key=lambda b: b[:2])[2]] if basis else []
 
 
 def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Callable[[str], list[Chunk]],
@@ -631,10 +640,16 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
         at = -1
+        if field in ("basis", "repealed") and len(several := basis_documents(doc, question, field == "repealed")) > 1:
+            for cited in several:  # 哪两个文件: each with the line that cites it
+                citations.append(_line_citation(len(citations) + 1, doc, _line_span(doc.text, cited.start, cited.end),
+                                                chunks_of, score))
+                lines.append(f"{_FIELD_NAMES[field]}：《{cited.title}》（{cited.number}） [{len(citations)}]")
+            continue
         if field in ("basis", "repealed"):
-            if (basis := basis_document(doc, question, repealed=field == "repealed")) is not None:
-                at, shown = basis.start, f"《{basis.title}》（{basis.number}）"
-                span = _line_span(doc.text, basis.start, basis.end)
+            if several:
+                at, shown = several[0].start, f"《{several[0].title}》（{several[0].number}）"
+                span = _line_span(doc.text, several[0].start, several[0].end)
         elif field in evidence:
             at, end = evidence[field]
             span = Span(at, end)

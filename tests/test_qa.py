@@ -637,3 +637,18 @@ def test_the_number_of_a_document_the_question_quotes_is_the_cited_ones(model_di
     qa = _one_extra_document(tmp_path, model_dir, "policies-blind18/hebei_handan_qiuxian_private_economy_draft_nd.txt")
     answer = qa.ask("邱县这份征求意见稿引用的《邯郸市支持民营经济发展十二条政策措施》，文号是什么？")
     assert answer.answerable and "邯字〔2019〕1号" in answer.answer
+
+
+def test_the_documents_a_policy_is_based_on_one_asked_by_name_or_several(model_dir, tmp_path):
+    """A 文号 asked of the document named after 依据的 is the cited one's, under a 政策依据 heading too; 哪两个文件
+    gets every document of the drafting formula."""
+    qa = _seeds_and(tmp_path, model_dir, "town.txt",
+                    "关于印发《泗泾镇关于推进经济高质量发展的若干措施》的通知\n各村委会:\n一、政策依据\n"
+                    "《松江区关于支持先进制造业发展的若干意见》(沪松府规〔2025〕14号)等相关文件。\n二、支持措施\n"
+                    "为落实《省人民政府关于推动设备更新的通知》(省政发〔2024〕7号)、《市人民政府关于推动设备更新的实施方案》"
+                    "(市政发〔2024〕10号)具体要求,对首次升规的工业企业奖励5万元。\n")
+    named = qa.ask("泗泾镇推进经济高质量发展的若干措施所依据的松江区支持先进制造业的若干意见，文号是多少？")
+    assert named.answerable and "沪松府规〔2025〕14号" in named.answer
+    both = qa.ask("泗泾镇这份若干措施是落实哪两个文件的？文号各是多少？")
+    assert both.answerable and "省政发〔2024〕7号" in both.answer and "市政发〔2024〕10号" in both.answer
+
