@@ -395,3 +395,10 @@ def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
                     "第十三屆市委第118次常委會會議審議通過,現印發給你們。\n", encoding="utf-8")
     shown = compose_about_document(asked, load_document(trad), lambda _: [], 1.0).answer.split("[1]")[0]
     assert "第47次" in shown and "经济稳中求进" not in shown  # the 经 of 经济 starts no adoption note
+
+
+def test_a_place_before_a_level_word_leaves_the_level_a_term():
+    """湖北省级首台(套): 湖北 is the place, 省级 qualifies 首台 (a near-miss beside 国家首台)."""
+    q = parse_question("宜昌对纳入湖北省级首台(套)重大技术装备的产品奖励多少？", ("宜昌", "湖北省"))
+    assert "省级" in q.terms and ("省级", "首台") in q.pairs
+    assert "市级" in parse_question("郑州市级财政补助多少", ("郑州市",)).terms
