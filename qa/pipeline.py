@@ -90,7 +90,10 @@ class AnswerPipeline:
         elif found is None:  # every place named is one no document covers
             answer = refusal(text, scope.uncovered_message(), [scope.uncovered_warning()])
         elif len(scope.per_place) > 1:
-            answer = self._per_place(question, scope)
+            answer = self._sections(question, scope, scope.per_place, lambda q, place: self.places.about(q, scope, place))
+        elif len(scope.per_edition) > 1:
+            answer = self._sections(question, scope, {f"{y}年": docs for y, docs in scope.per_edition.items()},
+                                    lambda q, label: self.places.about_edition(q, label.removesuffix("年")))
         else:
             answer = self._decide(question, found, trace.doc_ids)
             notes = self.places.notes(scope, answer)
@@ -164,12 +167,16 @@ class AnswerPipeline:
         ids = self.weights.chunks_with(word, self.config.expected_unit_background)
         return [chunk.search_text for i in ids if (chunk := self.index.get_chunk(i)) is not None]
 
-    def _per_place(self, question: Question, scope: Scope) -> Answer:
-        """A question naming several places gets one answer per place, each only from documents covering it."""
+    def _sections(self, question: Question, scope: Scope, parts: dict[str, set[str]],
+                  about: Callable[[str, str], str]) -> Answer:
+        """A question naming several places (or editions) gets one answer per place, each only from the documents
+        covering it and to what the question asks of it (`about`)."""
         sections, citations, warnings = [], [], []
         answerable = False
-        for place, doc_ids in scope.per_place.items():
-            sub = self._decide(question, self.retriever.search(question, doc_ids), doc_ids)
+        for place, doc_ids in parts.items():
+            own = about(question.search, place)
+            asked = question if own == question.search else parse_question(own, question.places, self.weights.written)
+            sub = self._decide(asked, self.retriever.search(asked, doc_ids), doc_ids)
             if sub.answerable:
                 text = _renumber(sub.answer, len(citations))
                 for c in sub.citations:

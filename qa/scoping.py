@@ -33,6 +33,7 @@ class Scope:
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
     inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
+    per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named → its documents
 
     @property
     def place_names(self) -> list[str]:
@@ -83,6 +84,17 @@ class PlaceScoper:
                 scope.missing_document = f"{written.get(place.code) or place.short}{named.group(1)}"
         return scope
 
+    def about(self, question_search: str, scope: Scope, place: str) -> str:
+        """The question as it concerns `place`, one of several it names (see `_apart`)."""
+        found = [m for m in self.resolver.gaz.find_all(question_search)[0] if m.place.name in scope.per_place]
+        return _apart(question_search, [(m.start, m.end, m.place.name) for m in found], place, first_leads=True)
+
+    @staticmethod
+    def about_edition(question_search: str, year: str) -> str:
+        """The question as it concerns the document of `year`, one of several it names (see `_apart`)."""
+        return _apart(question_search, [(m.start(), m.end(), m.group(1)) for m in _DOC_YEAR.finditer(question_search)],
+                      year)
+
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
         return place is not None and place.level == "country"
@@ -100,14 +112,21 @@ class PlaceScoper:
         must not answer); a looser mention may name a document the corpus only refers to, and leaves the scope as
         it was."""
         editions = list(EDITION.finditer(question_search))  # 2024年那版和2025年版: either
+        named = sorted({int(m.group(1)) for m in _DOC_YEAR.finditer(question_search)})
+        if not editions and len(named) < 2:
+            return scope
+        pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
+        known = {d: _years(self.docs[d]) for d in pool}
+        undated = {d for d in pool if not known[d]}
+        opening = {d: _opening_years(self.docs[d]) for d in undated}
+        of_year = {y: {d for d in pool if y in known[d] or y in opening.get(d, ())} for y in named}
+        if len(named) > 1 and not scope.per_place and all(of_year.values()) \
+                and len({frozenset(docs) for docs in of_year.values()}) == len(named):
+            scope.per_edition = {str(y): docs for y, docs in of_year.items()}  # 2018年版…，2020年版…: each its own
         if not editions:
             return scope
         years = {int(m.group(1)) for m in editions}
-        pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
-        known = {d: _years(self.docs[d]) for d in pool}
         matching = {d for d in pool if years & known[d]}
-        undated = {d for d in pool if not known[d]}
-        opening = {d: _opening_years(self.docs[d]) for d in undated}
         matching |= {d for d in undated if years & opening[d]}  # an undated copy whose opening names the year
         if matching:  # with those whose year is unknown: an undated copy may be of that year
             scope.doc_ids = matching | {d for d in undated if not opening[d]}
@@ -137,6 +156,39 @@ class PlaceScoper:
             if note := version_note(doc, self.docs):
                 out.append(f"《{cite.title}》：{note}。")
         return list(dict.fromkeys(out))
+
+
+# where what a question says of one of its places ends: a break, a conjunction, or a word the places share
+def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_leads: bool = False) -> str:
+    """`text` as it concerns the mentions keyed `keep` (a place, an edition year), one of several it names: every
+    other mention is left out with what the asker writes right after it for it alone (its year, its document, its
+    item), up to a break (，和、？) or a word the mentions share (分别, 各自). 舟山市2024年的政策和定海区2025年版的政策,
+    分别承接… asks 舟山 about 2024 only; in a list (石嘴山和綦江对…分别奖多少) what follows is every mention's, and only
+    the other name goes. A text whose later mention sits inside the phrase of another (慈溪市对获评宁波“单项冠军”的
+    企业) is left whole, and so is one whose first mention does not open a phrase either, when `first_leads` (a place
+    after a verb, 到宁波市或海曙区设立总部; an edition year follows its subject, 遂宁2018年版)."""
+    leading = mentions if first_leads else mentions[1:]
+    if not any(key == keep for *_, key in mentions) or not all(_LEADS.search(text, 0, s) for s, _, _ in leading):
+        return text
+    out, at = [], 0
+    for k, (start, end, key) in enumerate(mentions):
+        if key == keep:
+            continue
+        limit = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
+        listed = k and _JOINED.fullmatch(text[mentions[k - 1][1]:start])  # A和B对…: B's words are A's too
+        stop = _SEGMENT_END.search(text, end, limit)
+        out.append(text[at:start])
+        at = end if listed else stop.start() if stop else limit
+    return "".join(out) + text[at:]
+
+
+# the year of a document a question names, with the words naming that document: 2018年版, 2023年的支持…办法,
+# 2022年印发的那份
+_DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及或]{0,24}?)(?:版|那份|这份|政策|文件|通知|意见|办法|规定|细则|措施"
+                       r"|方案|清单|纲要|规划)")
+_SEGMENT_END = re.compile(r"[，,。？?；;、]|和|与|及|或|分别|各自|各|都")
+_JOINED = re.compile(r"\s*(?:[、,，]|和|与|及|以及|或|或者|跟)\s*")  # two places listed together
+_LEADS = re.compile(r"(?:^|[，,。？?；;、]|和|与|及|或|跟)\s*$")  # a place that opens a phrase of its own
 
 
 def _shown(place: Place, written: str) -> str:

@@ -230,3 +230,41 @@ def test_a_lower_places_copy_of_a_named_places_policy_is_in_scope_for_that_place
     assert city.reposted == {"county_copy.txt": "山东省淄博市"}
     county = scoper.resolve("沂源县对首次认定的瞪羚企业奖励多少？")
     assert county.doc_ids == {"county_copy.txt", "county_own.txt"} and not county.reposted
+
+
+def test_each_place_of_a_question_keeps_only_what_is_asked_of_it(tmp_path):
+    """舟山 2024 and 定海 2025: neither place's part carries the other's year; a list of places shares its words."""
+    for name, title in (("city.txt", "舟山市人民政府关于进一步推动经济高质量发展若干政策的通知\n舟政发〔2024〕5号\n"),
+                        ("district.txt", "舟山市定海区人民政府关于推动经济高质量发展若干政策的通知\n定政发〔2025〕2号\n")):
+        (tmp_path / name).write_text(title + "一、对首次升规的工业企业奖励10万元。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = "舟山市2024年的经济政策和定海区2025年版的政策,分别承接的是哪一号文件?"
+    scope = scoper.resolve(q)
+    city, district = sorted(scope.per_place)
+    assert "2025" not in scoper.about(q, scope, city) and "2024年的经济政策" in scoper.about(q, scope, city)
+    assert "2024" not in scoper.about(q, scope, district) and "2025年版" in scoper.about(q, scope, district)
+    q = "舟山和定海区对首次升规的工业企业分别奖多少?"
+    scope = scoper.resolve(q)
+    assert all("对首次升规的工业企业分别奖多少" in scoper.about(q, scope, p) for p in scope.per_place)
+    assert "定海" not in scoper.about(q, scope, city)
+    q = "舟山或定海区设立总部的企业,两份文件分别给什么扶持?"  # a list joined by 或
+    assert all("设立总部" in scoper.about(q, scoper.resolve(q), p) for p in scope.per_place)
+    q = "定海区对获评舟山“单项冠军”的企业奖励多少?"  # 舟山 qualifies the award: it stays
+    assert all(scoper.about(q, scoper.resolve(q), p) == q for p in scoper.resolve(q).per_place)
+
+
+def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
+    """2018年版…，2020年版…: each edition's documents answer what is asked of that edition, not the other's year."""
+    for year, rate in ((2018, "1%"), (2020, "2%")):
+        (tmp_path / f"policy{year}.txt").write_text(
+            f"遂宁市人民政府关于印发《遂宁市促进制造业发展的若干政策》的通知\n遂府发〔{year}〕3号\n"
+            f"一、当年购置设备金额达到1000万元及以上的,按购置金额的{rate}给予补助。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = "遂宁技改设备补助，2018年版补多少比例？2020年版的政策又补多少比例？"
+    scope = scoper.edition(scoper.resolve(q), q)
+    assert scope.per_edition == {"2018": {"policy2018.txt"}, "2020": {"policy2020.txt"}}
+    assert "2020" not in scoper.about_edition(q, "2018") and "2018" not in scoper.about_edition(q, "2020")
+    one = "遂宁2018年版的政策补多少比例？"
+    assert not scoper.edition(scoper.resolve(one), one).per_edition

@@ -652,3 +652,17 @@ def test_the_documents_a_policy_is_based_on_one_asked_by_name_or_several(model_d
     both = qa.ask("泗泾镇这份若干措施是落实哪两个文件的？文号各是多少？")
     assert both.answerable and "省政发〔2024〕7号" in both.answer and "市政发〔2024〕10号" in both.answer
 
+
+def test_a_question_about_two_editions_is_answered_for_each(model_dir, tmp_path):
+    """2018年版…2020年版…分别: one section per edition, neither refused as "another year's document"."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, folder)
+    for year, rate, cap in ((2018, "1%", "100万元"), (2020, "2%", "200万元")):
+        (folder / f"suining{year}.txt").write_text(
+            f"遂宁市人民政府关于印发《遂宁市促进制造业发展的若干政策》的通知\n遂府发〔{year}〕3号\n"
+            f"一、对实施技术改造项目且当年购置设备金额达到1000万元及以上的,按购置金额的{rate}、最高不超过{cap}给予补助。\n",
+            encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("遂宁2018年版和2020年版的政策，技改购置设备的补助比例分别是多少？")
+    assert answer.answerable and "【2018年】" in answer.answer and "【2020年】" in answer.answer
+    assert "1%" in answer.answer and "2%" in answer.answer
