@@ -77,7 +77,7 @@ _PLACE_LED = re.compile(r"\([\u4e00-\u9fff]{2,8}[省市区]\)[\u4e00-\u9fff]{4}"
 _ZONE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:开发区|高新区|经开区|新区|园区|示范区)$")
 _LABEL_RE = re.compile(r"^([^，,。:：]{1,8})[:：]\s*(.*)$")
 # a document number: issuer abbreviation + 〔year〕 + number + 号 (any bracket, either script's 号), or a 令
-_UNIT_WORDS = "人民政府|政府|委员会|办公室|办公厅|管委会"  # long last words of a unit's name, in no 文号 prefix
+_UNIT_WORDS = "人民政府|政府|委员会|办公室|办公厅|管委会|行政公署"  # long last words of a unit's name, in no 文号 prefix
 _ORG_END = rf"(?:{_UNIT_WORDS}|局|委|厅|部|院)"  # the last word of a unit's name
 _DOC_NO_HEAD = r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*"  # issuer〔year〕
 _DOC_NO_RE = re.compile(
@@ -463,9 +463,10 @@ def _line_after(top: list[Line], end: int) -> tuple[str, int]:
     return next(((ln.strip(), e2) for s2, e2, ln in top if s2 > end), ("", end))
 
 
-# a news report's lead sentence on the document it reports: 12月25日,安徽省宿州市发改委发布《…(征求意见稿)》
+# a news report's lead sentence on the document it reports: 12月25日,安徽省宿州市发改委发布《…(征求意见稿)》, 近日,…盟委员会、…盟
+# 行政公署印发了《…实施方案》
 _NEWS_LEAD_RE = re.compile(
-    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日)\s*[,，]\s*)?([\u4e00-\u9fff]{{2,30}}?{_ORG_END})"
+    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
     r"(?:正式|近日)?(?:发布|印发|出台|公布)了?《([^《》\n]{4,100})》"
 )
 

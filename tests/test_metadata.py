@@ -497,3 +497,7 @@ def test_a_call_for_comments_and_a_news_report_on_a_draft_are_drafts(tmp_path):
                  "提出打造光伏制造特色产业集群。\n原文如下:\n一、发展光伏制造业。\n")
     assert meta.title == "关于加快发展光伏产业的意见(征求意见稿)" and meta.is_draft
     assert meta.issuer == "安徽省宿州市发改委"
+    meta = _meta(tmp_path / "news.txt", "近日,阿拉善盟委员会、阿拉善盟行政公署印发了《阿拉善盟“六个行动”实施方案》,全文如下:\n"
+                 "为全力推进“六个行动”,结合我盟实际,制定本方案。\n")
+    assert meta.title == "阿拉善盟“六个行动”实施方案" and meta.issuer == "阿拉善盟委员会、阿拉善盟行政公署"
+    assert meta.region == "内蒙古自治区阿拉善盟"
