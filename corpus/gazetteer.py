@@ -288,9 +288,11 @@ class Gazetteer:
         return set(self._lookup.get(surface, ()))
 
     def scan(self, text: str) -> list[tuple[int, int, str, set[str]]]:
-        """Longest-match scan: (start, end, surface, candidate codes) in reading order; Latin words by pinyin."""
+        """Longest-match scan: (start, end, surface, candidate codes) in reading order; Latin words by pinyin, those
+        of a text written with capitals only when capitalised (the guide, not Guide County)."""
         s = search_form(text)
-        latin = [(a, b, s[a:b], set(cands)) for a, b, key in latin_words(s)
+        cased = any(c.isascii() and c.isupper() for c in s)  # a text written with capitals capitalises its names
+        latin = [(a, b, s[a:b], set(cands)) for a, b, key in latin_words(s) if s[a].isupper() or not cased
                  if (cands := self._latin_lookup.get(key, frozenset()) | self._weak_lookup.get(key, frozenset()))]
         return sorted(self._scan_chinese(s) + latin, key=lambda m: m[0]) if latin else self._scan_chinese(s)
 

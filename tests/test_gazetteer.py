@@ -123,3 +123,12 @@ def test_a_short_form_is_read_by_jiebas_words_around_it():
 def test_an_english_level_word_reaches_the_city_whose_short_form_its_province_took():
     assert [m.place.name for m in gazetteer().find("Jilin City's 14th Five-Year Plan")] == ["吉林省吉林市"]
     assert [m.place.name for m in gazetteer().find("Jilin Province")] == ["吉林省"]
+
+
+def test_a_latin_word_names_a_place_when_capitalised_in_a_text_with_capitals():
+    """'guide' in an English question is a word; Guide County (贵德县) is a place; an all-lowercase question may still
+    name one."""
+    gaz = gazetteer()
+    found = [m.place.name for m in gaz.find_all("the 1+9 special funds guide for Guide County")[0]]
+    assert found == ["青海省海南藏族自治州贵德县"]
+    assert [m.place.short for m in gaz.find_all("how much does zhengzhou give")[0]] == ["郑州"]
