@@ -431,7 +431,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                        r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
     "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文|发的|下发|起草|牵头)"
-                         r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(印发|发布|出台|制定|发文|下发|发的)"
+                         r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|发文|下发|发的|起草|牵头)"
                          r"|落款\S{0,3}(哪个|什么|哪家|哪一个)?(单位|部门|机关)"),  # the signature's unit
     # the addressees (主送机关) a notice is sent to: 各市、县人民政府，省政府各部门：
     "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
@@ -446,17 +446,19 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     # a draft out for comment: until when comments are taken, and whom to call
     "comment_until": re.compile(r"(征求意见|意见征求|征集意见|意见征集|提意见|反馈意见|意见反馈|提交意见|意见建议)\S{0,6}"
                                 r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
-    "contact": re.compile(r"电话|联系方式|怎么联系|联系谁|联系人"),
+    "contact": re.compile(r"电话|联系方式|怎么联系"),
+    "contact_person": re.compile(r"找谁|联系谁|联系人"),  # whom to ask (联系人:…办公室  刘腾)
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
     # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
-    "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"),
+    "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"
+                       r"|^\S{0,30}?号是(一份|一个)?(什么|哪份|哪个)(文件|通知)"),  # 滨政字〔2024〕4号是一份什么文件
     "publisher": re.compile(r"发布机构"),
     # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过; 已经市政府第48次常务会议研究通过)
     "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议)|(通过|审议)\S{0,2}的?(会议|日期)"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
-                "comment_until": "征求意见截止日期", "contact": "联系电话", "status": "文件状态",
+                "comment_until": "征求意见截止日期", "contact": "联系电话", "contact_person": "联系人", "status": "文件状态",
                 "title": "标题", "publisher": "发布机构", "adopted": "审议通过"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
@@ -521,12 +523,14 @@ _ADOPTED = re.compile(
     r"[(（](\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^()（）]{2,60}?会议[^()（）]{0,12}?通过)[)）]"
     r"|((?:已|业|并|均|(?<=[》”」\s，,。]))经(?!济|营|费)[^。\n，,]{0,80}?会议[^。\n，,]{0,8}?(?:审议|研究|讨论)?(?:通过|同意|审定))")  # 第48次, 七届28次
 _PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+_CONTACT_PERSON = re.compile(r"联\s*系\s*人\s*[:：]\s*([^\n,，;；。:：]{2,40}?)\s*(?=[\n,，;；。]|联系电话|电话|$)")
 _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?\s*({_PHONE})")
 
 
 # facts whose value may be read from the simplified text (a traditional copy's 文号, 征求意見時間): found in the text
 # by their first mention, as are the proposer and addressees; dates are found by their last (the signature)
-_SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "status", "publisher", "adopted"})
+_SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "contact_person", "status", "publisher",
+                                "adopted"})
 _FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
 
 
@@ -545,6 +549,8 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     if field == "contact":
         labelled = [m.group(1) for m in _LABELLED_PHONE.finditer(doc.search_text)]
         return (labelled or re.findall(rf"(?<!\d)(?:{_PHONE})", doc.search_text))[:1]
+    if field == "contact_person":
+        return [m.group(1).strip() for m in _CONTACT_PERSON.finditer(doc.search_text)][:1]
     if field == "proposer":
         return [m.group(1) or m.group(2) for m in _PROPOSER.finditer(doc.text)][:1]
     if field == "recipients":

@@ -15,10 +15,11 @@ import pytest
 
 from corpus.pipeline import BUNDLED_CORPUS, chunk_document, load_corpus
 from index.embed import default_model_dir, ensure_model
-from qa.compose import ungrounded_numbers
+from qa.compose import asked_fields, ungrounded_numbers
 from qa.evaluate import evaluate
 from qa.figures import figures
 from qa.places import find_places
+from qa.question import parse_question
 from qa.retriever import rrf
 from qa.service import InvalidQuestion, PolicyQA, chunks_fit
 
@@ -666,3 +667,10 @@ def test_a_question_about_two_editions_is_answered_for_each(model_dir, tmp_path)
     answer = qa.ask("遂宁2018年版和2020年版的政策，技改购置设备的补助比例分别是多少？")
     assert answer.answerable and "【2018年】" in answer.answer and "【2020年】" in answer.answer
     assert "1%" in answer.answer and "2%" in answer.answer
+
+
+def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
+    assert asked_fields(parse_question("这份实施意见由谁牵头起草？")) == ["issuer"]
+    assert asked_fields(parse_question("滨政字〔2024〕4号是一份什么文件？")) == ["title"]
+    assert asked_fields(parse_question("这项补贴是什么文件规定的，补多少？")) == []
+    assert asked_fields(parse_question("想提意见，该找谁、打什么电话？")) == ["contact", "contact_person"]
