@@ -346,7 +346,8 @@ def _title_like(s: str) -> bool:
         6 <= len(s) <= 100
         and "。" not in s
         and not re.search(r"[,，;；]", s)
-        and not s.endswith((":", "："))
+        and not s.endswith((":", "：", "、"))  # 100亿元、: a break in an enumeration
+        and len(_CJK_CHARS.findall(s)) >= 4
         and not (s.startswith("(") and not _PLACE_LED.match(s)) and not s.startswith(("各", "附件"))
         and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1))  # 岳阳市华容县:… is a headline
                  and not (_is_orgs(label.group(1)) and label.group(2).startswith("关于")))  # 市政府:关于…的通知 too
@@ -356,6 +357,7 @@ def _title_like(s: str) -> bool:
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
         and not s.startswith(("为", "為"))  # 为深入贯彻落实…: the opening purpose clause, cut before its comma
+        and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
     )
 
 
@@ -369,6 +371,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             value = value[number.end():].strip()  # 名称 仙政规〔2025〕3号 市人民政府关于…: the number is its own field
         if label in _TITLE_LABELS:
             value = value[:_glued_end(value)]  # 原标题:…若干政策的通知各县(区)人民政府,…: the addressees are not the title
+            if (kind := _NOTICE_KIND.search(value)) and _is_orgs(value[kind.end():]):
+                value = value[:kind.end()]  # …的通知市人民政府办公室: the signature's unit run on from the next line
         if label in _TITLE_LABELS and _title_like(value):
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span
@@ -390,6 +394,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 piece, b, followed = piece[:cut], a + cut, True
             if (m := _INNER_HEADING_RE.search(piece)) and m.start() > 0:
                 piece, b = piece[: m.start()], a + m.start()
+            if m := NEXT_FIELD_RE.search(piece, 1) or re.search(r"[(（]附", piece):  # …的公告 发布时间:2023-09-27, …的通知
+                piece, b = piece[: m.start()], a + m.start()  # (附:…办法、…): a page field or attachment list after it
+            if (m := _SITE_TAG.match(piece)) and len(piece) > m.end():  # 【已结束】…的公告: the site's tag is no part
+                a, piece = a + m.end(), piece[m.end():]
             lead = len(piece) - len(piece.lstrip())
             a, piece = a + lead, piece.strip()
             b = a + len(piece)
@@ -445,6 +453,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
         if (lead := _news_lead(top)) and _title_end(lead[0].group(2)):  # …发改委发布《…的意见(征求意见稿)》
             m, lstart = lead
             return m.group(2), (lstart + m.start(2), lstart + m.end(2))
+        if top and (m := _SUBJECT_NAME.match(top[0][2])) and _title_like(m.group(1)) and _title_end(m.group(1)):
+            return m.group(1), (top[0][0], top[0][0] + m.end(1))  # 潜山市…远景目标纲要,根据…编制: the text names itself
     if not cands:
         return "", None
     _, _, start, end = min(cands)
@@ -454,8 +464,11 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     return title, (line_start, end)
 
 
+_SUBJECT_NAME = re.compile(r"\s*([^，,。；;:：《》]{6,80}?)[,，]")  # the subject of the opening sentence, before its comma
+_SITE_TAG = re.compile(r"【[^【】]{1,16}】\s*")  # a site's tag before a heading: 【已结束】, 【区级】, 【政策汇编】
+_NOTICE_KIND = re.compile(r"的(?:通知|通告|公告|决定|意见|批复|函)")  # the last words of a notice's title
 # the rest of a 关于印发 title on its own line: (2015—2017年)的通知
-_NOTICE_TAIL = re.compile(r"(?:[(（][^()（）]{1,24}[)）])?的(?:通知|通告|公告|决定|函)")
+_NOTICE_TAIL = re.compile(r"(?:[(（][^()（）]{1,24}[)）])?\s*的(?:通知|通告|公告|决定|函)")
 
 
 def _line_after(top: list[Line], end: int) -> tuple[str, int]:
@@ -467,7 +480,7 @@ def _line_after(top: list[Line], end: int) -> tuple[str, int]:
 # 行政公署印发了《…实施方案》
 _NEWS_LEAD_RE = re.compile(
     rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
-    r"(?:正式|近日)?(?:发布|印发|出台|公布)了?《([^《》\n]{4,100})》"
+    r"(?:正式|近日)?(?:发布|印发|出台|公布)了?(?:关于[^《》\n]{0,12})?《([^《》\n]{4,100})》"
 )
 
 
@@ -516,7 +529,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
             return prefix, None
     if fields:  # the office or site that published the page: when nothing else names the issuer
         return _field_value(text, lines, fields[0][1], fields[0][2])
-    if (lead := _news_lead(lines)) and _simple(lead[0].group(2)) == title and _is_orgs(lead[0].group(1)):
+    if (lead := _news_lead(lines)) and _simple(lead[0].group(2)) in title and _is_orgs(lead[0].group(1)):
         m, lstart = lead  # the unit a news report says issued the document it reports
         return m.group(1), (lstart + m.start(1), lstart + m.end(1))
     for item in header:
@@ -736,7 +749,8 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
 
 def _is_paren_note(line: str) -> bool:
     """A line that only holds "(试行)" / "(2025年版)", not a date."""
-    return bool(re.fullmatch(r"\([^()]{1,20}\)", line.strip())) and not _is_date_line(line)
+    return bool(re.fullmatch(r"\([^()]{1,20}\)", line.strip())) and not _is_date_line(line) \
+        and not _PUBLICATION_NOTE.fullmatch(line.strip())  # (2017年9月19日印发) dates the document
 
 
 def _cited(line: str, m: re.Match) -> bool:

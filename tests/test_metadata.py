@@ -501,3 +501,26 @@ def test_a_call_for_comments_and_a_news_report_on_a_draft_are_drafts(tmp_path):
                  "为全力推进“六个行动”,结合我盟实际,制定本方案。\n")
     assert meta.title == "阿拉善盟“六个行动”实施方案" and meta.issuer == "阿拉善盟委员会、阿拉善盟行政公署"
     assert meta.region == "内蒙古自治区阿拉善盟"
+
+
+def test_a_title_without_site_tags_attachment_lists_or_notes_run_on_to_it(tmp_path):
+    """【已结束】 before a heading, (附:…) and a page field after it, (2017年9月19日印发) under it and a signature run
+    on into a 名称 field are not the title; a plan whose opening sentence names it is titled so."""
+    meta = _meta(tmp_path / "a.txt", "【已结束】某市工业和信息化局关于《某市制造强市三年行动计划》公开征求意见的公告 发布时间:2023-09-27 17:22\n"
+                 "现对《某市制造强市三年行动计划》公开征求意见。\n")
+    assert meta.title == "某市工业和信息化局关于《某市制造强市三年行动计划》公开征求意见的公告" and meta.is_draft
+    meta = _meta(tmp_path / "b.txt", "揭阳市人民政府关于印发揭阳市促进产业发展政策体系文件的通知(附:揭阳市产业发展资金管理办法、"
+                 "揭阳市促进总部经济发展扶持办法)\n各县(市、区)人民政府:\n")
+    assert meta.title == "揭阳市人民政府关于印发揭阳市促进产业发展政策体系文件的通知"
+    meta = _meta(tmp_path / "c.txt", "潮州市陶瓷产业做大做强实施意见\n\n(2017年9月19日印发)\n\n陶瓷产业是潮州市第一支柱产业。\n")
+    assert meta.title == "潮州市陶瓷产业做大做强实施意见" and str(meta.date) == "2017-09-19"
+    meta = _meta(tmp_path / "d.txt", "市人民政府办公室关于印发《招商引资工作任务清单》的通知\n\n索 引 号: 011/2025-27 发布机构: 市招商服务中心 "
+                 "发布日期: 2025年06月19日 16:00:00 名  称: 市人民政府办公室关于印发《招商引资工作任务清单》的通知\n\n"
+                 "市人民政府办公室\n")
+    assert meta.title == "市人民政府办公室关于印发《招商引资工作任务清单》的通知"
+    meta = _meta(tmp_path / "e.txt", "潜山市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要,根据潜山市委的建议编制,"
+                 "主要明确发展目标。\n")
+    assert meta.title == "潜山市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要" and meta.region.endswith("潜山市")
+    meta = _meta(tmp_path / "f.txt", "济管〔2020〕 10号\n各镇人民政府:\n为加快工业转型升级,制定以下政策。\n"
+                 "对总投资额在5000万元以上的新建一般工业项目\n100亿元、\n")
+    assert meta.title == ""
