@@ -466,9 +466,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
 
 _SUBJECT_NAME = re.compile(r"\s*([^，,。；;:：《》]{6,80}?)[,，]")  # the subject of the opening sentence, before its comma
 _SITE_TAG = re.compile(r"【[^【】]{1,16}】\s*")  # a site's tag before a heading: 【已结束】, 【区级】, 【政策汇编】
-_NOTICE_KIND = re.compile(r"的(?:通知|通告|公告|决定|意见|批复|函)")  # the last words of a notice's title
+_NOTICE_WORDS = "通知|通告|公告|决定|意见|批复|函"  # the last word of a notice's title (…的通知)
+_NOTICE_KIND = re.compile(rf"的(?:{_NOTICE_WORDS})")
 # the rest of a 关于印发 title on its own line: (2015—2017年)的通知
-_NOTICE_TAIL = re.compile(r"(?:[(（][^()（）]{1,24}[)）])?\s*的(?:通知|通告|公告|决定|函)")
+_NOTICE_TAIL = re.compile(rf"(?:[(（][^()（）]{{1,24}}[)）])?\s*的(?:{_NOTICE_WORDS})")
 
 
 def _line_after(top: list[Line], end: int) -> tuple[str, int]:
