@@ -445,7 +445,8 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                            rf"|(哪个|哪份|哪一份|哪些|什么)\S{{0,8}}(文件|通知|意见|办法|决定|规定)\S{{0,6}}(?:{_REPEAL_VERBS})"),
     # a draft out for comment: until when comments are taken, and whom to call
     "comment_until": re.compile(r"(征求意见|意见征求|征集意见|意见征集|提意见|反馈意见|意见反馈|提交意见|意见建议)\S{0,6}"
-                                r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"),  # not 申报截止: a rule's date
+                                r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"  # not 申报截止: a rule's date
+                                r"|意见\S{0,8}(哪天|什么时候|何时)\S{0,4}(提交|反馈|提出)"),  # 意见最晚要在哪天之前提交
     "contact": re.compile(r"电话|联系方式|怎么联系"),
     "contact_person": re.compile(r"找谁|联系谁|联系人"),  # whom to ask (联系人:…办公室  刘腾)
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
@@ -632,9 +633,10 @@ def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Ca
 
 
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
-                           score: float) -> Answer | None:
+                           score: float, named: bool = False) -> Answer | None:
     """文号 / dates / validity / issuer / proposer / a draft's comment deadline and telephone of `doc`, each with the line
-    of its text that states it."""
+    of its text that states it; a refusal when none is stated of a document the question names (by a quoted title,
+    or by its 文号: `named`)."""
     fields_asked = asked_fields(question, (doc.meta.title,))
     if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
         fields_asked = [f for f in fields_asked if f != "doc_number"]
@@ -689,7 +691,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                      "不是征求意见稿：标题中没有征求意见稿、草案等字样，请以发文单位公布的为准")
         lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
     if not citations:
-        if set(fields_asked) <= _HEAD_FIELDS and question.quoted:  # the named document does not state them
+        if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named):  # the named document does not state them
             return refusal(question.raw, "".join(lines) + "无法回答这个问题。")
         return None
     title = meta.title or doc.doc_id

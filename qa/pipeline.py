@@ -112,7 +112,7 @@ class AnswerPipeline:
                 if len(drafts) == len(unique):
                     return _draft_refusal(question, drafts[0])
                 unique = [d for d in unique if not d.meta.is_draft]
-            answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0)) is not None]
+            answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True))]
             if answers:
                 return _joined(question, answers)
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
@@ -229,14 +229,17 @@ def _draft_refusal(question: Question, draft: str) -> Answer:
 
 
 def _joined(question: Question, answers: list[Answer]) -> Answer:
-    """Answers about several documents as one, their citations numbered in turn."""
+    """Answers about several documents as one, their citations numbered in turn (a refusal when all are)."""
+    if len(answers) == 1:
+        return answers[0]
     text, citations = [], []
     for a in answers:
         text.append(_renumber(a.answer, len(citations)))
         for c in a.citations:
             c.id += len(citations)
         citations += a.citations
-    return Answer(question=question.raw, answer="\n".join(text), answerable=True, citations=citations)
+    return Answer(question=question.raw, answer="\n".join(text), answerable=any(a.answerable for a in answers),
+                  citations=citations)
 
 
 def _renumber(text: str, offset: int) -> str:

@@ -196,8 +196,9 @@ def _shown(place: Place, written: str) -> str:
     return f"{written}（{place.name}）" if written and written != place.name else place.name
 
 
-# a document of the place a question names, written after it: 鄂尔多斯市2024年推动产业高质量发展政策清单中
-_OWN_DOCUMENT = re.compile(r"([^，,。？?；;]{0,30}?(?:清单|意见|办法|措施|方案|细则|计划|条例))(?:中|里|内|规定|提出|明确|对|的)")
+# a document of the place a question names, written after it: 鄂尔多斯市2024年推动产业高质量发展政策清单中, 四平市
+# 关于…的实施意见是哪天印发的
+_OWN_DOCUMENT = re.compile(r"([^，,。？?；;]{0,30}?(?:清单|意见|办法|措施|方案|细则|计划|条例))(?:中|里|内|规定|提出|明确|对|的|是|哪)")
 
 
 _LEADING_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}[县区市旗州镇乡]")  # a place the gazetteer may not know (…县…办法)
