@@ -158,7 +158,6 @@ class PlaceScoper:
         return list(dict.fromkeys(out))
 
 
-# where what a question says of one of its places ends: a break, a conjunction, or a word the places share
 def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_leads: bool = False) -> str:
     """`text` as it concerns the mentions keyed `keep` (a place, an edition year), one of several it names: every
     other mention is left out with what the asker writes right after it for it alone (its year, its document, its
@@ -186,6 +185,7 @@ def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_lea
 # 2022年印发的那份
 _DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及或]{0,24}?)(?:版|那份|这份|政策|文件|通知|意见|办法|规定|细则|措施"
                        r"|方案|清单|纲要|规划)")
+# where what a question says of one of its places ends: a break, a conjunction, or a word the places share
 _SEGMENT_END = re.compile(r"[，,。？?；;、]|和|与|及|或|分别|各自|各|都")
 _JOINED = re.compile(r"\s*(?:[、,，]|和|与|及|以及|或|或者|跟)\s*")  # two places listed together
 _LEADS = re.compile(r"(?:^|[，,。？?；;、]|和|与|及|或|跟)\s*$")  # a place that opens a phrase of its own
