@@ -170,15 +170,17 @@ class AnswerPipeline:
     def _sections(self, question: Question, scope: Scope, parts: dict[str, set[str]],
                   about: Callable[[str, str], str]) -> Answer:
         """A question naming several places (or editions) gets one answer per place, each only from the documents
-        covering it and to what the question asks of it (`about`)."""
+        covering it and to what the question asks of it (`about`), with the notes on where its rule comes from."""
         sections, citations, warnings = [], [], []
         answerable = False
         for place, doc_ids in parts.items():
             own = about(question.search, place)
             asked = question if own == question.search else parse_question(own, question.places, self.weights.written)
             sub = self._decide(asked, self.retriever.search(asked, doc_ids), doc_ids)
-            if sub.answerable:
-                text = _renumber(sub.answer, len(citations))
+            if sub.answerable:  # where each section's rule comes from (a parent's, an older version) is said in it
+                notes = self.places.notes(replace(scope, places=[p for p in scope.places if p.name == place],
+                                                  uncovered=[]), sub)
+                text = _renumber(sub.answer + "".join(f"\n说明：{n}" for n in notes), len(citations))
                 for c in sub.citations:
                     c.id += len(citations)
                 citations += sub.citations

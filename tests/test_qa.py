@@ -556,6 +556,9 @@ def test_a_document_of_a_place_that_has_none_of_its_own_is_not_its_parents(model
     assert parent.answerable and "710万亩" in parent.answer and "内蒙古自治区" in parent.answer
     facts = qa.ask("鄂尔多斯市推动产业高质量发展的实施意见是哪天印发的？文号是多少？")  # its own, asked by its facts
     assert not facts.answerable and "内政发〔2024〕6号" not in facts.answer
+    both = qa.ask("鄂尔多斯市和郑州市分别争取高标准农田建设项目多少万亩？")  # a section answered by the parent's rule says so
+    section = next(part for part in both.answer.split("【") if part.startswith("内蒙古自治区鄂尔多斯市"))
+    assert "710万亩" in section and "说明：" in section and "内蒙古自治区" in section.split("说明：")[1]
     undated = qa.ask("内政发〔2024〕6号是哪天印发的？")  # named by its 文号, which states no date
     assert not undated.answerable and "没有写明印发日期" in undated.answer
 
