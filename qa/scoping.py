@@ -86,8 +86,14 @@ class PlaceScoper:
 
     def about(self, question_search: str, scope: Scope, place: str) -> str:
         """The question as it concerns `place`, one of several it names (see `_apart`)."""
-        found = [m for m in self.resolver.gaz.find_all(question_search)[0] if m.place.name in scope.per_place]
-        return _apart(question_search, [(m.start, m.end, m.place.name) for m in found], place, first_leads=True)
+        found = self.resolver.gaz.find_all(question_search)[0]
+        mentions = []
+        for k, m in enumerate(found):  # a parent written right before a named place is part of its name (石家庄市栾城区)
+            if m.place.name in scope.per_place and not (k + 1 < len(found) and found[k + 1].start == m.end
+                                                        and found[k + 1].place.name in scope.per_place):
+                parent = found[k - 1] if k and found[k - 1].end == m.start else None
+                mentions.append((parent.start if parent else m.start, m.end, m.place.name))
+        return _apart(question_search, mentions, place, first_leads=True)
 
     @staticmethod
     def about_edition(question_search: str, year: str) -> str:

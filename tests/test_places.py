@@ -244,6 +244,15 @@ def test_each_place_of_a_question_keeps_only_what_is_asked_of_it(tmp_path):
     city, district = sorted(scope.per_place)
     assert "2025" not in scoper.about(q, scope, city) and "2024年的经济政策" in scoper.about(q, scope, city)
     assert "2024" not in scoper.about(q, scope, district) and "2025年版" in scoper.about(q, scope, district)
+    (tmp_path / "luancheng.txt").write_text("石家庄市栾城区人民政府关于稳定经济运行的若干措施\n一、对企业新增研发投入给予5%补助。\n",
+                                             encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = "舟山市2024年的经济政策和石家庄市栾城区2022年的措施,分别怎么补助?"  # a district written with its city
+    scope = scoper.resolve(q)
+    zhoushan, luancheng = sorted(scope.per_place, key=lambda p: "栾城" in p)
+    assert "2022" not in scoper.about(q, scope, zhoushan) and "石家庄" not in scoper.about(q, scope, zhoushan)
+    assert "2024" not in scoper.about(q, scope, luancheng) and "石家庄市栾城区2022年" in scoper.about(q, scope, luancheng)
     q = "舟山和定海区对首次升规的工业企业分别奖多少?"
     scope = scoper.resolve(q)
     assert all("对首次升规的工业企业分别奖多少" in scoper.about(q, scope, p) for p in scope.per_place)
