@@ -413,10 +413,6 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
                         break
-            if "关于" in piece and not text[end:].split("\n", 1)[0].strip():  # the piece ends its line
-                tail, tail_end = _line_after(top, end)
-                if _NOTICE_TAIL.fullmatch(tail):  # …三年行动计划 / (2015—2017年)的通知: the notice's own end
-                    piece, end = piece + tail, tail_end
             elif not _title_end(piece) and b == len(line.rstrip()) and len(_CJK_CHARS.findall(piece)) >= 4:
                 # 盐城市深化…数字化转型 / 网络化联接三年行动计划(2025-2027年); 涪城区国民经济和社会发展 / 第十四个
                 # 五年规划和二〇三五年 / 远景目标纲要: joined when the lines end as a title does
@@ -430,6 +426,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                     if _title_end(joined):
                         piece, end = joined, e2
                         break
+            if "关于" in piece and not text[end:].split("\n", 1)[0].strip():  # the piece ends its line
+                tail, tail_end = _line_after(top, end)
+                if _NOTICE_TAIL.fullmatch(tail):  # …三年行动计划 / (2015—2017年)的通知: the notice's own end
+                    piece, end = piece + tail, tail_end
             if k and piece.startswith("关于") and _is_orgs(top[k - 1][2]) and b == len(line.rstrip()):
                 start, piece = top[k - 1][0], top[k - 1][2].strip() + piece  # issuer line above the 关于 line
             last = next((i for i, (_s, e3, _l) in enumerate(top) if e3 >= end), k)  # the line the piece ends on

@@ -453,9 +453,9 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
     "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"
                        r"|^\S{0,30}?号是(一份|一个)?(什么|哪份|哪个)(文件|通知)"),  # 滨政字〔2024〕4号是一份什么文件
-    "publisher": re.compile(r"发布机构"),
+    "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
     # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过; 已经市政府第48次常务会议研究通过)
-    "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议)|(通过|审议)\S{0,2}的?(会议|日期)"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
+    "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议)|(通过|审议)\S{0,2}的?(会议|日期)"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
@@ -648,7 +648,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
         at = -1
-        if field in ("basis", "repealed") and len(several := basis_documents(doc, question, field == "repealed")) > 1:
+        several = basis_documents(doc, question, field == "repealed") if field in ("basis", "repealed") else []
+        if len(several) > 1:
             for cited in several:  # 哪两个文件: each with the line that cites it
                 citations.append(_line_citation(len(citations) + 1, doc, _line_span(doc.text, cited.start, cited.end),
                                                 chunks_of, score))

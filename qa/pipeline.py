@@ -92,8 +92,7 @@ class AnswerPipeline:
         elif len(scope.per_place) > 1:
             answer = self._sections(question, scope, scope.per_place, lambda q, place: self.places.about(q, scope, place))
         elif len(scope.per_edition) > 1:
-            answer = self._sections(question, scope, {f"{y}年": docs for y, docs in scope.per_edition.items()},
-                                    lambda q, label: self.places.about_edition(q, label.removesuffix("年")))
+            answer = self._sections(question, scope, scope.per_edition, self.places.about_edition)
         else:
             answer = self._decide(question, found, trace.doc_ids)
             notes = self.places.notes(scope, answer)
@@ -173,12 +172,12 @@ class AnswerPipeline:
         covering it and to what the question asks of it (`about`), with the notes on where its rule comes from."""
         sections, citations, warnings = [], [], []
         answerable = False
-        for place, doc_ids in parts.items():
-            own = about(question.search, place)
+        for label, doc_ids in parts.items():
+            own = about(question.search, label)
             asked = question if own == question.search else parse_question(own, question.places, self.weights.written)
             sub = self._decide(asked, self.retriever.search(asked, doc_ids), doc_ids)
             if sub.answerable:  # where each section's rule comes from (a parent's, an older version) is said in it
-                notes = self.places.notes(replace(scope, places=[p for p in scope.places if p.name == place],
+                notes = self.places.notes(replace(scope, places=[p for p in scope.places if p.name == label],
                                                   uncovered=[]), sub)
                 text = _renumber(sub.answer + "".join(f"\n说明：{n}" for n in notes), len(citations))
                 for c in sub.citations:
@@ -186,7 +185,7 @@ class AnswerPipeline:
                 citations += sub.citations
             else:  # a refusal's related passages are not carried into the combined answer
                 text = "没有找到答案：" + re.sub(r"相关条款见 \[\d+\][^。]*。", "", sub.answer)
-            sections.append(f"【{place}】{text}")
+            sections.append(f"【{label}】{text}")
             warnings += [w for w in sub.warnings if w not in warnings]
             answerable = answerable or sub.answerable
         if scope.uncovered:

@@ -337,7 +337,7 @@ def parse_question(raw: str, places: tuple[str, ...] = (), writes: Callable[[str
     crosslingual = _written_in_another_language(search)
     terms_text = A_NOT_A.sub(lambda m: " " * len(m.group()), search)  # 能不能享受: 享受, not 不能
     for place in sorted(places, key=len, reverse=True):  # …but the level a place's last character starts (湖北省级首台套)
-        terms_text = re.sub(re.escape(place) + r"(?!级)|" + re.escape(place[:-1]) + r"(?=[省市县区]级)",
+        terms_text = re.sub(re.escape(place) + r"(?!级)|" + re.escape(place[:-1]) + f"(?={re.escape(place[-1])}级)",
                             lambda m: " " * len(m.group()), terms_text)
     words = tuple(w for w in content_words(terms_text) if writes is None or not _guessed(w[0]) or writes(w[0]))
     return Question(

@@ -33,7 +33,7 @@ class Scope:
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
     inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
-    per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named → its documents
+    per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named (2018年) → its documents
 
     @property
     def place_names(self) -> list[str]:
@@ -97,9 +97,9 @@ class PlaceScoper:
 
     @staticmethod
     def about_edition(question_search: str, year: str) -> str:
-        """The question as it concerns the document of `year`, one of several it names (see `_apart`)."""
-        return _apart(question_search, [(m.start(), m.end(), m.group(1)) for m in _DOC_YEAR.finditer(question_search)],
-                      year)
+        """The question as it concerns the document of `year` (2018年), one of several it names (see `_apart`)."""
+        return _apart(question_search,
+                      [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(question_search)], year)
 
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
@@ -128,7 +128,7 @@ class PlaceScoper:
         of_year = {y: {d for d in pool if y in known[d] or y in opening.get(d, ())} for y in named}
         if len(named) > 1 and not scope.per_place and all(of_year.values()) \
                 and len({frozenset(docs) for docs in of_year.values()}) == len(named):
-            scope.per_edition = {str(y): docs for y, docs in of_year.items()}  # 2018年版…，2020年版…: each its own
+            scope.per_edition = {f"{y}年": docs for y, docs in of_year.items()}  # 2018年版…，2020年版…: each its own
         if not editions:
             return scope
         years = {int(m.group(1)) for m in editions}

@@ -273,7 +273,7 @@ def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
     scoper = PlaceScoper({d.doc_id: d for d in docs})
     q = "遂宁技改设备补助，2018年版补多少比例？2020年版的政策又补多少比例？"
     scope = scoper.edition(scoper.resolve(q), q)
-    assert scope.per_edition == {"2018": {"policy2018.txt"}, "2020": {"policy2020.txt"}}
-    assert "2020" not in scoper.about_edition(q, "2018") and "2018" not in scoper.about_edition(q, "2020")
+    assert scope.per_edition == {"2018年": {"policy2018.txt"}, "2020年": {"policy2020.txt"}}
+    assert "2020" not in scoper.about_edition(q, "2018年") and "2018" not in scoper.about_edition(q, "2020年")
     one = "遂宁2018年版的政策补多少比例？"
     assert not scoper.edition(scoper.resolve(one), one).per_edition
