@@ -233,7 +233,7 @@ def split_parts(search: str) -> tuple[str, ...]:
     for m in re.finditer(rf"(.*?)({_PART_SPLIT.pattern}|$)", search):
         piece = m.group(1).strip(" ，,。")
         if piece and _INTERROGATIVE.search(piece):
-            parts.append(f"{lead}，{piece}" if lead else piece)
+            parts += [f"{lead}，{each}" if lead else each for each in distributed(piece)]
             lead = ""
         elif piece:
             lead = f"{lead}，{piece}" if lead else piece
@@ -242,6 +242,36 @@ def split_parts(search: str) -> tuple[str, ...]:
         if m.end() >= len(search):
             break
     return tuple(parts) or (search,)
+
+
+_CONJUNCTIONS = frozenset({"和", "与", "及", "以及", "跟", "、"})
+_DISTRIBUTIVE = frozenset({"分别", "各自"})
+
+
+def distributed(clause: str) -> list[str]:
+    """A clause asking one thing of each of several coordinated subjects, one clause each: 对地区生产总值和规模以上
+    工业增加值各定了多少增速目标 → 对地区生产总值定了多少增速目标, 规模以上工业增加值定了多少增速目标. The
+    distributive adverb (分别, 各自, 各 before a verb) marks it; conjunctions inside a quoted name do not count. When
+    the first subject is only a modifier (国家级和省级制造业创新中心, jieba's distinguishing words), it shares the
+    last subject's head noun. Any other clause is returned whole."""
+    words = _pos_cut(clause)
+    quoted = [(q.start(), q.end()) for q in quoted_spans(clause)]
+    at = next((k for k, (w, f, _) in enumerate(words) if w in _DISTRIBUTIVE
+               or w == "各" and k + 1 < len(words) and words[k + 1][1].startswith(("v", "p", "d"))), None)
+    if at is None:
+        return [clause]
+    cuts = [k for k, (w, _, s) in enumerate(words[:at]) if w in _CONJUNCTIONS and not any(a <= s < b for a, b in quoted)]
+    bounds = [-1, *cuts, at]
+    items = [words[a + 1:b] for a, b in pairwise(bounds)]
+    if len(items) < 2 or any(not any(_is_content(w, f) for w, f, _ in item) for item in items):
+        return [clause]
+    rest = clause[words[at][2] + len(words[at][0]):]
+    text = ["".join(w for w, _, _ in item) for item in items]
+    modifiers = next((k for k, (_, f, _) in enumerate(reversed(items[0])) if f != "b"), len(items[0]))
+    if modifiers and len(items[-1]) > modifiers:  # 国家级和省级制造业创新中心: each level of the one head
+        head = "".join(w for w, _, _ in items[-1][modifiers:])
+        text = [t + head for t in text[:-1]] + text[-1:]
+    return [t + rest for t in text]
 
 
 def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8, after: int = 4) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ def test_kinds_of_question():
 
 
 def test_multi_part_questions_are_split_at_each_interrogative_clause():
-    assert len(split_parts("开工和投产各拿多少比例？最高补助多少？")) == 2
+    assert split_parts("开工和投产各拿多少比例？最高补助多少？") == ("开工拿多少比例", "投产拿多少比例", "最高补助多少")
     assert len(split_parts("补助多少，上限是多少")) == 2
     assert len(split_parts("对首次进入百强的企业奖励多少")) == 1
     assert len(parse_question("计划建立多大尺寸的加工能力，搭建什么样的体系？").parts) == 2  # search form: "," too
@@ -402,3 +402,16 @@ def test_a_place_before_a_level_word_leaves_the_level_a_term():
     q = parse_question("宜昌对纳入湖北省级首台(套)重大技术装备的产品奖励多少？", ("宜昌", "湖北省"))
     assert "省级" in q.terms and ("省级", "首台") in q.pairs
     assert "市级" in parse_question("郑州市级财政补助多少", ("郑州市",)).terms
+
+
+def test_a_clause_asking_the_same_of_several_subjects_is_one_part_each():
+    """X和Y分别/各…多少 asks each subject; a modifier pair shares the last subject's head; a conjunction inside a
+    quoted name, or a clause without a distributive word, stays whole."""
+    assert split_parts("对地区生产总值和规模以上工业增加值各定了多少增速目标？") == (
+        "对地区生产总值定了多少增速目标", "规模以上工业增加值定了多少增速目标")
+    assert split_parts("新认定国家级和省级制造业创新中心分别奖补多少") == (
+        "新认定国家级制造业创新中心奖补多少", "省级制造业创新中心奖补多少")
+    assert len(split_parts("茂名对“链主”企业、单项冠军企业和专精特新企业分别奖励多少")) == 3
+    assert split_parts("《科技创新和产业创新若干政策》分别奖多少") == ("《科技创新和产业创新若干政策》分别奖多少",)
+    assert split_parts("研发投入和设备投入补助多少") == ("研发投入和设备投入补助多少",)
+    assert split_parts("各县区分别安排多少") == ("各县区分别安排多少",)
