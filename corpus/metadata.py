@@ -136,6 +136,8 @@ def extract_meta(
     issuer = over.get("issuer") or issuer
     doc_date, span = _date(lines, header, doc_id)
     _note(evidence, "date", span)
+    if (signed := _signed(lines)) and signed != span:
+        _note(evidence, "signed", signed)  # the 落款 where the issue date is read elsewhere (a page's 发布日期)
     number, span = _doc_number(text, lines, header)
     _note(evidence, "doc_number", span)
     meta = DocMeta(
@@ -599,20 +601,37 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
     return None
 
 
+def _signed(lines: list[Line]) -> tuple[int, int] | None:
+    """Where the first signature's date stands (its 落款: 2020年3月 under the issuer), over every line a copy broke
+    it across."""
+    if not (found := _signature(lines)):
+        return None
+    _, (s, e) = found
+    body = [(bs, be, ln) for bs, be, ln in lines if ln.strip()]
+    at = next((k for k, (bs, _, _) in enumerate(body) if bs == s), None)
+    end = _date_lines(body, at)[1] if at is not None else -1
+    return s, max(e, end)
+
+
 # a signature dated by month only, as plans are (舒兰市人民政府 / 二〇二一年七月): it names the issuer, not the day
 _YEAR_MONTH = re.compile(rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*(?:\d{{1,2}}|{_CN_MD})\s*月")
 
 
 def _date_over_lines(body: list[Line], k: int) -> str:
     """A date a copy broke one part a line from body[k] on (2018 / 年 / 9 / 月 / 8 / 日), joined; else ""."""
+    return _date_lines(body, k)[0]
+
+
+def _date_lines(body: list[Line], k: int) -> tuple[str, int]:
+    """`_date_over_lines`, with where the date's last part ends in the text (-1 when there is no such date)."""
     joined = ""
-    for _, _, ln in body[k : k + 6]:
+    for _, e, ln in body[k : k + 6]:
         if len(ln.strip()) > 4:
-            return ""
+            return "", -1
         joined += ln.strip()
         if re.fullmatch(DATE_PATTERN, joined):
-            return joined
-    return ""
+            return joined, e
+    return "", -1
 
 
 def parse_date(s: str) -> date | None:
@@ -669,8 +688,9 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)
         at = next((k for k, (bs, _, _) in enumerate(body) if bs == s), None)
-        if at is not None and (d := parse_date(_date_over_lines(body, at))):
-            return d, (s, e)
+        joined, end = _date_lines(body, at) if at is not None else ("", -1)
+        if d := parse_date(joined):
+            return d, (s, end)  # every line the date was broken over
     if (found := _publication_note(lines)) and (d := parse_date(found[0].group("date"))):
         return d, found[1]
     for (_, _, prev), (s, e, ln) in zip(body[:20], body[1:20], strict=False):  # a signature without its signer
@@ -689,7 +709,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         cells = re.split(r"\s{2,}", ln)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
                  or next((m for m in _SIGNED_INLINE.finditer(ln) if _is_orgs(m.group(1))), None)
-                 or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)  # 政策文件2018-03-19
+                 # 政策文件2018-03-19; 来源:2018-08-23 14:39 (a field whose whole value is a date is the page's date)
+                 or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*[:：]?\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
         if found and (d := parse_date(found.group(found.lastindex or 0))):

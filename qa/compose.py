@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from corpus.clean import search_form
-from corpus.metadata import DATE_PATTERN
+from corpus.metadata import DATE_PATTERN, parse_date
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
@@ -430,8 +430,8 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                        r"|落款\S{0,10}(日期|时间|何时|什么时候|哪天|哪一天|哪年)"  # 落款是哪个单位、哪一天
                        r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
-    "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|发文|发的|下发|起草|牵头)"
-                         r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|发文|下发|发的|起草|牵头)"
+    "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|编制|发文|发的|下发|起草|牵头)"
+                         r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|编制|发文|下发|发的|起草|牵头)"
                          r"|落款\S{0,3}(哪个|什么|哪家|哪一个)?(单位|部门|机关)"),  # the signature's unit
     # the addressees (主送机关) a notice is sent to: 各市、县人民政府，省政府各部门：
     "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
@@ -452,7 +452,8 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
     # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
     "title": re.compile(r"(标题|题目|全称|文件名称|文件名)\S{0,3}(什么|啥)|(这份|这个|该)(文件|通知)\S{0,2}叫什么"
-                       r"|^\S{0,30}?号是(一份|一个)?(什么|哪份|哪个)(文件|通知)"),  # 滨政字〔2024〕4号是一份什么文件
+                       # 滨政字〔2024〕4号是一份什么文件; 晋市政办〔2025〕4号印发的是什么方案
+                       r"|^\S{0,30}?号(印发|发布|下发)?的?是(一份|一个)?(什么|哪份|哪个)(文件|通知|方案|办法|意见|规定|措施|计划|规划|政策)"),
     "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
     # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过; 已经市政府第48次常务会议研究通过)
     "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议)|(通过|审议)\S{0,2}的?(会议|日期)"),
@@ -564,6 +565,15 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     return [str(value)]
 
 
+def _squashed(text: str) -> str:
+    """`text` in search form without whitespace (a date broken over lines, 2018 / 年 / 9 / 月, reads whole)."""
+    return re.sub(r"\s", "", search_form(text))
+
+
+# a question after the signature's date (落款日期, 成文日期, 哪天签发的), not the page's publication date
+_SIGNED_ASKED = re.compile(r"落款|成文|签发|签署")
+
+
 def _line_span(text: str, start: int, end: int) -> Span:
     return Span(text.rfind("\n", 0, start) + 1, (text.find("\n", end) + 1 or len(text) + 1) - 1)
 
@@ -647,7 +657,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     lines, citations = [], []
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
-        at = -1
+        at, label = -1, _FIELD_NAMES[field]
         several = basis_documents(doc, question, field == "repealed") if field in ("basis", "repealed") else []
         if len(several) > 1:
             for cited in several:  # 哪两个文件: each with the line that cites it
@@ -659,6 +669,12 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             if several:
                 at, shown = several[0].start, f"《{several[0].title}》（{several[0].number}）"
                 span = _line_span(doc.text, several[0].start, several[0].end)
+        elif field == "date" and "signed" in evidence and _SIGNED_ASKED.search(question.search):
+            at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
+            label = "落款日期"
+            span = Span(at, end)
+            written = re.sub(r"\s", "", doc.text[at:end])
+            shown = _date_forms(signed)[0] if (signed := parse_date(written)) else written
         elif field in evidence:
             at, end = evidence[field]
             span = Span(at, end)
@@ -685,12 +701,12 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         cid = len(citations) + 1
         citations.append(_line_citation(cid, doc, span, chunks_of, score))
         quote = citations[-1].quote
-        if re.sub(r"\s", "", search_form(shown)) not in re.sub(r"\s", "", search_form(quote)):
+        if not any(_squashed(form) in _squashed(quote) for form in [shown, *forms]):
             shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line
         if field == "status":
             shown = ("征求意见稿，尚未正式印发" if meta.is_draft else
                      "不是征求意见稿：标题中没有征求意见稿、草案等字样，请以发文单位公布的为准")
-        lines.append(f"{_FIELD_NAMES[field]}：{shown} [{cid}]")
+        lines.append(f"{label}：{shown} [{cid}]")
     if not citations:
         if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named):  # the named document does not state them
             return refusal(question.raw, "".join(lines) + "无法回答这个问题。")

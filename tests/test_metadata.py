@@ -524,3 +524,16 @@ def test_a_title_without_site_tags_attachment_lists_or_notes_run_on_to_it(tmp_pa
     meta = _meta(tmp_path / "f.txt", "济管〔2020〕 10号\n各镇人民政府:\n为加快工业转型升级,制定以下政策。\n"
                  "对总投资额在5000万元以上的新建一般工业项目\n100亿元、\n")
     assert meta.title == ""
+
+
+def test_a_source_field_holding_only_a_date_dates_the_page_and_a_broken_date_is_cited_whole(tmp_path):
+    meta = _meta(tmp_path / "a.txt", "日照市委、日照市人民政府关于加快工业强市建设的意见\n来源:2018-08-23 14:39\n一、总体要求\n")
+    assert meta.date == date(2018, 8, 23)
+    text = ("顺义区关于印发《促进高精尖产业发展实施意见》的通知\n各镇人民政府:\n现将《实施意见》印发给你们,请认真贯彻执行。\n"
+            "北京市顺义区人民政府\n2018\n年\n9\n月\n8\n日\n")
+    doc = _doc(tmp_path, text, "b.txt")
+    start, end = doc.meta.evidence["date"]
+    assert doc.meta.date == date(2018, 9, 8) and doc.text[start:end].split() == ["2018", "年", "9", "月", "8", "日"]
+    plan = _doc(tmp_path, "某区规划纲要\n发布日期:2022-05-24\n正文。\n某区管理委员会\n2020年3月\n", "c.txt")
+    start, end = plan.meta.evidence["signed"]
+    assert plan.meta.date == date(2022, 5, 24) and plan.text[start:end] == "2020年3月"

@@ -678,7 +678,26 @@ def test_a_question_about_two_editions_is_answered_for_each(model_dir, tmp_path)
 
 def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("这份实施意见由谁牵头起草？")) == ["issuer"]
+    assert asked_fields(parse_question("这份规划纲要是哪个单位编制的？")) == ["issuer"]
     assert asked_fields(parse_question("滨政字〔2024〕4号是一份什么文件？")) == ["title"]
+    assert asked_fields(parse_question("晋市政办〔2025〕4号印发的是什么方案？")) == ["title"]
     assert asked_fields(parse_question("这项补贴是什么文件规定的，补多少？")) == []
     assert asked_fields(parse_question("想提意见，该找谁、打什么电话？")) == ["contact", "contact_person"]
     assert asked_fields(parse_question("公开征求意见，意见最晚要在哪天之前提交？")) == ["comment_until"]
+
+
+def test_the_signature_date_is_answered_when_the_page_carries_another(model_dir, tmp_path):
+    """落款 asks the date under the signature (2020年3月), not the page's 发布日期; a date the text writes 2025年02月23日
+    or breaks over lines is shown as one date, its line quoted as written."""
+    qa = _seeds_and(tmp_path, model_dir, "plan.txt",
+                    "孝感高新区国民经济和社会发展第十四个五年规划纲要\n发布日期:2022-05-24\n"
+                    "一、发展基础\n全区规模以上工业总产值突破500亿元。\n孝感高新技术产业开发区管理委员会\n2020年3月\n")
+    signed = qa.ask("孝感高新区十四五规划纲要是哪个单位编制的，落款写的是什么时候？")
+    assert signed.answerable and "落款日期：2020年3月" in signed.answer and "孝感高新技术产业开发区管理委员会" in signed.answer
+    page = qa.ask("孝感高新区十四五规划纲要是哪天发布的？")
+    assert page.answerable and "2022年5月24日" in page.answer and "2022-05-24" in page.citations[0].quote
+    broken = _seeds_and(tmp_path / "broken", model_dir, "notice.txt",
+                        "顺义区关于印发《促进高精尖产业发展实施意见》的通知\n各镇人民政府:\n现将《实施意见》印发给你们,请认真贯彻执行。\n"
+                        "北京市顺义区人民政府\n2018\n年\n9\n月\n8\n日\n")
+    answer = broken.ask("顺义区促进高精尖产业发展实施意见的落款日期是哪天？")
+    assert answer.answerable and "2018年9月8日" in answer.answer and "日" in answer.citations[0].quote
