@@ -358,7 +358,8 @@ def _title_like(s: str) -> bool:
         and not re.fullmatch(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月", s)  # 2021年4月: a plan's date line
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
-        and not s.startswith(("为", "為"))  # 为深入贯彻落实…: the opening purpose clause, cut before its comma
+        and not s.startswith(("为", "為", "根据", "根據", "依据", "依據"))  # 为深入贯彻落实…, 根据《…: a sentence's
+        # opening purpose or basis clause, cut before its comma
         and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
     )
 
@@ -381,8 +382,10 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             return value, span
     top = [(s, e, ln) for s, e, ln in lines[:16] if ln.strip()]
     cands: list[tuple[int, int, int, int]] = []  # rank, order, start, end
+    body_at = -1  # where the body's first heading or article starts (第一条, 一、), when it is among the top lines
     for k, (lstart, _lend, line) in enumerate(top):
         if k and _HEADING_RE.match(line.strip()):
+            body_at = lstart
             break
         if _FIELD_LABEL_RE.match(line.strip()):
             continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …) is not a title
@@ -393,6 +396,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             m = _DOC_NO_RE.search(piece)
             if m and not _cited(piece, m):
                 cut = m.start() + _glued_title_len(m)
+                cut = len(piece[:cut].rstrip(" (（[［"))  # …的通知(阳府〔2023〕14号): the number's bracket is not the title's
                 piece, b, followed = piece[:cut], a + cut, True
             if (m := _INNER_HEADING_RE.search(piece)) and m.start() > 0:
                 piece, b = piece[: m.start()], a + m.start()
@@ -459,11 +463,21 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             return m.group(1), (top[0][0], top[0][0] + m.end(1))  # 潜山市…远景目标纲要,根据…编制: the text names itself
     if not cands:
         return "", None
-    _, _, start, end = min(cands)
+    rank, _, start, end = min(cands)
+    own = [c for c in cands if c[0] == rank >= 2 and c[2] > start and not text[c[3]:body_at].strip()
+           and not _repeats(text[start:end], text[c[2]:c[3]])]
+    if own and body_at > 0:  # a site's heading above another document's title, which heads the body (辽宁省…管理办法 /
+        _, _, start, end = own[-1]  # 一六二团招商引资奖励办法 / 第一条): the title right above the first article
     title = "".join(part.strip() for part in text[start:end].split("\n") if part.strip())
     title = _PART_NUMBER_RE.sub("", title)
     line_start = text.rfind("\n", 0, start) + 1
     return title, (line_start, end)
+
+
+def _repeats(first: str, second: str) -> bool:
+    """Does `second` name the document `first` names (four in five of its character pairs occur in it)?"""
+    pairs = {second[i:i + 2] for i in range(len(second) - 1) if _CJK_CHARS.match(second[i])}
+    return bool(pairs) and sum(p in first for p in pairs) >= 0.8 * len(pairs)
 
 
 _SUBJECT_NAME = re.compile(r"\s*([^，,。；;:：《》]{6,80}?)[,，]")  # the subject of the opening sentence, before its comma

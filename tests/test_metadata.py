@@ -537,3 +537,26 @@ def test_a_source_field_holding_only_a_date_dates_the_page_and_a_broken_date_is_
     plan = _doc(tmp_path, "某区规划纲要\n发布日期:2022-05-24\n正文。\n某区管理委员会\n2020年3月\n", "c.txt")
     start, end = plan.meta.evidence["signed"]
     assert plan.meta.date == date(2022, 5, 24) and plan.text[start:end] == "2020年3月"
+
+
+def test_a_title_keeps_no_bracket_of_its_number_nor_a_site_heading_above_another_document(tmp_path):
+    notice = _meta(tmp_path / "a.txt", "阳江市人民政府关于印发阳江市高质量建设制造强市实施方案的通知(阳府〔2023〕14号)\n"
+                   "来源:阳江市政府网  时间:2023-06-28\n各县(市、区)人民政府:\n现将《实施方案》印发给你们。\n")
+    assert notice.title == "阳江市人民政府关于印发阳江市高质量建设制造强市实施方案的通知"
+    own = _meta(tmp_path / "b.txt", "辽宁省县(市)区招商引资奖励资金管理办法\n一六二团招商引资奖励办法\n"
+                "第一条为充分调动社会各界参与招商引资的积极性,特制定本奖励办法。\n第二条奖励范围\n")
+    assert own.title == "一六二团招商引资奖励办法"
+    repeated = _meta(tmp_path / "c.txt", "淮北市支持实体经济发展政策清单\n(2021年4月版)\n支持实体经济发展政策清单(2021年4月版)\n"
+                     "一、财政政策\n")
+    assert repeated.title == "淮北市支持实体经济发展政策清单(2021年4月版)"
+    basis = _meta(tmp_path / "d.txt", "各县区人民政府:\n2020年,全市工业企业取得了良好成绩。根据《中共定西市委 定西市人民政府关于"
+                  "推进工业强市的意见》精神,决定对优秀企业予以奖励。\n")
+    assert not basis.title.startswith("根据")
+
+
+def test_a_region_named_two_ways_is_one_place():
+    from corpus.metadata_check import _same_place
+    assert _same_place("新疆维吾尔自治区喀什地区喀什经济开发区", "新疆维吾尔自治区喀什地区喀什经济技术开发区")
+    assert _same_place("湖南省株洲市株洲高新区", "湖南省株洲市株洲高新技术产业开发区")
+    assert not _same_place("重庆市重庆高新技术产业开发区", "重庆市")  # a zone the gazetteer lacks is not its city
+    assert not _same_place("河南省濮阳市", "")
