@@ -44,6 +44,7 @@ class PlaceScope:
     covering: dict[str, set[str]] = field(default_factory=dict)
     broader: dict[str, str] = field(default_factory=dict)
     inferred: dict[str, str] = field(default_factory=dict)  # a document whose region is unknown → the place its text names
+    unplaced: dict[str, str] = field(default_factory=dict)  # a document naming no place → the uncovered place asked
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → its place
     ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
     name_parts: list[str] = field(default_factory=list)  # places written as part of a name (吉林省质量奖)
@@ -70,20 +71,33 @@ class PlaceResolver:
         self._places = {doc_id: place_of(doc, self.gaz) for doc_id, doc in docs.items()}
         self._aliases = self._defined_aliases(docs.values())
         self._named: dict[str, set[str]] | None = None  # place code → unplaced documents whose text names it
+        self._silent: set[str] | None = None  # unplaced documents whose own words name no place at all
+        self._cited: dict[str, set[str]] = {}  # place code → unplaced documents naming it only in a cited 《title》
         self._reposts: dict[str, set[str]] | None = None  # place code → lower places' copies of its policy
 
     def naming(self, place: Place) -> set[str]:
         """Documents whose region could not be read that name `place` in their own words (not in a cited
         《title》): a county's copy without its heading (我区…栖霞区…) may well be that place's rule."""
         if self._named is None:
-            self._named = {}
+            self._named, self._silent = {}, set()
             for doc_id, doc in self.docs.items():
                 if self._places.get(doc_id) is None:
                     own = re.sub(r"《[^《》\n]*》", lambda m: " " * len(m.group()), doc.search_text)
-                    for m in self.gaz.find(own):
-                        if m.place.code != COUNTRY_CODE:
-                            self._named.setdefault(m.place.code, set()).add(doc_id)
+                    local = {m.place.code for m in self.gaz.find(own) if m.place.code != COUNTRY_CODE}
+                    for code in local:
+                        self._named.setdefault(code, set()).add(doc_id)
+                    if not local:
+                        self._silent.add(doc_id)
+                        for m in self.gaz.find(doc.search_text):
+                            self._cited.setdefault(m.place.code, set()).add(doc_id)
         return self._named.get(place.code, set())
+
+    def unplaced(self, place: Place) -> set[str]:
+        """Documents that never say where they are from, for a place no document covers: those whose own words
+        name no place (a copy cut from its heading, 我市…), the ones naming `place` in a cited 《title》 first
+        (享受《丰宁满族自治县招商引资奖励办法》政策). Such a copy may be that place's rule; the answer says so."""
+        self.naming(place)
+        return self._cited.get(place.code) or set(self._silent or ())
 
     def reposting(self, place: Place) -> set[str]:
         """Documents a lower place published whose title names only `place`, above their own region, as the
@@ -156,7 +170,12 @@ class PlaceResolver:
             docs |= named | reposts
             scope.covering[place.code] = docs
             scope.doc_ids |= docs
-            if (place.code != COUNTRY_CODE and not (self._local(docs) | named)) or not docs:
+            if place.code != COUNTRY_CODE and not (self._local(docs) | named) and (silent := self.unplaced(place)):
+                scope.unplaced.update(dict.fromkeys(silent, place.name))
+                docs |= silent
+                scope.covering[place.code] = docs
+                scope.doc_ids |= docs
+            elif (place.code != COUNTRY_CODE and not (self._local(docs) | named)) or not docs:
                 scope.uncovered.append(place)
             for doc_id in docs - reposts:
                 doc_place = self._places[doc_id]

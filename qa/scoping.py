@@ -32,6 +32,7 @@ class Scope:
     missing_document: str = ""  # it names a place's own document (鄂尔多斯市…政策清单) and only parents' exist
     written: list[str] = field(default_factory=list)  # the places as the question writes them (Cixi, 宁波市)
     inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
+    unplaced: dict[str, str] = field(default_factory=dict)  # a document naming no place → the uncovered place asked
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
     per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named (2018年) → its documents
 
@@ -64,7 +65,7 @@ class PlaceScoper:
             text = text[:m.start()] + " " * len(m.group()) + text[m.end():]
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
-        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,
+        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred, unplaced=found.unplaced,
                       reposted=found.reposted,
                       written=[w for w in written.values() if w and w not in found.name_parts],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
@@ -78,8 +79,9 @@ class PlaceScoper:
             scope.doc_ids = national
         if len(found.places) == 1 and (named := _OWN_DOCUMENT.search(text, *_after(text, written, found.places[0]))):
             place = found.places[0]
-            own = {d for d in found.covering.get(place.code, set())
-                   if (p := self.resolver.doc_place(d)) is not None and p.within(place.code) and p.code != COUNTRY_CODE}
+            own = {d for d in found.covering.get(place.code, set())  # (a copy that names no region may be its own)
+                   if (p := self.resolver.doc_place(d)) is not None and p.within(place.code) and p.code != COUNTRY_CODE
+                   or d in found.inferred or d in found.unplaced}
             if not own and not _LEADING_PLACE.match(named.group(1)):  # the parents' documents are not the one named
                 scope.missing_document = f"{written.get(place.code) or place.short}{named.group(1)}"
         return scope
@@ -159,6 +161,9 @@ class PlaceScoper:
                     out.append(f"《{cite.title}》：{note}。")
             if place_name := scope.inferred.get(cite.source):
                 out.append(f"《{cite.title}》：文件没有写明发文地区，正文提到{place_name}，按该地区的文件回答，请核对。")
+            if place_name := scope.unplaced.get(cite.source):
+                out.append(f"《{cite.title}》：文件没有写明发文地区，知识库中也没有写明属于{place_name}的文件；"
+                           f"此文件可能是{place_name}的，也可能不是，请核对原文出处。")
             if note := version_note(doc, self.docs):
                 out.append(f"《{cite.title}》：{note}。")
         return list(dict.fromkeys(out))

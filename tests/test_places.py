@@ -211,8 +211,10 @@ def test_a_document_whose_region_is_unknown_is_in_scope_for_the_place_its_text_n
     scoper = PlaceScoper({d.doc_id: d for d in docs})
     named = scoper.resolve("南京栖霞区辅导企业通过高新技术企业认定的中介机构奖励多少")
     assert named.doc_ids == {"copy.txt"} and not named.uncovered and named.inferred == {"copy.txt": "江苏省南京市栖霞区"}
-    cited_only = scoper.resolve("南京鼓楼区对新认定的高新技术企业奖励多少")  # named only inside a cited 《title》
-    assert cited_only.uncovered and not cited_only.doc_ids
+    # named only inside a cited 《title》: not the place's own words, so only a copy that may be its (the answer says so)
+    cited_only = scoper.resolve("南京鼓楼区对新认定的高新技术企业奖励多少")
+    assert not cited_only.uncovered and cited_only.doc_ids == {"cited.txt"} and not cited_only.inferred
+    assert cited_only.unplaced == {"cited.txt": "江苏省南京市鼓楼区"}
 
 
 def test_a_lower_places_copy_of_a_named_places_policy_is_in_scope_for_that_place(tmp_path):

@@ -684,6 +684,7 @@ def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("这项补贴是什么文件规定的，补多少？")) == []
     assert asked_fields(parse_question("想提意见，该找谁、打什么电话？")) == ["contact", "contact_person"]
     assert asked_fields(parse_question("公开征求意见，意见最晚要在哪天之前提交？")) == ["comment_until"]
+    assert asked_fields(parse_question("想提建议，发邮件的话发到哪个邮箱？")) == ["email"]
 
 
 def test_the_signature_date_is_answered_when_the_page_carries_another(model_dir, tmp_path):
@@ -701,3 +702,16 @@ def test_the_signature_date_is_answered_when_the_page_carries_another(model_dir,
                         "北京市顺义区人民政府\n2018\n年\n9\n月\n8\n日\n")
     answer = broken.ask("顺义区促进高精尖产业发展实施意见的落款日期是哪天？")
     assert answer.answerable and "2018年9月8日" in answer.answer and "日" in answer.citations[0].quote
+
+
+def test_a_copy_naming_no_place_may_answer_for_an_uncovered_place_with_a_caution(model_dir, tmp_path):
+    """A copy cut from its heading (我市…) never says where it is from: a question naming a place no document covers
+    is answered from it, saying it may or may not be that place's; a place another document covers is not."""
+    qa = _seeds_and(tmp_path, model_dir, "cut.txt",
+                    "2.保障民营企业平等地位。对具备相应行业资质的民营企业,参与我市政府主导重大建设项目,不得设置初始业绩门槛。\n"
+                    "3.降低用地成本。民营企业新建工业项目的土地出让底价按工业用地最低价标准的70%确定。\n")
+    unplaced = qa.ask("朔州市的民营企业参与政府主导的重大建设项目，能不能设置初始业绩门槛？")
+    assert unplaced.answerable and unplaced.citations[0].source == "cut.txt"
+    assert any("没有写明发文地区" in w and "朔州" in w for w in unplaced.warnings)
+    covered = qa.ask("郑州市首轮流片补助多少？")  # 郑州 has its own documents: the unplaced copy is not among them
+    assert all(c.source != "cut.txt" for c in covered.citations)
