@@ -448,6 +448,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                                 r"(截止|截至|到哪天|到什么时候|到何时|什么时候|何时|哪天|期限)"  # not 申报截止: a rule's date
                                 r"|意见\S{0,8}(哪天|什么时候|何时)\S{0,4}(提交|反馈|提出)"),  # 意见最晚要在哪天之前提交
     "contact": re.compile(r"电话|联系方式|怎么联系"),
+    "email": re.compile(r"邮箱|电子邮件|邮件地址|e-?mail", re.I),  # where to send comments (邮 箱:48599395@qq.com)
     "contact_person": re.compile(r"找谁|联系谁|联系人"),  # whom to ask (联系人:…办公室  刘腾)
     "status": ASKS_STATUS,  # adopted, or still a draft out for comment
     # the document's own title; not the name of a plan its text mentions (郑州制定的…行动方案叫什么)
@@ -460,7 +461,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
-                "comment_until": "征求意见截止日期", "contact": "联系电话", "contact_person": "联系人", "status": "文件状态",
+                "comment_until": "征求意见截止日期", "contact": "联系电话", "email": "电子邮箱", "contact_person": "联系人", "status": "文件状态",
                 "title": "标题", "publisher": "发布机构", "adopted": "审议通过"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
@@ -526,13 +527,14 @@ _ADOPTED = re.compile(
     r"|((?:已|业|并|均|(?<=[》”」\s，,。]))经(?!济|营|费)[^。\n，,]{0,80}?会议[^。\n，,]{0,8}?(?:审议|研究|讨论)?(?:通过|同意|审定))")  # 第48次, 七届28次
 _PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
 _CONTACT_PERSON = re.compile(r"联\s*系\s*人\s*[:：]\s*([^\n,，;；。:：]{2,40}?)\s*(?=[\n,，;；。]|联系电话|电话|$)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?\s*({_PHONE})")
 
 
 # facts whose value may be read from the simplified text (a traditional copy's 文号, 征求意見時間): found in the text
 # by their first mention, as are the proposer and addressees; dates are found by their last (the signature)
-_SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "contact_person", "status", "publisher",
-                                "adopted"})
+_SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "email", "contact_person", "status",
+                                "publisher", "adopted"})
 _FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
 
 
@@ -551,6 +553,8 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     if field == "contact":
         labelled = [m.group(1) for m in _LABELLED_PHONE.finditer(doc.search_text)]
         return (labelled or re.findall(rf"(?<!\d)(?:{_PHONE})", doc.search_text))[:1]
+    if field == "email":
+        return _EMAIL.findall(doc.search_text)[:1]
     if field == "contact_person":
         return [m.group(1).strip() for m in _CONTACT_PERSON.finditer(doc.search_text)][:1]
     if field == "proposer":
