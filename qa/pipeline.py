@@ -118,6 +118,9 @@ class AnswerPipeline:
             named_by = (*question.terms, *question.places)  # a document is named by its title and its place
             ranked = sorted(dict.fromkeys(c.doc.doc_id for c in cands),
                             key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)), _rank(cands, d)))
+            if len(listed := _documents_listed(question.search)) > 1 and \
+                    (answers := self._each_listed(question, listed, doc_ids or set(self.docs))):
+                return _joined(question, answers)  # …的政策意见和…的政策措施，文号分别是什么: each one's fact
             if (count := _documents_counted(question.search)) and len(ranked) >= count:
                 answers = [a for d in ranked[:count] if not self.docs[d].meta.is_draft and
                            (a := compose_about_document(question, self.docs[d], self.chunks_of, cands[0].score))]
@@ -208,6 +211,25 @@ class AnswerPipeline:
         best = max(scored, key=lambda x: x[0], default=(0.0, None))
         return best[1] if best[0] > max(own, self.config.cited_title_coverage) else None
 
+    def _each_listed(self, question: Question, listed: list[str], pool: set[str]) -> list[Answer]:
+        """The asked facts of each document a question lists, each the one whose title, issuer, place and number
+        name its description best (every description naming one document well enough), else []."""
+        answers, used = [], set()
+        for described in listed:
+            words = parse_question(described, (), self.weights.written)
+            named_by = (*words.terms, *words.places)
+            scored = [(self.weights.coverage(named_by, self._doc_label(d)), d) for d in sorted(pool - used)]
+            best, doc = max(scored, default=(0.0, ""))
+            if best < self.config.listed_document_coverage or self.docs[doc].meta.is_draft and not re.search(
+                    r"征求意见|草案|草稿|送审稿", described):
+                return []
+            used.add(doc)
+            answer = compose_about_document(question, self.docs[doc], self.chunks_of, best, named=True)
+            if answer is None:
+                return []
+            answers.append(answer)
+        return answers
+
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta
         return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
@@ -222,6 +244,30 @@ def _documents_counted(text: str) -> int:
         return int(chinese_number(m.group(1)) or 0)
     editions = {m.group(1) for m in EDITION.finditer(text)}
     return len(editions) if len(editions) > 1 else 0
+
+
+# a list of documents, each described up to its kind word (…的政策意见和…的政策措施，文号分别是什么)
+_DOCUMENT_KIND = (r"(?:意见|措施|办法|方案|计划|清单|规划|纲要|政策|条例|草案|征求意见稿|通知|细则|规定|决定|要点)[)）》”]?"
+                  r"(?:[（(][^（）()]{1,16}[)）])?")  # …政策清单（第一批）
+_LIST_BREAK = re.compile(r"(?<=[\u4e00-\u9fff)）》”])(?:和|与|及|以及|、)(?=\S)")
+
+
+def _documents_listed(text: str) -> list[str]:
+    """The documents a question lists before asking the same fact of each (分别, 各自): the clause before that
+    word, cut at conjunctions that follow a document's kind word; [] when it lists fewer than two."""
+    m = re.search(r"分别|各自", text)
+    if not m:
+        return []
+    head = re.split(r"[，,]", text[:m.start()])
+    if len(head) > 1 and not re.search(_DOCUMENT_KIND, head[-1]):
+        head.pop()  # …的政策措施，文号分别是什么: the list is the clause before
+    head, pieces, start = head[-1], [], 0
+    for brk in _LIST_BREAK.finditer(head):
+        if re.search(rf"{_DOCUMENT_KIND}$", head[start:brk.start()]):
+            pieces.append(head[start:brk.start()])
+            start = brk.end()
+    last = head[start:]
+    return [*pieces, last] if pieces and re.search(rf"{_DOCUMENT_KIND}$", last) else []
 
 
 def _draft_refusal(question: Question, draft: str) -> Answer:
