@@ -108,12 +108,20 @@ def _is_heading_line(cand: Candidate, span: Span) -> bool:
                for h in cand.chunk.heading_path)
 
 
+def _is_title_line(cand: Candidate, span: Span) -> bool:
+    """Does the line only restate (part of) its document's title (2025年全区工业经济发展工作要点)?"""
+    line = re.sub(r"[\s《》“”\"]", "", cand.doc.search_text[span.start:span.end]).rstrip("。")
+    return len(line) >= 6 and line in re.sub(r"[\s《》“”\"]", "", search_form(cand.doc.meta.title))
+
+
 def _quotable(cand: Candidate, question: Question | None = None) -> list[Span]:
-    """The sentences of a clause that may be quoted: not garbled, not its heading lines, unless a heading states
-    the figure a question asks for (一、财税政策(9项) for 财税政策共有几项)."""
+    """The sentences of a clause that may be quoted: not garbled, not its heading lines nor a restatement of its
+    document's title (which name the subject, not a rule), unless such a line states the figure a question asks
+    for (一、财税政策(9项) for 财税政策共有几项)."""
     return [p for s in sentences(cand) for p in _clean_pieces(cand, s)
-            if p.end - p.start >= 4 and (not _is_heading_line(cand, p) or question is not None and
-                                         question.wants_figure and asked_figures(question, _span_text(cand, p)))]
+            if p.end - p.start >= 4 and (not (_is_heading_line(cand, p) or _is_title_line(cand, p))
+                                         or question is not None and question.wants_figure
+                                         and asked_figures(question, _span_text(cand, p)))]
 
 
 def _span_text(cand: Candidate, span: Span) -> str:
@@ -516,7 +524,7 @@ def _date_forms(d: date) -> list[str]:
 
 # the end of a comment period as a notice states it: 征求意见时间:2025年11月7日-12月7日, 请在2024年6月12日前…反馈,
 # 意见反馈截止时间为…; and a telephone number under its label (联系电话:0631-5201388), else any with an area code
-_MD = r"\d{1,2}\s*月\s*\d{1,2}\s*日"
+_MD = r"\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{3,6}日"  # (a date whose 年 and 月 were lost: 202297日)
 _COMMENT_UNTIL = re.compile(
     rf"(?:征求意见|意见征集|征集意见|意见反馈|反馈意见|公示)(?:时间|期限|日期|期)?(?:为|是)?[:：]?\s*(?:自|从)?\s*(?:{DATE_PATTERN}|{_MD})"
     rf"\s*(?:起)?\s*(?:至|到|-|—|－|~|～)\s*(?P<a>{DATE_PATTERN}|{_MD}|\d{{1,2}}日)"
