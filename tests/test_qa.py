@@ -715,3 +715,26 @@ def test_a_copy_naming_no_place_may_answer_for_an_uncovered_place_with_a_caution
     assert any("没有写明发文地区" in w and "朔州" in w for w in unplaced.warnings)
     covered = qa.ask("郑州市首轮流片补助多少？")  # 郑州 has its own documents: the unplaced copy is not among them
     assert all(c.source != "cut.txt" for c in covered.citations)
+
+
+def test_documents_listed_before_a_fact_asked_of_each_get_each_ones_fact(model_dir, tmp_path):
+    """…的政策意见和…的政策措施，文号分别是什么: each listed document is found by its own description."""
+    from qa.pipeline import _documents_listed
+    assert _documents_listed("淄博2022年政策清单（第一批）和威海2022年政策清单（第一批）分别是哪天签发的") == [
+        "淄博2022年政策清单（第一批）", "威海2022年政策清单（第一批）"]
+    assert _documents_listed("新认定国家级和省级制造业创新中心分别奖补多少") == []
+    folder = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, folder)
+    (folder / "a.txt").write_text("海安市人民政府关于加快新型工业化发展的若干政策意见\n海政规〔2023〕3号\n"
+                                  "一、对首次入选国家级制造业领航企业名单的企业给予50万元奖励。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("海安市人民政府关于加快推动科技创新和产业创新融合发展的若干政策措施\n海政规〔2026〕2号\n"
+                                  "一、对新认定的省级创新联合体给予100万元支持。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("海安市2023年加快新型工业化的政策意见和2026年科技创新与产业创新融合的政策措施，文号分别是什么？")
+    assert answer.answerable and "海政规〔2023〕3号" in answer.answer and "海政规〔2026〕2号" in answer.answer
+
+
+def test_a_comment_deadline_whose_year_and_month_marks_were_lost_is_read_as_written():
+    from qa.compose import _COMMENT_UNTIL
+    m = _COMMENT_UNTIL.search("有关意见建议请于202297日前通过以下方式反馈我们")
+    assert m and (m.group("a") or m.group("b") or m.group("c")) == "202297日"
