@@ -24,7 +24,7 @@ _FRACTION_RATE = re.compile(rf"[百千万]分之[{_CN_DIGITS}点]+|\d+(?:\.\d+)?
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[底初中]|[〇零一二三四五六七八九]{4}年")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d年")
-_RANGE = ("-", "—", "–", "~", "～", "至", "到")
+_RANGE = ("-", "—", "–", "―", "‒", "~", "～", "至", "到")
 _IDENTIFIER = re.compile(r"\d{5,}|\d+(?:-\d+)+")  # longer than a year, or hyphenated: a phone, a file number
 
 
@@ -119,7 +119,7 @@ _MAGNITUDE = {"": 1.0, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}
 _AMOUNT = r"(\d+(?:\.\d+)?)\s*([万亿千百]?)"
 _GIVEN = re.compile(_AMOUNT)
 # a bracket a text states: a range (10亿—50亿元, 3000万元—1亿元, 5～10万元) or an open one (100亿元以上, 50万元及以上)
-_BRACKET = re.compile(rf"{_AMOUNT}[^\d\s，,。；;、]{{0,2}}\s*[-—–~～至到]\s*{_AMOUNT}"
+_BRACKET = re.compile(rf"{_AMOUNT}[^\d\s，,。；;、]{{0,2}}\s*(?:[-—–―‒~～]{{1,2}}|至|到)\s*{_AMOUNT}"  # 1000万――5000万元
                       rf"|{_AMOUNT}[^\d\s，,。；;、]{{0,3}}?(?:及|\(含\))?以上")
 
 

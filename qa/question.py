@@ -157,12 +157,17 @@ def _word_after(text: str) -> str:
     return word[0] if flag in ("t", "s", "f") and word[:1] in "年月日天周" else ""
 
 
+_RATE_NUMERAL = re.compile(r"几成|(?:多少|几)(?:个百分|个|百分)点(?![钟半位子])")
+
+
 def _asked_unit(search: str, asks: str) -> str:
     """The measure word right after 多少/几 as jieba segments the numeral phrase (多少家 → 家, 几颗 → 颗,
     多少万元 → 元, 多少天内 → 天); '%' when the question asks for a rate (not when it only mentions one in
     a yes/no, which, how, date or duration question: 抽查比例有没有上限, 降低费率的政策执行到什么时候); ''
     otherwise."""
     if m := next(reversed(list(re.finditer(r"多少|(?<!哪)几", search))), None):  # the last asks; 哪几: which
+        if _RATE_NUMERAL.match(search, m.start()):
+            return "%"  # 几成 (tenths), 几个点 / 多少个百分点 (percentage points): a rate
         phrase = next((w for w, flag, start in _pos_cut(search[m.start():m.end() + 4]) if start == 0), "")
         unit = (phrase[len(m.group()):] or _word_after(search[m.end():])).lstrip("万亿千百")
         if unit and _CJK.match(unit):

@@ -201,6 +201,7 @@ def test_an_amount_the_asker_gives_falls_in_the_bracket_a_document_states():
     assert within_bracket("60亿", tiers) and within_bracket("120亿", tiers) and not within_bracket("5亿", tiers)
     assert not within_bracket("9", "5—10万元")  # a bare number (an ordinal, part of a 文号) is not an amount
     assert match("60亿", "在50亿—100亿元的,奖励30万元") == 1.0
+    assert within_bracket("3000万", "奖励投资额在1000万――5000万元人民币以内的项目")  # a doubled horizontal bar
 
 
 def test_a_count_right_after_an_interrogative_is_part_of_it_not_the_focus():
@@ -415,3 +416,10 @@ def test_a_clause_asking_the_same_of_several_subjects_is_one_part_each():
     assert split_parts("《科技创新和产业创新若干政策》分别奖多少") == ("《科技创新和产业创新若干政策》分别奖多少",)
     assert split_parts("研发投入和设备投入补助多少") == ("研发投入和设备投入补助多少",)
     assert split_parts("各县区分别安排多少") == ("各县区分别安排多少",)
+
+
+def test_tenths_and_percentage_points_ask_a_rate():
+    assert parse_question("最低可以按全国工业用地出让最低价标准的几成来定？").unit == "%"
+    assert parse_question("产业扶持资金能按几个点拿？").unit == "%"
+    assert parse_question("每超过全区平均多少个百分点才奖励？").unit == "%"
+    assert parse_question("全市建了几个点位？").unit == "个"  # 点位: places, not points
