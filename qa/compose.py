@@ -132,17 +132,23 @@ class ExtractiveComposer:
     """Builds the answer from the gated candidates, or the refusal when the gate says no."""
 
     def __init__(self, weights: TermWeights, config: AnswerConfig,
-                 embed: Callable[[list[str]], list[list[float]]] | None = None) -> None:
+                 embed: Callable[[list[str]], list[list[float]]] | None = None,
+                 chunks_of: Callable[[str], list[Chunk]] | None = None) -> None:
         self.weights = weights
         self.config = config
         self.embed = embed  # passage embedder for sentence scoring (None: lexical only)
+        self.chunks_of = chunks_of  # a document's chunks, to cite a line outside the answering clause
         self._vectors: dict[str, np.ndarray] = {}
 
     # --- sentence choice ------------------------------------------------------------------------------
-    def _dense(self, texts: list[str], query_vector: list[float] | None) -> list[float]:
+    def _dense(self, texts: list[str], query_vector: list[float] | None, reference: tuple[str, ...] = ()) -> list[float]:
+        """Embedding similarity of each text to the question, relative within the pool: the best scores 1, the
+        least similar of the pool and `reference` (lines read but not quoted, such as the document's title) 0, so
+        that a pool of two close sentences is not stretched to 0 and 1."""
         if self.embed is None or query_vector is None or not texts:
             return [0.0] * len(texts)
-        vectors = {t: self._vectors.get(t) for t in texts}  # a local view: other threads may clear the cache
+        pool = list(dict.fromkeys([*texts, *reference]))
+        vectors = {t: self._vectors.get(t) for t in pool}  # a local view: other threads may clear the cache
         todo = [t for t, v in vectors.items() if v is None]
         if todo:
             for t, v in zip(todo, self.embed([t[:self.config.dense_sentence_chars] for t in todo]), strict=True):
@@ -151,9 +157,9 @@ class ExtractiveComposer:
                 self._vectors.clear()
             self._vectors.update((t, vectors[t]) for t in todo)
         q = np.asarray(query_vector, dtype=np.float32)
-        sims = [float(vectors[t] @ q) for t in texts]  # type: ignore[operator]
-        lo, hi = min(sims), max(sims)
-        return [(s - lo) / (hi - lo) if hi > lo else 1.0 for s in sims]  # relative within this pool
+        sims = {t: float(vectors[t] @ q) for t in pool}  # type: ignore[operator]
+        lo, hi = min(sims.values()), max(sims[t] for t in texts)  # the best quotable sentence scores 1
+        return [max(0.0, sims[t] - lo) / (hi - lo) if hi > lo else 1.0 for t in texts]  # relative within this pool
 
     def score_sentences(self, question: Question, cands: list[Candidate],
                         query_vector: list[float] | None) -> list[Scored]:
@@ -176,7 +182,8 @@ class ExtractiveComposer:
         if query_vector is not None and self.embed is not None:
             limit = cfg.crosslingual_sentences if question.crosslingual else cfg.dense_sentences  # no words to go by
             near = [i for i, (c, _) in enumerate(pool) if c is pool[0][0] or c in cands[:2]][:limit]
-            dense = self._dense([texts[i] for i in near], query_vector)
+            titles = tuple(dict.fromkeys(c.doc.meta.title for c in cands[:2] if c.doc.meta.title))
+            dense = self._dense([texts[i] for i in near], query_vector, titles)
             w = cfg.sentence_dense_weight
             for i, d in zip(near, dense, strict=True):  # another language: meaning and the asked kind of fact
                 scores[i] = d + scores[i] if question.crosslingual else (1 - w) * scores[i] + w * d
@@ -310,6 +317,11 @@ class ExtractiveComposer:
                 head = ["要点：" + "；".join(labelled)]
         for part in absent_parts:
             body.append(f"（“{part}”：引用的条款中没有写明。）")
+        if _ASKS_PLACE.search(question.search) and self.chunks_of is not None \
+                and (placed := _place_line(chosen[0][0].doc)) is not None:
+            doc, span = placed  # 哪个地方的办法…: the place, with the line of the document that names it
+            citations.append(_line_citation(len(citations) + 1, doc, span, self.chunks_of, chosen[0][0].score))
+            head.insert(0, f"地区：{doc.meta.region or '见所引标题'} [{len(citations)}]")
         sources = [f"[{c.id}] 出处：《{c.title}》{f'，{c.issuer}' if c.issuer else ''}{f'，{c.date}' if c.date else ''}；"
                    f"{c.heading or '正文'}" for c in citations]
         warnings: list[str] = []
@@ -389,6 +401,30 @@ def _clear_run(doc: Document, spans: list[Span]) -> list[Span]:
     return run
 
 
+# a question after the place whose rule it is (哪个地方的扶持办法…, 镇江下面哪个县级市…, which city)
+_ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|区县|区)|哪些地方|哪里的|\bwhich (?:city|county|district|"
+                         r"province|place)\b", re.I)
+
+
+def _place_line(doc: Document) -> tuple[Document, Span] | None:
+    """The line of `doc` that names its region's place: its title, else its issuer line."""
+    from corpus.gazetteer import COUNTRY_CODE, gazetteer
+    gaz = gazetteer()
+    place = gaz.get(doc.meta.region_code) if doc.meta.region_code else next(  # a copy with no region read: the
+        (m.place for m in gaz.find(search_form(doc.meta.title)) if m.place.code != COUNTRY_CODE), None)  # title's place
+    if place is None or place.code == COUNTRY_CODE:
+        return None
+    parent = gaz.get(place.parents[0]) if place.parents else None
+    own = place.name[len(parent.name):] if parent and place.name.startswith(parent.name) else place.name
+    names = [n for n in (own, place.short) if n]
+    for field in ("title", "issuer"):
+        if field in doc.meta.evidence:
+            start, end = doc.meta.evidence[field]
+            if any(n in search_form(doc.text[start:end]) for n in names):
+                return doc, Span(start, end)
+    return None
+
+
 def _citation(cid: int, cand: Candidate, start: int, end: int) -> Citation:
     meta = cand.doc.meta
     return Citation(id=cid, chunk_id=cand.chunk.chunk_id, source=cand.doc.doc_id, title=meta.title or cand.doc.doc_id,
@@ -436,7 +472,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                               r"|(?<!截止)(?:用到|执行到|实施到|有效到)(?:哪天|哪一天|何时|什么时候|哪年)"),
     "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发|落款|签署)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
                        r"|落款\S{0,10}(日期|时间|何时|什么时候|哪天|哪一天|哪年)"  # 落款是哪个单位、哪一天
-                       r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出)"
+                       r"|(哪天|何时|什么时候|哪一天|哪年)\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出|落款|成文)"
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
     "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|编制|发文|发的|下发|起草|牵头)"
                          r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|编制|发文|下发|发的|起草|牵头)"
@@ -532,7 +568,8 @@ _COMMENT_UNTIL = re.compile(
     rf"|截[止至](?:日期|时间)?(?:为|是|到|至)?[:：]?\s*(?P<c>{DATE_PATTERN}|{_MD})")
 _ADOPTED = re.compile(
     r"[(（](\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^()（）]{2,60}?会议[^()（）]{0,12}?通过)[)）]"
-    r"|((?:已|业|并|均|(?<=[》”」\s，,。]))经(?!济|营|费)[^。\n，,]{0,80}?会议[^。\n，,]{0,8}?(?:审议|研究|讨论)?(?:通过|同意|审定))")  # 第48次, 七届28次
+    r"|((?:已|业|并|均|(?<=[》”」\s，,。]))经(?!济|营|费)[^。\n，,]{0,80}?(?:会议|常务会|办公会)[^。\n，,]{0,8}?"
+    r"(?:审议|研究|讨论)?(?:通过|同意|审定))")  # 第48次, 七届28次; 第21次常务会研究通过
 _PHONE = r"\(?0\d{2,3}\)?[-—－]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
 _CONTACT_PERSON = re.compile(r"联\s*系\s*人\s*[:：]\s*([^\n,，;；。:：]{2,40}?)\s*(?=[\n,，;；。]|联系电话|电话|$)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -582,6 +619,9 @@ def _squashed(text: str) -> str:
     return re.sub(r"\s", "", search_form(text))
 
 
+# the unit a notice says drafted the text (秀山高新区管委会牵头起草了《…》), not a first-person 我局
+_DRAFTED = re.compile(r"(?:^|[,，。;；\s])((?![我本])[\u4e00-\u9fff()（）]{2,30}?(?:委员会|管委会|政府|局|厅|委|办公室|办|中心|部))"
+                      r"(?:牵头|负责|组织)?起草了?《")
 # a question after the signature's date (落款日期, 成文日期, 哪天签发的), not the page's publication date
 _SIGNED_ASKED = re.compile(r"落款|成文|签发|签署")
 
@@ -681,6 +721,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             if several:
                 at, shown = several[0].start, f"《{several[0].title}》（{several[0].number}）"
                 span = _line_span(doc.text, several[0].start, several[0].end)
+        elif field == "issuer" and "起草" in question.search and (drafted := _DRAFTED.search(doc.search_text)):
+            at, end = drafted.span(1)  # 由谁牵头起草: the unit the notice says drafted it (…管委会牵头起草了《…》)
+            span, shown, label = _line_span(doc.text, at, end), doc.text[at:end], "起草单位"
         elif field == "date" and "signed" in evidence and _SIGNED_ASKED.search(question.search):
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
             label = "落款日期"
@@ -713,7 +756,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         cid = len(citations) + 1
         citations.append(_line_citation(cid, doc, span, chunks_of, score))
         quote = citations[-1].quote
-        if not any(_squashed(form) in _squashed(quote) for form in [shown, *forms]):
+        written = [shown, *forms]
+        if isinstance(value := getattr(meta, field, None), date):  # a date run together (202336), read one way
+            written += [f"{value.year}{value.month}{value.day}", value.strftime("%Y%m%d")]
+        if not any(_squashed(form) in _squashed(quote) for form in written):
             shown = quote  # a value the text does not state as such (e.g. computed from 有效期三年): quote the line
         if field == "status":
             shown = ("征求意见稿，尚未正式印发" if meta.is_draft else

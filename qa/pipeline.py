@@ -60,7 +60,7 @@ class AnswerPipeline:
         self.places = PlaceScoper(docs)
         self.retriever = HybridRetriever(index=index, docs=docs, weights=self.weights, config=config)
         self.gate = AnswerabilityGate(gate_model, self.weights, config)
-        self.composer = ExtractiveComposer(self.weights, config, embed=index.embed_passages)
+        self.composer = ExtractiveComposer(self.weights, config, embed=index.embed_passages, chunks_of=chunks_of)
 
     def prepare(self, text: str) -> Trace:
         """Parse, resolve places and retrieve: everything before the decision."""

@@ -685,6 +685,11 @@ def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("想提意见，该找谁、打什么电话？")) == ["contact", "contact_person"]
     assert asked_fields(parse_question("公开征求意见，意见最晚要在哪天之前提交？")) == ["comment_until"]
     assert asked_fields(parse_question("想提建议，发邮件的话发到哪个邮箱？")) == ["email"]
+    assert asked_fields(parse_question("区政府哪天落款？")) == ["date"]
+    from qa.compose import _ADOPTED, _DRAFTED
+    assert _DRAFTED.search("加快把秀山高新区创成市级高新区,秀山高新区管委会牵头起草了《实施意见》。").group(1) == "秀山高新区管委会"
+    assert not _DRAFTED.search("我局起草了《鹰潭市农业产业化高质量发展若干政策措施》")  # first person: the signature says who
+    assert _ADOPTED.search("《汝州市招商引资若干支持政策》已经市政府第21次常务会研究通过,现印发给你们")
 
 
 def test_the_signature_date_is_answered_when_the_page_carries_another(model_dir, tmp_path):
@@ -738,3 +743,12 @@ def test_a_comment_deadline_whose_year_and_month_marks_were_lost_is_read_as_writ
     from qa.compose import _COMMENT_UNTIL
     m = _COMMENT_UNTIL.search("有关意见建议请于202297日前通过以下方式反馈我们")
     assert m and (m.group("a") or m.group("b") or m.group("c")) == "202297日"
+
+
+def test_a_question_after_the_place_whose_rule_it_is_gets_the_place_with_its_line(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "danyang.txt",
+                    "丹阳市关于鼓励外商投资企业利润再投资的实施办法\n"
+                    "一、对以未分配利润转增注册资本达3000万美元以上的,其外国企业所得税地方留成部分100%返还给企业。\n")
+    answer = qa.ask("镇江下面哪个县级市对外资企业用未分配利润转增注册资本给所得税返还？")
+    assert answer.answerable and "地区：江苏省镇江市丹阳市" in answer.answer
+    assert any("丹阳市" in c.quote for c in answer.citations) and any("100%" in c.quote for c in answer.citations)
