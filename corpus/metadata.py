@@ -607,7 +607,9 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
             return (fs + lead, ps + len(prev.rstrip())), (s, e)
     for s, _e, ln in body:
         m = re.search(
-            rf"(?:^|[。；;)）]\s*)([^\s。，,；;：:()（）]{{2,30}}?)\s*({DATE_PATTERN})\s*(?:\([^()]{{0,12}}\))?\s*$",
+            # (…附件:《…》.pdf中宁县枸杞产业发展服务中心2024年9月12日(此件公开发布)。: after an attachment's file name)
+            rf"(?:^|[。；;)）》]\s*|(?<=[A-Za-z]))([^\s。，,；;：:()（）《》.A-Za-z]{{2,30}}?)\s*({DATE_PATTERN})\s*"
+            rf"(?:\([^()]{{0,12}}\))?\s*。?\s*$",
             ln,
         )
         if m and _is_orgs(m.group(1)):

@@ -560,3 +560,9 @@ def test_a_region_named_two_ways_is_one_place():
     assert _same_place("湖南省株洲市株洲高新区", "湖南省株洲市株洲高新技术产业开发区")
     assert not _same_place("重庆市重庆高新技术产业开发区", "重庆市")  # a zone the gazetteer lacks is not its city
     assert not _same_place("河南省濮阳市", "")
+
+
+def test_a_signature_run_on_after_an_attachments_file_name_is_read(tmp_path):
+    meta = _meta(tmp_path / "a.txt", "提振龙头企业枸杞鲜果订单收购信心,将第六条调整如下。\n"
+                 "附件:《中宁县2024年推进枸杞产业高质量发展“15条”扶持措施》.pdf中宁县枸杞产业发展服务中心2024年9月12日(此件公开发布)。\n")
+    assert meta.issuer == "中宁县枸杞产业发展服务中心" and meta.date == date(2024, 9, 12)
