@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.clean import search_form
+from corpus.gazetteer import gazetteer
 from corpus.schema import Document
 
 CHECKED_FIELDS = (
@@ -55,7 +56,6 @@ def _norm(value: object) -> str:
 def _same_place(want: str, have: str) -> bool:
     """Do two region paths name one place of the gazetteer (a zone by two of its names: 喀什经济开发区 and the
     statistical 喀什经济技术开发区)?"""
-    from corpus.gazetteer import gazetteer
 
     def place(path: str) -> str:  # the place the whole path names: its last name ends the path
         path = re.sub(r"\s+", "", search_form(path))

@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 
 from corpus.clean import search_form
+from corpus.gazetteer import COUNTRY_CODE, gazetteer
 from corpus.metadata import DATE_PATTERN, parse_date
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
@@ -408,7 +409,6 @@ _ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|�
 
 def _place_line(doc: Document) -> tuple[Document, Span] | None:
     """The line of `doc` that names its region's place: its title, else its issuer line."""
-    from corpus.gazetteer import COUNTRY_CODE, gazetteer
     gaz = gazetteer()
     place = gaz.get(doc.meta.region_code) if doc.meta.region_code else next(  # a copy with no region read: the
         (m.place for m in gaz.find(search_form(doc.meta.title)) if m.place.code != COUNTRY_CODE), None)  # title's place
@@ -728,8 +728,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
             label = "落款日期"
             span = Span(at, end)
-            written = re.sub(r"\s", "", doc.text[at:end])
-            shown = _date_forms(signed)[0] if (signed := parse_date(written)) else written
+            stamp = re.sub(r"\s", "", doc.text[at:end])
+            shown = _date_forms(signed)[0] if (signed := parse_date(stamp)) else stamp
         elif field in evidence:
             at, end = evidence[field]
             span = Span(at, end)

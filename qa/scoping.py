@@ -65,8 +65,8 @@ class PlaceScoper:
             text = text[:m.start()] + " " * len(m.group()) + text[m.end():]
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
-        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred, unplaced=found.unplaced,
-                      reposted=found.reposted,
+        scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,
+                      unplaced=found.unplaced, reposted=found.reposted,
                       written=[w for w in written.values() if w and w not in found.name_parts],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
