@@ -293,8 +293,9 @@ def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8
 _COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千]+[\u4e00-\u9fff]?")
 
 
-# an amount said the spoken way: 五百万, 两千万元, 10个亿, 十个亿 (documents write 500万, 2000万元, 10亿)
-_SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(多|余|来)?(个)?([万亿])")
+# an amount said the spoken way: 五百万, 两千万元, 10个亿, 十个亿, 5个多亿, 27个亿左右 (documents write 500万,
+# 2000万元, 10亿, 5亿, 27亿)
+_SPOKEN_AMOUNT = re.compile(r"([零〇一二两三四五六七八九十百千]+|\d+(?:\.\d+)?)(多|余|来)?(个)?(多|余|来)?([万亿])(?:左右|上下)?")
 
 
 def chinese_number(numeral: str) -> float | None:
@@ -307,10 +308,11 @@ def chinese_number(numeral: str) -> float | None:
 
 def _written_amounts(text: str) -> str:
     """Spoken amounts rewritten as documents write them: Arabic digits before 万/亿, no 个 between, and an
-    approximate one at its round figure (800多万 → 800万, 十几个亿 is left alone)."""
+    approximate one at its round figure (800多万 → 800万, 5个多亿 → 5亿, 27个亿左右 → 27亿; 十几个亿 is left
+    alone)."""
     def rewrite(m: re.Match) -> str:
-        number, approx, measure, magnitude = m.groups()
-        measure = measure or approx
+        number, approx, measure, after, magnitude = m.groups()
+        measure = measure or approx or after
         if not number[0].isdigit():
             if not re.search("[零〇一二两三四五六七八九十]", number):
                 return m.group()  # 千万, 百亿: a bare magnitude (千万不要, 百亿级), no number said
@@ -320,7 +322,10 @@ def _written_amounts(text: str) -> str:
         elif not measure:
             return m.group()
         return number + magnitude
-    return _SPOKEN_AMOUNT.sub(rewrite, text)
+    return _APPROXIMATE_RATE.sub(r"\1", _SPOKEN_AMOUNT.sub(rewrite, text))
+
+
+_APPROXIMATE_RATE = re.compile(r"(\d+(?:\.\d+)?\s*[%％])\s*(?:左右|上下)")  # 涨了25%左右: the rate is the asker's
 
 
 # the year of the document a question means: 2024年版, 2019年印发的, 2023年出台的…意见, 2020年的政策

@@ -143,6 +143,9 @@ def test_spoken_amounts_are_read_as_documents_write_them():
     assert "千万不要" in parse_question("千万不要错过申报").search  # a bare magnitude, no number said
     assert "800万" in parse_question("今年升级改造投了800多万买新设备，能补贴多少").terms  # an approximate amount
     assert "20亿" in parse_question("营收20多个亿的企业奖励多少").search
+    assert "5亿" in parse_question("工业总产值5个多亿，比上年涨了25%左右，能奖多少").terms  # 多 after 个
+    assert "27亿" in parse_question("固定资产投资能做到27个亿左右，按什么比例奖").terms
+    assert "左右" not in parse_question("比上年涨了25%左右，能奖多少").terms  # an approximate rate is the asker's
 
 
 def test_numbers_are_never_stop_words():
