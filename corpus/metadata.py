@@ -131,12 +131,13 @@ def extract_meta(
     title, span = _title(text, lines, header)
     _note(evidence, "title", span)
     title = over.get("title") or title
-    issuer, span = _issuer(text, lines, header, _simple(title))
+    signature = _signature(lines)  # read once: the issuer, the date and the 落款 all look at it
+    issuer, span = _issuer(text, lines, header, _simple(title), signature)
     _note(evidence, "issuer", span)
     issuer = over.get("issuer") or issuer
-    doc_date, span = _date(lines, header, doc_id)
+    doc_date, span = _date(lines, header, doc_id, signature)
     _note(evidence, "date", span)
-    if (signed := _signed(lines)) and signed != span:
+    if (signed := _signed(lines, signature)) and signed != span:
         _note(evidence, "signed", signed)  # the 落款 where the issue date is read elsewhere (a page's 发布日期)
     number, span = _doc_number(text, lines, header)
     _note(evidence, "doc_number", span)
@@ -519,7 +520,8 @@ def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:
     return offset, offset
 
 
-def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tuple[str, tuple[int, int] | None]:
+def _issuer(text: str, lines: list[Line], header: list[str], title: str, signature: Signature | None,
+            ) -> tuple[str, tuple[int, int] | None]:
     """Who issued it: a 发文机关-type field, the signature (organisation above the date), the organisation a
     "X关于…" title names, a 发布机构 or 来源 field (who published the page), a header organisation, else an
     organisation at the top."""
@@ -528,8 +530,8 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str) -> tupl
     for label, value, span in fields:
         if label in _ISSUING_LABELS:
             return _field_value(text, lines, value, span)
-    if found := _signature(lines):
-        (s, e), _ = found
+    if signature is not None:
+        (s, e), _ = signature
         return " ".join(part.strip() for part in text[s:e].split("\n") if part.strip()), _line_of(lines, s)
     if (found := _publication_note(lines)) and (org := found[0].group("org")) and _is_orgs(org):
         return _field_value(text, lines, org, found[1])
@@ -589,7 +591,10 @@ def _is_date_line(line: str) -> bool:
 _ON_BEHALF_RE = re.compile(r"\s*[(（]代章?[)）]$")
 
 
-def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+Signature = tuple[tuple[int, int], tuple[int, int]]  # (organisation span, date span)
+
+
+def _signature(lines: list[Line]) -> Signature | None:
     """The first signature block: an organisation line right above a date line, or (in run-on
     text) "…。<organisation><date>（此件公开发布）" at a line's end. Returns (org span, date span)."""
     body = [(s, e, ln) for s, e, ln in lines if ln.strip()]
@@ -597,7 +602,7 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
         s, e, ln = body[k]
         ps, pe, prev = body[k - 1]
         prev = _ON_BEHALF_RE.sub("", prev.rstrip())  # 广西…指挥部(代): signed on the organisation's behalf
-        if (_is_date_line(ln.strip()) or _date_over_lines(body, k) or _YEAR_MONTH.fullmatch(ln.strip())) \
+        if (_is_date_line(ln.strip()) or _date_lines(body, k)[0] or _YEAR_MONTH.fullmatch(ln.strip())) \
                 and _is_orgs(prev):
             first = k - 1
             while first and _is_orgs(body[first - 1][2]):  # a joint issuance: one organisation a line
@@ -617,12 +622,12 @@ def _signature(lines: list[Line]) -> tuple[tuple[int, int], tuple[int, int]] | N
     return None
 
 
-def _signed(lines: list[Line]) -> tuple[int, int] | None:
+def _signed(lines: list[Line], signature: Signature | None) -> tuple[int, int] | None:
     """Where the first signature's date stands (its 落款: 2020年3月 under the issuer), over every line a copy broke
     it across."""
-    if not (found := _signature(lines)):
+    if signature is None:
         return None
-    _, (s, e) = found
+    _, (s, e) = signature
     body = [(bs, be, ln) for bs, be, ln in lines if ln.strip()]
     at = next((k for k, (bs, _, _) in enumerate(body) if bs == s), None)
     end = _date_lines(body, at)[1] if at is not None else -1
@@ -633,13 +638,9 @@ def _signed(lines: list[Line]) -> tuple[int, int] | None:
 _YEAR_MONTH = re.compile(rf"(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*(?:\d{{1,2}}|{_CN_MD})\s*月")
 
 
-def _date_over_lines(body: list[Line], k: int) -> str:
-    """A date a copy broke one part a line from body[k] on (2018 / 年 / 9 / 月 / 8 / 日), joined; else ""."""
-    return _date_lines(body, k)[0]
-
-
 def _date_lines(body: list[Line], k: int) -> tuple[str, int]:
-    """`_date_over_lines`, with where the date's last part ends in the text (-1 when there is no such date)."""
+    """A date a copy broke one part a line from body[k] on (2018 / 年 / 9 / 月 / 8 / 日), joined, and where its last
+    part ends in the text; ("", -1) when there is none."""
     joined = ""
     for _, e, ln in body[k : k + 6]:
         if len(ln.strip()) > 4:
@@ -687,7 +688,8 @@ def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
     return ""
 
 
-def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | None, tuple[int, int] | None]:
+def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signature | None,
+          ) -> tuple[date | None, tuple[int, int] | None]:
     """Issue date: an unlabelled header item, a 成文日期 field, the signature's date, a 发布日期-type field, a
     lone date line near the top or the end, else a date in the file name."""
     for item in header:
@@ -698,8 +700,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str) -> tuple[date | Non
         if label == "成文日期" and (d := parse_date(value)):
             return d, span
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
-    if found := _signature(lines):
-        _, (s, e) = found
+    if signature is not None:
+        _, (s, e) = signature
         for ls, le, line in lines:
             if ls <= s <= le and (d := parse_date(line[s - ls :])):
                 return d, (ls, le)

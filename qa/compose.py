@@ -22,6 +22,7 @@ from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
 from qa.gate import ASKS_STATUS, KIND_NAMES, GateDecision
+from qa.places import place_of
 from qa.question import Question
 from qa.retriever import Candidate
 from qa.schema import Answer, Citation
@@ -410,7 +411,7 @@ _ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|�
 def _place_line(doc: Document) -> tuple[Document, Span] | None:
     """The line of `doc` that names its region's place: its title, else its issuer line."""
     gaz = gazetteer()
-    place = gaz.get(doc.meta.region_code) if doc.meta.region_code else next(  # a copy with no region read: the
+    place = place_of(doc, gaz) if doc.meta.region_code else next(  # a copy with no region read: the
         (m.place for m in gaz.find(search_form(doc.meta.title)) if m.place.code != COUNTRY_CODE), None)  # title's place
     if place is None or place.code == COUNTRY_CODE:
         return None
