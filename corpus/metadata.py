@@ -362,7 +362,14 @@ def _title_like(s: str) -> bool:
         and not s.startswith(("为", "為", "根据", "根據", "依据", "依據"))  # 为深入贯彻落实…, 根据《…: a sentence's
         # opening purpose or basis clause, cut before its comma
         and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
+        and not _DATELINE.match(s)  # 南宁讯(记者 周红梅): a news report's dateline
     )
+
+
+# a news report's dateline: 南宁讯(记者…), 本报讯（通讯员…）, 中新社南宁6月3日电(林浩): where the reporter files
+# from, neither a title nor the policy's place
+_DATELINE = re.compile(r"[^\s，,。]{0,16}?(?:[讯訊]\s*[(（]\s*(?:记者|記者|通讯员|通訊員|特约|特約|实习|實習)"
+                       r"|\d{1,2}月\d{1,2}日[电電]\s*[(（])[^()（）]{0,30}[)）]?")
 
 
 def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[int, int] | None]:
@@ -388,7 +395,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
         if k and _HEADING_RE.match(line.strip()):
             body_at = lstart
             break
-        if _FIELD_LABEL_RE.match(line.strip()):
+        if _FIELD_LABEL_RE.match(line.strip(" \t|｜")):
             continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …) is not a title
         segs = _segments(line)
         for j, (a, b) in enumerate(segs):
@@ -555,6 +562,10 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str, signatu
         if _is_org(item):
             return item, None
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
+    if byline := _byline(body):
+        m, (s, e) = byline
+        at = s + text[s:e].index(m.group("org"))
+        return m.group("org"), (at, at + len(m.group("org")))
     for s, e, ln in body[:3]:
         if _is_orgs(ln):
             off = s + text[s:e].index(text[s:e].strip())
@@ -723,16 +734,20 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
         if _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)
     for s, e, ln in body[:6]:  # a date labelled or placed as page metadata near the top: …办公厅时间:2021-12-16,
-        # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells)
+        # 宁政办发〔2023〕13号 2023-03-24 (after the 文号), 不详  2024-04-24  陇南市人民政府网 (a row of cells, a date
+        # cell perhaps with its time: 2025/11/5 16:30:27   浙江省财政厅)
         cells = re.split(r"\s{2,}", ln)
         found = (re.search(rf"(?:时间|日期)[:：]\s*({DATE_PATTERN})", ln)
                  or next((m for m in _SIGNED_INLINE.finditer(ln) if _is_orgs(m.group(1))), None)
                  # 政策文件2018-03-19; 来源:2018-08-23 14:39 (a field whose whole value is a date is the page's date)
                  or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*[:：]?\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
-                 or next((m for c in cells if len(cells) <= 4 and (m := re.fullmatch(f"({DATE_PATTERN})", c))), None))
+                 or next((m for c in cells if len(cells) <= 4
+                          and (m := re.fullmatch(f"({DATE_PATTERN})(?:{_TIME_RE.pattern})?", c))), None))
         if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
+    if (byline := _byline(body)) and (d := parse_date(byline[0].group("date"))):
+        return d, byline[1]
     if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
         return parse_date(m.group(1)), None
     return None, None
@@ -760,6 +775,16 @@ def _publication_note(lines: list[Line]) -> tuple[re.Match, tuple[int, int]] | N
 _LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
 # a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日
 _SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
+# a page's byline: when it was posted, then who posted it (2025/11/5 16:30:27 浙江省财政厅)
+_BYLINE = re.compile(rf"(?P<date>{DATE_PATTERN})(?:{_TIME_RE.pattern})?\s*(?P<org>[\u4e00-\u9fff]{{2,30}})")
+
+
+def _byline(body: list[Line]) -> tuple[re.Match, tuple[int, int]] | None:
+    """A byline among the first lines (its line span), whose organisation is one."""
+    for s, e, ln in body[:6]:
+        if (m := _BYLINE.fullmatch(ln)) and _is_orgs(m.group("org")):
+            return m, (s, e)
+    return None
 
 
 def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[str, tuple[int, int] | None]:
@@ -873,8 +898,9 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         return _deepest(in_title)
     if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title):
         return national
-    # no issuer or title place: the local place the opening text names most (never the addressees)
-    body = "\n".join(ln for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
+    # no issuer or title place: the local place the opening text names most (never the addressees nor a dateline)
+    body = "\n".join(_DATELINE.sub("", ln.strip(), count=1) if _DATELINE.match(ln.strip()) else ln
+                     for ln in head.split("\n") if not ln.strip().startswith("各") and not ln.rstrip().endswith((":", "：")))
     top = "\n".join(ln for ln in body.split("\n") if ln.strip())[:120]  # a header: the first lines
     near = [m.place for m in gaz.find(top, context) if m.place.code != COUNTRY_CODE]
     counts: dict[str, int] = {}

@@ -114,7 +114,16 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             newest = max(group, key=_rank)
             for doc in group:
                 doc.meta.version_group = newest.doc_id
-                doc.meta.superseded_by = "" if doc is newest else newest.doc_id
+                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest) else newest.doc_id
+
+
+def _copy_of(doc: Document, newest: Document) -> bool:
+    """Is undated `doc` a copy of the newest version rather than an older one: the year of its number or title is
+    the newest's year (a repost of 海行规发[2014]10号 beside the dated 2014 notice; one may run further)?"""
+    if doc.meta.date is not None or newest.meta.date is None or doc.meta.is_draft != newest.meta.is_draft:
+        return False
+    years = re.findall(r"(?:19|20)\d{2}", f"{doc.meta.doc_number} {doc.meta.title}")
+    return str(newest.meta.date.year) in years
 
 
 def _newer_versions(ids: set[str], docs: Mapping[str, Document], before: int | None) -> set[str]:

@@ -325,6 +325,12 @@ def test_a_title_over_three_lines_and_labelled_fields_in_table_cells(tmp_path):
                                           "文件编号: | 发布机构: | 湖州市经济和信息化局 |\n"
                                           "按照有关规定,市经信局组织编制了2025年工业发展专项资金预算。\n")
     assert cells.date == date(2025, 2, 24) and cells.issuer == "湖州市经济和信息化局"
+    table = _meta(tmp_path / "table.txt", "| 发布机构 | 江苏省人民政府 | ||\n| 文件号 | 苏政办发〔2025〕45号 | 制发日期 | 2025-12-23 |\n"
+                                          "各市、县(市、区)人民政府:\n为引导各地发展特色优势产业,提出如下实施意见。\n")
+    assert table.title == "" and table.date == date(2025, 12, 23) and table.doc_number == "苏政办发〔2025〕45号"
+    byline = _meta(tmp_path / "byline.txt", "浙江省工业发展专项资金管理办法 (征求意见稿)\n2025/11/5 16:30:27   浙江省财政厅\n"
+                                            "为加强专项资金管理,制定本办法。\n")
+    assert byline.date == date(2025, 11, 5) and byline.issuer == "浙江省财政厅"
     stamped = _meta(tmp_path / "stamped.txt", "关于加快实施制造业发展纲要的若干意见\n政策文件 2018-03-19 00:00:00\n"
                                               "为进一步推进制造业转型升级,现提出如下意见:\n一、总体要求\n")
     assert stamped.date == date(2018, 3, 19)
@@ -566,3 +572,10 @@ def test_a_signature_run_on_after_an_attachments_file_name_is_read(tmp_path):
     meta = _meta(tmp_path / "a.txt", "提振龙头企业枸杞鲜果订单收购信心,将第六条调整如下。\n"
                  "附件:《中宁县2024年推进枸杞产业高质量发展“15条”扶持措施》.pdf中宁县枸杞产业发展服务中心2024年9月12日(此件公开发布)。\n")
     assert meta.issuer == "中宁县枸杞产业发展服务中心" and meta.date == date(2024, 9, 12)
+
+
+def test_a_news_dateline_is_neither_the_title_nor_the_policys_place(tmp_path):
+    meta = _meta(tmp_path / "news.txt", "■此次《激励办法》是在2016年出台的暂行办法基础上制定的\n"
+                                        "南宁讯(记者 周红梅 通讯员 苏婵)为进一步扩大开放,5月27日,自治区政府制定出台《广西招商引资激励办法》,"
+                                        "对全区各级政府和园区给予激励。广西将加大招商力度。\n")
+    assert meta.title == "" and meta.region == "广西壮族自治区"

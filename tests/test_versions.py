@@ -86,3 +86,20 @@ def test_two_versions_of_one_year_are_told_apart_by_their_dates(tmp_path):
     by_id = {d.doc_id: d for d in docs}
     note = version_note(by_id["may.txt"], by_id)
     assert "2023-05-29的版本" in note and "2023-09-01版本" in note
+
+
+def test_an_undated_copy_numbered_in_the_dated_versions_year_is_a_copy_not_an_older_version(tmp_path):
+    """A repost that lost its date but keeps its number (…[2014]10号) is the 2014 notice itself, perhaps running
+    further: it stays in scope beside the dated copy. An undated copy of another year stays an older version."""
+    notice = ("北京市海淀区人民政府关于印发本区促进重点产业发展支持办法的通知\n发布日期:2014-06-30\n"
+              "第一条 为促进重点产业发展,制定本办法。\n")
+    (tmp_path / "dated.txt").write_text(notice, "utf-8")
+    (tmp_path / "repost.txt").write_text("海淀区促进重点产业发展支持办法\n海行规发[2014]10号\n第一条 为促进重点产业发展,"
+                                         "制定本办法。\n第五条 本办法由区商务委负责组织实施。\n", "utf-8")
+    (tmp_path / "older.txt").write_text("海淀区促进重点产业发展支持办法\n海行规发[2011]3号\n第一条 为促进重点产业发展,"
+                                        "制定本办法。\n", "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    assert by_id["repost.txt"].meta.version_group == "dated.txt" and by_id["repost.txt"].meta.superseded_by == ""
+    assert by_id["older.txt"].meta.superseded_by == "dated.txt"
+    assert prefer_versions(by_id, "海淀区的支持办法由哪个部门组织实施?", by_id) == {"older.txt"}
