@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -112,6 +112,9 @@ class AnswerPipeline:
                     return _draft_refusal(question, drafts[0])
                 unique = [d for d in unique if not d.meta.is_draft]
             answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True))]
+            if not answers:  # a copy of the named document may state what it lacks (a repost cut before its fields)
+                answers = [a for d in self._copies(unique)
+                           if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True))]
             if answers:
                 return _joined(question, answers)
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
@@ -229,6 +232,13 @@ class AnswerPipeline:
                 return []
             answers.append(answer)
         return answers
+
+    def _copies(self, named: Iterable[Document]) -> list[Document]:
+        """The other copies of `named` documents: members of their version group that no version supersedes."""
+        ids = {d.doc_id for d in named}
+        groups = {d.meta.version_group for d in named if d.meta.version_group}
+        return [d for d in self.docs.values() if d.meta.version_group in groups and not d.meta.superseded_by
+                and d.doc_id not in ids and not d.meta.is_draft]
 
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta

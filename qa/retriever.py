@@ -93,7 +93,20 @@ class HybridRetriever(BaseRetriever):
             cand.score = self._rerank(cand, question)
             out.append(cand)
         out.sort(key=lambda c: c.score, reverse=True)
-        return Retrieval(out[:cfg.candidates], _margin([h.score for h in dense]), vector)
+        return Retrieval(out[:cfg.candidates], self._dense_margin(question, dense, vector, doc_ids), vector)
+
+    def _dense_margin(self, question: Question, dense: list[Hit], vector: list[float] | None,
+                      doc_ids: Collection[str] | None) -> float:
+        """How far the best dense hit stands above the pool. For a question in another language, where the margin is
+        the only evidence the gate has, a scope too small for a pool of its own (a short document, cut off after a
+        page) is measured against the corpus's nearest chunks instead, not given no margin at all. (A Chinese
+        question has its words to go by: there the place it names would make its own documents stand out.)"""
+        scores = [h.score for h in dense]
+        if len(scores) >= _MIN_POOL or doc_ids is None or not dense or not question.crosslingual:
+            return _margin(scores)
+        wider = self.index.dense_search(question.search, k=self.config.depth, vector=vector)
+        rest = [h.score for h in wider if h.chunk_id not in {d.chunk_id for d in dense}]
+        return _margin(scores + rest, best=max(scores))
 
     def _by_sentences(self, dense: list[Hit], vector: list[float]) -> list[Hit]:
         """Dense hits re-ranked by their similarity plus that of their closest sentence (heading lines aside): for a
@@ -134,12 +147,15 @@ class HybridRetriever(BaseRetriever):
                 for c in found.candidates]
 
 
-def _margin(scores: list[float]) -> float:
-    """How far the best score stands above the rest of the pool, in units of the pool's spread."""
-    if len(scores) < 3:
+_MIN_POOL = 3  # fewer scores than this have no spread to measure a margin by
+
+
+def _margin(scores: list[float], best: float | None = None) -> float:
+    """How far the best score (or `best`) stands above the pool, in units of the pool's spread."""
+    if len(scores) < _MIN_POOL:
         return 0.0
     spread = statistics.pstdev(scores) or 1e-6
-    return (max(scores) - statistics.fmean(scores)) / spread
+    return ((max(scores) if best is None else best) - statistics.fmean(scores)) / spread
 
 
 __all__ = ["Candidate", "HybridRetriever", "Retrieval", "TermWeights", "rrf"]

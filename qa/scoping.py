@@ -100,8 +100,8 @@ class PlaceScoper:
     @staticmethod
     def about_edition(question_search: str, year: str) -> str:
         """The question as it concerns the document of `year` (2018年), one of several it names (see `_apart`)."""
-        return _apart(question_search,
-                      [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(question_search)], year)
+        return _apart(question_search, [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(
+            question_search)], year, nested=False)
 
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
@@ -169,15 +169,18 @@ class PlaceScoper:
         return list(dict.fromkeys(out))
 
 
-def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_leads: bool = False) -> str:
+def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_leads: bool = False,
+           nested: bool = True) -> str:
     """`text` as it concerns the mentions keyed `keep` (a place, an edition year), one of several it names: every
     other mention is left out with what the asker writes right after it for it alone (its year, its document, its
     item), up to a break (，和、？) or a word the mentions share (分别, 各自). 舟山市2024年的政策和定海区2025年版的政策,
     分别承接… asks 舟山 about 2024 only; in a list (石嘴山和綦江对…分别奖多少) what follows is every mention's, and only
     the other name goes. A text whose later mention sits inside the phrase of another (慈溪市对获评宁波“单项冠军”的
     企业) is left whole, and so is one whose first mention does not open a phrase either, when `first_leads` (a place
-    after a verb, 到宁波市或海曙区设立总部; an edition year follows its subject, 遂宁2018年版)."""
-    leading = mentions if first_leads else mentions[1:]
+    after a verb, 到宁波市或海曙区设立总部; an edition year follows its subject, 遂宁2018年版). An edition year names a
+    document of its own wherever it is written (从2023年版的多少调到了2024年版的多少): not `nested`, it is never read
+    as inside another's phrase."""
+    leading = (mentions if first_leads else mentions[1:]) if nested else []
     if not any(key == keep for *_, key in mentions) or not all(_LEADS.search(text, 0, s) for s, _, _ in leading):
         return text
     out, at = [], 0
@@ -225,7 +228,11 @@ def _after(text: str, written: dict[str, str], place: Place) -> tuple[int, int]:
 def _opening_years(doc: Document, size: int = 300) -> set[int]:
     """The years the opening of an undated document names (根据《…(2026年版)》(浙政发〔2026〕6号)…; 2026年,市财政…):
     the edition it most likely is, when nothing else dates it."""
-    return {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*(?:年|[〕\]］)】])", doc.search_text[:size])}
+    opening = _ON_BASIS_OF.sub(" ", doc.search_text[:size])  # 在2016年…暂行办法基础上: the predecessor's year
+    return {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*(?:年|[〕\]］)】])", opening)}
+
+
+_ON_BASIS_OF = re.compile(r"在[^，,。；;]{0,40}?基础上")
 
 
 def _years(doc: Document) -> set[int]:

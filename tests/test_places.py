@@ -277,5 +277,22 @@ def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
     scope = scoper.edition(scoper.resolve(q), q)
     assert scope.per_edition == {"2018年": {"policy2018.txt"}, "2020年": {"policy2020.txt"}}
     assert "2020" not in scoper.about_edition(q, "2018年") and "2018" not in scoper.about_edition(q, "2020年")
+    q = "遂宁技改设备补助比例，从2018年版的多少调到了2020年版的多少？"  # the later year after a verb: still its own
+    assert "2020" not in scoper.about_edition(q, "2018年") and "2018" not in scoper.about_edition(q, "2020年")
     one = "遂宁2018年版的政策补多少比例？"
     assert not scoper.edition(scoper.resolve(one), one).per_edition
+
+
+def test_an_undated_copy_is_not_dated_by_the_predecessor_it_builds_on(tmp_path):
+    """在2016年…暂行办法基础上 names the older rule's year, not this copy's: a question about the 2019 rule keeps it."""
+    (tmp_path / "news.txt").write_text("此次《激励办法》是在2016年6月出台的《广西招商引资激励暂行办法》基础上制定的。\n"
+                                       "自治区政府制定出台《广西招商引资激励办法》,单个项目奖励资金最高不超过3000万元。\n",
+                                       encoding="utf-8")
+    (tmp_path / "old.txt").write_text("广西壮族自治区人民政府关于印发广西招商引资激励暂行办法的通知\n发布日期:2016-06-01\n"
+                                      "一、对设区市给予奖励。\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("广西壮族自治区人民政府办公厅关于印发广西招商引资激励办法实施细则的通知\n发布日期:2019-07-01\n"
+                                        "一、细则适用于全区。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = "2019年出台的广西招商引资激励办法单个项目最多奖多少？"
+    assert "news.txt" in scoper.edition(scoper.resolve(q), q).doc_ids

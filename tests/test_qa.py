@@ -752,3 +752,32 @@ def test_a_question_after_the_place_whose_rule_it_is_gets_the_place_with_its_lin
     answer = qa.ask("镇江下面哪个县级市对外资企业用未分配利润转增注册资本给所得税返还？")
     assert answer.answerable and "地区：江苏省镇江市丹阳市" in answer.answer
     assert any("丹阳市" in c.quote for c in answer.citations) and any("100%" in c.quote for c in answer.citations)
+
+
+def test_a_one_chunk_document_is_measured_against_the_corpus(model_dir, tmp_path):
+    """A scope of one short document has no pool of its own to stand out from: its dense margin is taken against
+    the corpus's nearest chunks, so an English question about it is not refused for want of a margin."""
+    text = ("绵阳市人民政府关于印发《绵阳市制造业高质量发展行动方案》的通知\n绵府发〔2023〕9号\n"
+            "到2025年,全市规模以上工业增加值年均增长8%,制造业占规模以上工业比重达到60%以上。\n")
+    qa = _seeds_and(tmp_path, model_dir, "mianyang_plan.txt", text)
+    trace = qa.trace("What share of above-scale industry should manufacturing reach in Mianyang by 2025?")
+    assert trace.doc_ids == {"mianyang_plan.txt"} and len(trace.found.candidates) < 3
+    assert trace.found.dense_margin > 0
+    answer = qa.ask("What share of above-scale industry should manufacturing reach in Mianyang by 2025?")
+    assert answer.answerable and "60%" in answer.answer
+
+
+def test_a_copy_of_the_named_document_answers_what_the_named_copy_lacks(model_dir, tmp_path):
+    """Two copies of one notice: the dated one carries the entry-into-force field, the undated repost carries the
+    number the asker quotes and runs further. The number names the repost; its copy states the date, and the
+    repost's later article is still found (it is no older version)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "dated.txt").write_text("北京市石景山区人民政府关于印发本区促进软件产业发展支持办法的通知\n发布时间:2019-03-20\n"
+                                      "【发文字号】石行规发[2016]7\n【实施日期】2016.05.01\n各街道办事处,区政府各部门:\n石景山区促进软件产业发展支持办法\n"
+                                      "第一条 为促进软件产业发展,制定本办法。\n北京市石景山区人民政府\n2016年4月1日\n", encoding="utf-8")
+    (folder / "repost.txt").write_text("石景山区促进软件产业发展支持办法\n石行规发[2016]7号\n第一条 为促进软件产业发展,制定本办法。\n"
+                                       "第二条 本办法由区商务委负责组织实施。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    assert "2016.05.01" in qa.ask("石行规发[2016]7号这份支持办法什么时候开始实施？").answer
+    assert "区商务委" in qa.ask("石景山区软件产业支持办法由哪个部门组织实施？").answer
