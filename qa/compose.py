@@ -460,7 +460,9 @@ def refusal(question: str, reason: str, warnings: list[str] | None = None, gate:
 
 # --- questions about a document itself ----------------------------------------------------------------------
 
-_BASIS_VERBS = "根据|依据|依照|按照|落实|贯彻|参照"
+# the drafting formula's verbs (根据《…》制定本办法), not where a document kind follows at once and makes them part of
+# its name (承接落实方案, 贯彻意见)
+_BASIS_VERBS = "(?:根据|依据|依照|按照|落实|贯彻|参照)(?!方案|意见|办法|细则|措施)"
 _WHICH_SEVERAL = "哪些|哪几[个份项]|哪[两二三四五六七八九][个份项]"  # several documents asked for
 # a 文号 asked of a document the question names by a basis verb (…所依据的松江区…若干意见，文号是多少)
 _BASIS_NAMED = re.compile(rf"(?:{_BASIS_VERBS})\S{{0,24}}?(?:文件|通知|意见|办法|决定|规定|措施|方案|细则)")
@@ -479,7 +481,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                          r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|编制|发文|下发|发的|起草|牵头)"
                          r"|落款\S{0,3}(哪个|什么|哪家|哪一个)?(单位|部门|机关)"),  # the signature's unit
     # the addressees (主送机关) a notice is sent to: 各市、县人民政府，省政府各部门：
-    "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发)"),
+    "recipients": re.compile(r"(发给|印发给|下发给|发至|送给|主送)\S{0,4}(哪|谁|什么)|主送(机关|单位)|(哪些|哪几个)\S{0,6}(单位|部门|地方|市|县)\S{0,4}(印发|下发|发(?!展))"),
     "proposer": re.compile(r"(哪位|谁)\S{0,6}(提出|提的|提案|建议)|提案人|(委员|代表)是谁"),
     # the document it is based on (根据《…》（文号）…制定本办法): the drafting formula's verbs, asked with 哪个/什么
     "basis": re.compile(rf"(?:{_BASIS_VERBS})\S{{0,12}}(哪个|哪份|哪一份|哪项|哪些|什么|{_WHICH_SEVERAL})"
@@ -535,10 +537,14 @@ def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Do
     return out
 
 
+# the title of a part of a document (第一篇的标题, 第三章的名称): a heading of its text, not a fact of the document
+_PART_TITLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[篇章节部分条]的?(?:标题|题目|名称)")
+
+
 def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     """The document facts a question asks for, read with document titles taken out (a title such as
     《…实施意见》 must not make "什么时候印发" a question about the 实施 date)."""
-    text = re.sub(r"《[^》]*》", " ", question.search)
+    text = _PART_TITLE.sub(" ", re.sub(r"《[^》]*》", " ", question.search))
     for title in sorted((t for t in titles if len(t) >= 6), key=len, reverse=True):
         text = text.replace(search_form(title), " ")
     asked = [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]

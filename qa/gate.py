@@ -224,9 +224,11 @@ class AnswerabilityGate:
 _ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式发布|正式出台|定稿")
 
 
-# a question whether a document is adopted or still a draft (是正式印发的，还是还在征求意见？现在是正式文件吗？)
+# a question whether a document is adopted or still a draft (是正式印发的，还是还在征求意见？现在是正式文件吗？是正式
+# 印发的文件吗？: the status may qualify a noun of a few characters)
 _STATUS = r"(?:正式(?:文件|稿|版|印发|发布|出台)?|定稿|征求意见稿|草案|草稿|送审稿|在征求意见)"
-ASKS_STATUS = re.compile(rf"(?:是|还是)\S{{0,2}}?{_STATUS}的?(?:吗|呢|还是|[？?，,]|$)|(?:是不是|是否)\S{{0,2}}?{_STATUS}")
+ASKS_STATUS = re.compile(rf"(?:是|还是)\S{{0,2}}?{_STATUS}(?:的\S{{0,3}}?)?(?:吗|呢|还是|[？?，,]|$)"
+                         rf"|(?:是不是|是否)\S{{0,2}}?{_STATUS}")
 
 
 def draft_instead(question: Question, doc: Document) -> str:
@@ -240,6 +242,7 @@ def draft_instead(question: Question, doc: Document) -> str:
 _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # the base year of a comparison (较2020年降低17.5%, 比2015年翻一番, 与2020年相比): not the year a figure is for
 _BASE_YEAR = re.compile(r"(?:较|比|相比于|相较于?|对比|与)\s*$")
+_BASE_AFTER = re.compile(r"\s*年[^，,。；;]{0,8}?基础上")  # 在2020年增量的基础上实现倍增: a base too
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~|～|一)\s*((?:19|20)\d{2})\s*年")
 
 
@@ -249,7 +252,7 @@ _THIS_YEAR = re.compile(r"(?<![\d年])(?:今年|本年度?)")
 def _year_spans(text: str, this_year: int | None = None, bases: bool = True) -> list[set[int]]:
     """The years or runs of years `text` names, in order: 2025年 → {2025}, 2013年一2017年 → {2013, …, 2017};
     今年 and 本年 as `this_year` (a document's own year), when given; without the base years of comparisons
-    (较2020年) unless `bases`."""
+    (较2020年, 在2020年增量的基础上) unless `bases`."""
     out, taken = [], []
     if this_year is not None:
         out += [(m.start(), {this_year}) for m in _THIS_YEAR.finditer(text)]
@@ -260,7 +263,8 @@ def _year_spans(text: str, this_year: int | None = None, bases: bool = True) -> 
             taken.append(m.span())
     out += [(m.start(), {int(m.group(1))}) for m in _ASKED_YEAR.finditer(text)
             if not any(a <= m.start() < b for a, b in taken)
-            and (bases or not _BASE_YEAR.search(text[max(0, m.start() - 4):m.start()]))]
+            and (bases or not (_BASE_YEAR.search(text[max(0, m.start() - 4):m.start()])
+                               or _BASE_AFTER.match(text, m.start() + 4)))]
     return [years for _, years in sorted(out, key=lambda x: x[0])]
 
 

@@ -139,8 +139,8 @@ def content_words(search_text: str) -> tuple[tuple[str, int, int], ...]:
     out = []
     cut = _pos_cut(search_text)
     for i, (word, flag, start) in enumerate(cut):
-        if not _is_content(word, flag):
-            continue
+        if not _is_content(word, flag) or flag == "m" and i and cut[i - 1][0] == "哪":
+            continue  # 哪三类, 哪两个: the count asked with 哪 is part of the question word
         nxt = cut[i + 1][0] if i + 1 < len(cut) else ""
         if word[0].isdigit() and nxt[:1] in ("万", "亿"):
             word = word + nxt[0]  # 100 + 亿元 → 100亿, as documents write the figure
@@ -284,8 +284,8 @@ def _focus(search: str, words: tuple[tuple[str, int, int], ...], before: int = 8
     after it belongs to it (哪两天要调休上班 asks which days: 两天 is not its focus)."""
     spans = []
     for m in _INTERROGATIVE.finditer(search):
-        count = next((e for w, s, e in words if s == m.end() and _COUNT.fullmatch(w)), None)
-        spans.append((m.start(), count or m.end()))
+        count = _COUNT.match(search, m.end())  # 哪两天, 哪三类: read in the text (the count is no content word)
+        spans.append((m.start(), count.end() if count else m.end()))
     return tuple(dict.fromkeys(w for w, s, e in words if not any(a <= s < b for a, b in spans)
                                and any(a - before <= s and e <= a or b <= s and e <= b + after for a, b in spans)))
 

@@ -64,3 +64,5 @@ def test_the_base_year_of_a_comparison_is_not_the_year_a_figure_is_for():
     assert _year_spans(target, bases=False) == [{2025}]
     assert _year_spans(target) == [{2025}, {2020}]  # a question's own years keep every mention
     assert _year_spans("产值比2015年翻一番,与2018年相比增长20%", bases=False) == []
+    doubled = "到2022年,园区主营业务收入增量在2020年增量的基础上实现倍增,收入达465亿元以上"  # a base named after
+    assert _year_spans(doubled, bases=False) == [{2022}] and _year_spans("在2020年底前完成", bases=False) == [{2020}]

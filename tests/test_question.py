@@ -368,6 +368,11 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     asked = parse_question("这份实施办法是正式印发的，还是还在征求意见？")
     assert asked_fields(asked) == ["status"] and asked_fields(parse_question("现在是正式文件吗？")) == ["status"]
     assert asked_fields(parse_question("征求意见稿对设备更新项目补助多少？")) == []
+    assert "status" in asked_fields(parse_question("这份措施是正式印发的文件吗？由哪个单位起草？"))  # 正式 qualifies a noun
+    assert asked_fields(parse_question("海盐县贯彻浙江省《若干政策》承接落实方案的文号是什么？")) == ["doc_number"]  # its own:
+    # 落实方案 is a kind of document, not the drafting formula's verb
+    assert asked_fields(parse_question("规划纲要第一篇的标题是什么？")) == []  # a heading of its text, not its title
+    assert asked_fields(parse_question("规划要推动哪几个县一体化发展？")) == []  # 发展, not 发 (sent to)
     assert "status" not in asked_fields(parse_question("贷款贴息征求意见稿里就有吗？正式版贴多少？"))  # the content
     path = tmp_path / "draft.txt"
     path.write_text("某镇推动产业转型升级实施办法(征求意见稿)\n第一条 为推动产业转型升级,制定本办法。\n", encoding="utf-8")
