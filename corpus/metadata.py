@@ -103,6 +103,8 @@ _CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_PARENS_RE = re.compile(r"(?:\s*\([^()]{1,24}\))+$")
 _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
+# a report on a draft plan or budget (…与2023年计划(草案)的报告, a congress's standing form): the report is adopted
+_REPORT_ON_DRAFT = re.compile(r"[(（]?草案[)）]?(?=的报告$)")
 _OUT_FOR_COMMENT_RE = re.compile(r"(?:对|就|征求)《[^《》\n]{4,100}\((?:征求意见稿|意见征求稿)\)》[^。\n]{0,20}?征求意见|征求《[^《》\n]{4,100}"
                                  r"\((?:征求意见稿|意见征求稿)\)》意见")
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
@@ -169,7 +171,7 @@ def extract_meta(
         _note(evidence, "valid_until", found[1])
     meta.valid_until = over.get("valid_until") or valid_until
     meta.status = over.get("status") or _status(search_text)
-    draft = _DRAFT_RE.search(_simple(title)) or any(
+    draft = _DRAFT_RE.search(_REPORT_ON_DRAFT.sub("", _simple(title))) or any(
         _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
     ) or _OUT_FOR_COMMENT_RE.search(search_text[:300]) or _CALL_FOR_COMMENT_RE.search(_simple(title))  # 顺德正对《…办法(征求意见稿)》…进行征求意见: a report on a draft
     meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
@@ -596,7 +598,7 @@ def _is_date_line(line: str) -> bool:
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
     rest = _TIME_RE.sub("", _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1), count=1)  # 2025-06-08 15:00
-    return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）]", "", rest)
+    return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）/|｜]", "", rest)  # 2023/05/25/ 17:17: separators
 
 
 _ON_BEHALF_RE = re.compile(r"\s*[(（]代章?[)）]$")

@@ -579,3 +579,12 @@ def test_a_news_dateline_is_neither_the_title_nor_the_policys_place(tmp_path):
                                         "南宁讯(记者 周红梅 通讯员 苏婵)为进一步扩大开放,5月27日,自治区政府制定出台《广西招商引资激励办法》,"
                                         "对全区各级政府和园区给予激励。广西将加大招商力度。\n")
     assert meta.title == "" and meta.region == "广西壮族自治区"
+
+
+def test_a_report_on_a_draft_plan_is_no_draft_and_a_page_date_may_end_in_a_separator(tmp_path):
+    report = _meta(tmp_path / "report.txt", "名称:某县2022年国民经济和社会发展计划执行情况与2023年国民经济和社会发展计划(草案)的报告\n"
+                                            "发布日期:2023-07-28\n各位代表:\n现将计划执行情况报告如下。\n")
+    assert not report.is_draft
+    news = _meta(tmp_path / "news.txt", "重奖招商功臣!某市出台22条措施\n\n 2023/05/25/ 17:17 来源:新甘肃 记者 安志鹏\n"
+                                        "近日,某市出台促进招商引资若干措施。\n")
+    assert news.date == date(2023, 5, 25)
