@@ -25,6 +25,11 @@ _CJK_RE = re.compile(f"[{CJK}]")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 PINYIN_RE = re.compile(rf"[(（][a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*[)）]")
 
+# readings written after a character without tone marks or in 【】 (企(qi)(qi)業(ye), 深【shēn】): told from an
+# enumeration (a), a unit (km) or a note by being a reading of the character before them (pypinyin's dictionary)
+_READINGS_RE = re.compile(rf"([{CJK}])((?:[(（【][a-z{_TONED}]{{1,6}}[)）】])+)")
+_READING_RE = re.compile(rf"[(（【]([a-z{_TONED}]{{1,6}})[)）】]")
+
 _BULLET_RE = re.compile(r"^[ \t\u00a0\u3000]*[•·●▪■◆]\s*(.*?)\s*$")
 _IMAGE_RE = re.compile(r"^\S[^。，,]{0,60}\.(?:jpe?g|png|gif|bmp|webp|svg)$", re.IGNORECASE)
 _PHONE_ONLY_RE = re.compile(r"^[\d\-—()（）+/、,，\s]{7,}$")
@@ -130,7 +135,22 @@ def clean(original: str, *, markdown: bool = False) -> Cleaned:
 def _strip_pinyin(buf: _Buffer) -> int:
     edits = [(m.start(), m.end(), "") for m in PINYIN_RE.finditer(buf.text)]
     buf.apply(edits)
-    return len(edits)
+    readings = [(m.start(2), m.end(2), "") for m in _READINGS_RE.finditer(buf.text)
+                if all(_toneless(r) in _readings(m.group(1)) for r in _READING_RE.findall(m.group(2)))]
+    buf.apply(readings)
+    return len(edits) + len(readings)
+
+
+def _toneless(syllable: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c)).replace("ü", "v")
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    """The toneless readings of a character (ü written v, as pypinyin does)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 def _drop_header_lines(buf: _Buffer) -> list[str]:

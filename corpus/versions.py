@@ -30,6 +30,7 @@ class VersionConfig:
     min_overlap: float = 0.6  # when one title's words contain the other's (a revision adds words)
     min_overlap_swapped: float = 0.8  # when each has words the other lacks (水生 vs 陆生: often two rules)
     min_title_chars: int = 6
+    copy_days: int = 31  # adopted texts of one policy dated this close are copies (a repost's page date), not versions
 
 
 CONFIG = VersionConfig()
@@ -114,14 +115,18 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             newest = max(group, key=_rank)
             for doc in group:
                 doc.meta.version_group = newest.doc_id
-                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest) else newest.doc_id
+                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) else newest.doc_id
 
 
-def _copy_of(doc: Document, newest: Document) -> bool:
-    """Is undated `doc` a copy of the newest version rather than an older one: the year of its number or title is
-    the newest's year (a repost of 海行规发[2014]10号 beside the dated 2014 notice; one may run further)?"""
-    if doc.meta.date is not None or newest.meta.date is None or doc.meta.is_draft != newest.meta.is_draft:
+def _copy_of(doc: Document, newest: Document, config: VersionConfig = CONFIG) -> bool:
+    """Is `doc` a copy of the newest version rather than an older one? Either it is dated within
+    `config.copy_days` of it (a news repost dated by its page, a week after the notice), or it is undated and the
+    year of its number or title is the newest's (a repost of 海行规发[2014]10号 beside the dated 2014 notice). A copy
+    may run further than the newest, so it stays in scope."""
+    if newest.meta.date is None or doc.meta.is_draft != newest.meta.is_draft:
         return False
+    if doc.meta.date is not None:
+        return abs((newest.meta.date - doc.meta.date).days) <= config.copy_days
     years = re.findall(r"(?:19|20)\d{2}", f"{doc.meta.doc_number} {doc.meta.title}")
     return str(newest.meta.date.year) in years
 

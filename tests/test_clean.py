@@ -132,3 +132,10 @@ def test_a_line_broken_before_latin_or_after_a_semicolon_is_joined():
     assert "(试点),AAA 级" in text  # a wrapped line may go on with a Latin word
     assert "试点的,一次性" in text  # … and a line with only a semicolon is prose too
     assert "若干政策\n财政部" in text  # a label line (附件:…) is not prose
+
+
+def test_readings_without_tone_marks_or_in_lenticular_brackets_are_stripped():
+    """企(qi)(qi)業(ye), 深【shēn】圳: readings of the character before them go; an enumeration or a unit stays."""
+    assert clean("各省(sheng)轄市(shi)人民政府(fu),企(qi)(qi)業(ye)(ye)(ye)").text == "各省轄市人民政府,企業"
+    assert clean("深【shēn】圳【zhèn】市福田区").text == "深圳市福田区"
+    assert clean("第(a)项和第(b)项、面积(km)").text == "第(a)项和第(b)项、面积(km)"

@@ -103,3 +103,16 @@ def test_an_undated_copy_numbered_in_the_dated_versions_year_is_a_copy_not_an_ol
     assert by_id["repost.txt"].meta.version_group == "dated.txt" and by_id["repost.txt"].meta.superseded_by == ""
     assert by_id["older.txt"].meta.superseded_by == "dated.txt"
     assert prefer_versions(by_id, "海淀区的支持办法由哪个部门组织实施?", by_id) == {"older.txt"}
+
+
+def test_a_repost_dated_days_after_the_notice_is_a_copy(tmp_path):
+    """A news site's copy dated by its page a week after the notice is the same text, not a newer version: both
+    stay in scope (the official copy may be the one that runs further)."""
+    old = SEED.read_text("utf-8")
+    repost = old.replace("發(fā)表時(shí)間:2023-05-29", "發(fā)表時(shí)間:2023-06-05")
+    (tmp_path / "notice.txt").write_text(old, "utf-8")
+    (tmp_path / "repost.txt").write_text(repost, "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    by_id = {d.doc_id: d for d in docs}
+    assert by_id["notice.txt"].meta.version_group == "repost.txt"
+    assert not by_id["notice.txt"].meta.superseded_by and not prefer_versions(by_id, "行动计划的目标是什么", by_id)
