@@ -561,7 +561,8 @@ def _date_forms(d: date) -> list[str]:
         return ("十" if n == 10 else f"十{_CN[n - 10]}" if n < 20 else f"{_CN[n // 10]}十{_CN[n % 10] if n % 10 else ''}"
                 if n >= 10 else _CN[n])
     return [f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02d}月{d.day:02d}日",
-            f"{d.year}-{d.month:02d}-{d.day:02d}", f"{d.year}.{d.month}.{d.day}",
+            f"{d.year}-{d.month:02d}-{d.day:02d}", f"{d.year}.{d.month}.{d.day}", f"{d.year}/{d.month:02d}/{d.day:02d}",
+            f"{d.year}/{d.month}/{d.day}",
             f"{cn(d.year)}年{cn_small(d.month)}月{cn_small(d.day)}日"]
 
 

@@ -139,7 +139,7 @@ def content_words(search_text: str) -> tuple[tuple[str, int, int], ...]:
     out = []
     cut = _pos_cut(search_text)
     for i, (word, flag, start) in enumerate(cut):
-        if not _is_content(word, flag) or flag == "m" and i and cut[i - 1][0] == "哪":
+        if not _is_content(word, flag) or (flag == "m" and i and cut[i - 1][0] == "哪"):
             continue  # 哪三类, 哪两个: the count asked with 哪 is part of the question word
         nxt = cut[i + 1][0] if i + 1 < len(cut) else ""
         if word[0].isdigit() and nxt[:1] in ("万", "亿"):

@@ -104,8 +104,9 @@ class HybridRetriever(BaseRetriever):
         scores = [h.score for h in dense]
         if len(scores) >= _MIN_POOL or doc_ids is None or not dense or not question.crosslingual:
             return _margin(scores)
+        own = {h.chunk_id for h in dense}
         wider = self.index.dense_search(question.search, k=self.config.depth, vector=vector)
-        rest = [h.score for h in wider if h.chunk_id not in {d.chunk_id for d in dense}]
+        rest = [h.score for h in wider if h.chunk_id not in own]
         return _margin(scores + rest, best=max(scores))
 
     def _by_sentences(self, dense: list[Hit], vector: list[float]) -> list[Hit]:
