@@ -69,7 +69,7 @@ _PARTS_RE = re.compile(
 )
 _TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
 _ORG_RE = re.compile(
-    r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所|署|处|党委|区委|县委|市委|省委)$"
+    r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所|署|处|党委|区委|县委|市委|省委|领导小组)$"
 )
 # a site heading led by its province in brackets: (湖南省)郴州市国民经济和社会发展十四五规划
 _PLACE_LED = re.compile(r"\([\u4e00-\u9fff]{2,8}[省市区]\)[\u4e00-\u9fff]{4}")
@@ -602,6 +602,7 @@ def _is_date_line(line: str) -> bool:
 
 
 _ON_BEHALF_RE = re.compile(r"\s*[(（]代章?[)）]$")
+_CONTINUED = re.compile(r"[暨和及与]")  # a line that goes on with the name above it
 
 
 Signature = tuple[tuple[int, int], tuple[int, int]]  # (organisation span, date span)
@@ -620,6 +621,9 @@ def _signature(lines: list[Line]) -> Signature | None:
             first = k - 1
             while first and _is_orgs(body[first - 1][2]):  # a joint issuance: one organisation a line
                 first -= 1
+            above = body[first - 1][2].strip() if first else ""
+            if _CONTINUED.match(body[first][2].strip()) and re.fullmatch(r"[\u4e00-\u9fff]{4,30}", above):
+                first -= 1  # a unit's name broken before 暨/和 (…双城经济圈建设 / 暨推进同城化发展领导小组)
             fs, _, first_line = body[first]
             lead = len(first_line) - len(first_line.lstrip())
             return (fs + lead, ps + len(prev.rstrip())), (s, e)

@@ -588,3 +588,10 @@ def test_a_report_on_a_draft_plan_is_no_draft_and_a_page_date_may_end_in_a_separ
     news = _meta(tmp_path / "news.txt", "重奖招商功臣!某市出台22条措施\n\n 2023/05/25/ 17:17 来源:新甘肃 记者 安志鹏\n"
                                         "近日,某市出台促进招商引资若干措施。\n")
     assert news.date == date(2023, 5, 25)
+
+
+def test_a_signing_unit_broken_before_ji_is_read_whole(tmp_path):
+    meta = _meta(tmp_path / "a.txt", "关于印发《同城化发展2023年工作要点》的通知\n各成员单位:\n现将《工作要点》印发给你们,请认真贯彻执行。\n"
+                                     "资阳市全面融入成渝地区双城经济圈建设\n暨推进同城化发展领导小组\n2023年3月7日\n")
+    assert meta.issuer.split() == ["资阳市全面融入成渝地区双城经济圈建设", "暨推进同城化发展领导小组"]
+    assert meta.date == date(2023, 3, 7)
