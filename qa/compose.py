@@ -537,6 +537,18 @@ def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Do
     return out
 
 
+# the same facts asked in English (which body issued…, what is the document number…, when was it issued…)
+_ISSUED_EN = r"(?:issue[sd]?|release[sd]?|publish(?:ed|es)?|promulgate[sd]?|sign(?:ed|s)?|posted)"
+_ISSUING_EN = rf"(?:{_ISSUED_EN}|drafted)"  # … or who drafted it (a draft's unit)
+_DOC_FIELDS_EN: dict[str, re.Pattern[str]] = {
+    "issuer": re.compile(rf"\b(?:which|what)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:body|bodies|department|bureau|office|agency|"
+                         rf"authority|organi[sz]ation|unit|government|commission|committee)s?\b[^?]{{0,40}}?\b{_ISSUING_EN}\b"
+                         rf"|\bwho\s+{_ISSUING_EN}\b|\bissu(?:ing|er)\s+(?:body|authority|department|office)\b", re.I),
+    "doc_number": re.compile(r"\bdocument\s+(?:number|no\.?)|\b(?:reference|file|serial)\s+number\b", re.I),
+    "date": re.compile(rf"\bwhen\s+(?:was|were|did)\b[^?]{{0,80}}?\b{_ISSUED_EN}\b|\bwhat\s+date\b[^?]{{0,80}}?"
+                       rf"\b{_ISSUED_EN}\b|\b(?:issue|issuing|release|publication)\s+date\b", re.I),
+}
+
 # the title of a part of a document (第一篇的标题, 第三章的名称): a heading of its text, not a fact of the document
 _PART_TITLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[篇章节部分条]的?(?:标题|题目|名称)")
 
@@ -548,6 +560,8 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     for title in sorted((t for t in titles if len(t) >= 6), key=len, reverse=True):
         text = text.replace(search_form(title), " ")
     asked = [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
+    if question.crosslingual:
+        asked += [f for f, pattern in _DOC_FIELDS_EN.items() if pattern.search(text) and f not in asked]
     if "doc_number" in asked and "basis" not in asked and _BASIS_NAMED.search(text):
         asked.append("basis")  # the 文号 asked is the one of the document named as the basis
     return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher

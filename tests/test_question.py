@@ -374,6 +374,10 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     assert asked_fields(parse_question("规划纲要第一篇的标题是什么？")) == []  # a heading of its text, not its title
     assert asked_fields(parse_question("规划要推动哪几个县一体化发展？")) == []  # 发展, not 发 (sent to)
     assert asked_fields(parse_question("这份政策是哪两个省级部门印发的？")) == ["issuer"]  # a level before 部门
+    english = parse_question("Which body issued the opinions on supporting Haixi, and on what date were they posted?")
+    assert asked_fields(english) == ["issuer", "date"]
+    assert asked_fields(parse_question("What is the document number of Bayannur's 2023 notice?")) == ["doc_number"]
+    assert asked_fields(parse_question("By what date should comments on the draft plan be sent?")) == []  # a deadline
     assert "status" not in asked_fields(parse_question("贷款贴息征求意见稿里就有吗？正式版贴多少？"))  # the content
     path = tmp_path / "draft.txt"
     path.write_text("某镇推动产业转型升级实施办法(征求意见稿)\n第一条 为推动产业转型升级,制定本办法。\n", encoding="utf-8")
