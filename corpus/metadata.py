@@ -134,10 +134,11 @@ def extract_meta(
     _note(evidence, "title", span)
     title = over.get("title") or title
     signature = _signature(lines)  # read once: the issuer, the date and the 落款 all look at it
-    issuer, span = _issuer(text, lines, header, _simple(title), signature)
+    byline = _byline(lines)  # … and the issuer and the date look at the page's byline
+    issuer, span = _issuer(text, lines, header, _simple(title), signature, byline)
     _note(evidence, "issuer", span)
     issuer = over.get("issuer") or issuer
-    doc_date, span = _date(lines, header, doc_id, signature)
+    doc_date, span = _date(lines, header, doc_id, signature, byline)
     _note(evidence, "date", span)
     if (signed := _signed(lines, signature)) and signed != span:
         _note(evidence, "signed", signed)  # the 落款 where the issue date is read elsewhere (a page's 发布日期)
@@ -530,7 +531,7 @@ def _line_of(lines: list[Line], offset: int) -> tuple[int, int]:
 
 
 def _issuer(text: str, lines: list[Line], header: list[str], title: str, signature: Signature | None,
-            ) -> tuple[str, tuple[int, int] | None]:
+            byline: Byline | None) -> tuple[str, tuple[int, int] | None]:
     """Who issued it: a 发文机关-type field, the signature (organisation above the date), the organisation a
     "X关于…" title names, a 发布机构 or 来源 field (who published the page), a header organisation, else an
     organisation at the top."""
@@ -564,7 +565,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str, signatu
         if _is_org(item):
             return item, None
     body = [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()]
-    if byline := _byline(body):
+    if byline is not None:
         m, (s, e) = byline
         at = s + text[s:e].index(m.group("org"))
         return m.group("org"), (at, at + len(m.group("org")))
@@ -705,7 +706,7 @@ def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
     return ""
 
 
-def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signature | None,
+def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signature | None, byline: Byline | None,
           ) -> tuple[date | None, tuple[int, int] | None]:
     """Issue date: an unlabelled header item, a 成文日期 field, the signature's date, a 发布日期-type field, a
     lone date line near the top or the end, else a date in the file name."""
@@ -752,7 +753,7 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
                           and (m := re.fullmatch(f"({DATE_PATTERN})(?:{_TIME_RE.pattern})?", c))), None))
         if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
-    if (byline := _byline(body)) and (d := parse_date(byline[0].group("date"))):
+    if byline is not None and (d := parse_date(byline[0].group("date"))):
         return d, byline[1]
     if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
         return parse_date(m.group(1)), None
@@ -785,9 +786,12 @@ _SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
 _BYLINE = re.compile(rf"(?P<date>{DATE_PATTERN})(?:{_TIME_RE.pattern})?\s*(?P<org>[\u4e00-\u9fff]{{2,30}})")
 
 
-def _byline(body: list[Line]) -> tuple[re.Match, tuple[int, int]] | None:
-    """A byline among the first lines (its line span), whose organisation is one."""
-    for s, e, ln in body[:6]:
+Byline = tuple[re.Match, tuple[int, int]]  # the byline's match (date, org) and its line span
+
+
+def _byline(lines: list[Line]) -> Byline | None:
+    """A byline among the first lines, whose organisation is one."""
+    for s, e, ln in [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()][:6]:
         if (m := _BYLINE.fullmatch(ln)) and _is_orgs(m.group("org")):
             return m, (s, e)
     return None

@@ -264,7 +264,7 @@ def _year_spans(text: str, this_year: int | None = None, bases: bool = True) -> 
     out += [(m.start(), {int(m.group(1))}) for m in _ASKED_YEAR.finditer(text)
             if not any(a <= m.start() < b for a, b in taken)
             and (bases or not (_BASE_YEAR.search(text[max(0, m.start() - 4):m.start()])
-                               or _BASE_AFTER.match(text, m.start() + 4)))]
+                               or _BASE_AFTER.match(text, m.end(1))))]
     return [years for _, years in sorted(out, key=lambda x: x[0])]
 
 
