@@ -141,6 +141,13 @@ def _strip_pinyin(buf: _Buffer) -> int:
     return len(edits) + len(readings)
 
 
+def strip_readings(text: str) -> str:
+    """`text` without the pinyin readings a copy writes after its characters (關(guān)于 → 關于), as cleaning drops them."""
+    buf = _Buffer(text, list(range(len(text))))
+    _strip_pinyin(buf)
+    return buf.text
+
+
 def _toneless(syllable: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c)).replace("ü", "v")
 

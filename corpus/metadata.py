@@ -338,6 +338,8 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
             value = re.split(r"[|｜•【]", line[m.end() : end].lstrip(" \t|｜"))[0]  # 成文日期: | 2025-02-24 |
             value = value[: next_field.start()] if (next_field := NEXT_FIELD_RE.search(value, 1)) else value
             value = value.strip()
+            if len(halves := value.split()) == 2 and halves[0] == halves[1]:
+                value = halves[0]  # 吉林省人民政府 吉林省人民政府: a page rendering one cell twice
             if value:
                 out.append((re.sub(r"\s+", "", m.group(1)), value, span))
     return out
@@ -366,6 +368,7 @@ def _title_like(s: str) -> bool:
         # opening purpose or basis clause, cut before its comma
         and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
         and not _DATELINE.match(s)  # 南宁讯(记者 周红梅): a news report's dateline
+        and not re.search(r"[|｜]", s)  # 有效性状态 | 废止日期 | 暂无 |: a row of a page's field table
     )
 
 
@@ -413,6 +416,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 piece, b = piece[: m.start()], a + m.start()
             if m := NEXT_FIELD_RE.search(piece, 1) or re.search(r"[(（]附", piece):  # …的公告 发布时间:2023-09-27, …的通知
                 piece, b = piece[: m.start()], a + m.start()  # (附:…办法、…): a page field or attachment list after it
+            if (m := _BYLINE_LEAD.match(piece)) and _is_orgs(m.group("org")) and len(piece) > m.end():
+                a, piece = a + m.end(), piece[m.end():]  # …信息化局2023年4月13日广州市…办法: the byline before it
             if (m := _SITE_TAG.match(piece)) and len(piece) > m.end():  # 【已结束】…的公告: the site's tag is no part
                 a, piece = a + m.end(), piece[m.end():]
             lead = len(piece) - len(piece.lstrip())
@@ -440,7 +445,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                             or "关于" in nxt and _title_end(nxt):
                         break  # a whole "…关于…的通知" line is a title of its own, not the end of this one
                     joined += nxt
-                    if _title_end(joined):
+                    if _title_end(joined) and _balanced(joined):  # 《…实行 / …的通知: a cut line before the title
                         piece, end = joined, e2
                         break
             if "关于" in piece and not text[end:].split("\n", 1)[0].strip():  # the piece ends its line
@@ -599,7 +604,8 @@ def _is_date_line(line: str) -> bool:
     if len(line) > 60 or not _DATE_RE.search(line):
         return False
     rest = _TIME_RE.sub("", _DATE_RE.sub("", _DOC_NO_RE.sub("", line), count=1), count=1)  # 2025-06-08 15:00
-    return bool(_DATE_RE.search(line)) and not re.sub(r"[\s()（）/|｜]", "", rest)  # 2023/05/25/ 17:17: separators
+    rest = re.sub(r"[\s()（）/|｜]", "", rest)  # 2023/05/25/ 17:17: separators
+    return bool(_DATE_RE.search(line)) and rest in ("", "印发", "印")  # 2019年7月12日印发: the printing line's date
 
 
 _ON_BEHALF_RE = re.compile(r"\s*[(（]代章?[)）]$")
@@ -784,6 +790,8 @@ _LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
 _SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
 # a page's byline: when it was posted, then who posted it (2025/11/5 16:30:27 浙江省财政厅)
 _BYLINE = re.compile(rf"(?P<date>{DATE_PATTERN})(?:{_TIME_RE.pattern})?\s*(?P<org>[\u4e00-\u9fff]{{2,30}})")
+# … or who, then when, run into the title that follows (广州市从化区科技工业商务和信息化局2023年4月13日广州市从化区…办法)
+_BYLINE_LEAD = re.compile(rf"(?P<org>[\u4e00-\u9fff]{{2,30}}?)\s*(?P<date>{DATE_PATTERN})(?:{_TIME_RE.pattern})?\s*")
 
 
 Byline = tuple[re.Match, tuple[int, int]]  # the byline's match (date, org) and its line span
@@ -791,9 +799,12 @@ Byline = tuple[re.Match, tuple[int, int]]  # the byline's match (date, org) and 
 
 def _byline(lines: list[Line]) -> Byline | None:
     """A byline among the first lines, whose organisation is one."""
-    for s, e, ln in [(s, e, ln.strip()) for s, e, ln in lines if ln.strip()][:6]:
-        if (m := _BYLINE.fullmatch(ln)) and _is_orgs(m.group("org")):
+    for s, e, ln in [(s, e, ln) for s, e, ln in lines if ln.strip()][:6]:
+        at = s + len(ln) - len(ln.lstrip())
+        if (m := _BYLINE.fullmatch(ln.strip())) and _is_orgs(m.group("org")):
             return m, (s, e)
+        if (m := _BYLINE_LEAD.match(ln.strip())) and _is_orgs(m.group("org")):
+            return m, (at, at + len(m.group().rstrip()))  # the byline, not the title and text run on after it
     return None
 
 
@@ -1039,6 +1050,11 @@ def _labelled_date(items: list[str], label: re.Pattern[str]) -> date | None:
     return None
 
 
+_PERIOD_WORDS = "执行期限|有效期|实施期限|实施年限|政策期限|试行期"
+_YEARS_PERIOD = re.compile(rf"(?:{_PERIOD_WORDS})(?:为|限)?[:：]?\s*((?:19|20)\d{{2}})\s*年?\s*(?:至|到|-|—|–|~)\s*"
+                           r"((?:19|20)\d{2})\s*年")
+
+
 def _validity(
     search_text: str, doc_date: date | None, published: date | None = None
 ) -> tuple[date | None, date | None, dict[str, tuple[int, int]]]:
@@ -1048,13 +1064,18 @@ def _validity(
     spans: dict[str, tuple[int, int]] = {}
     d = DATE_PATTERN
     period = re.search(
-        rf"(?:执行期限|有效期|实施期限|试行期)(?:为|限)?[:：]?\s*(?:自|从)?\s*({d})\s*(?:起)?\s*(?:至|到|-|—|~)\s*({d})",
+        rf"(?:{_PERIOD_WORDS})(?:为|限)?[:：]?\s*(?:自|从)?\s*({d})\s*(?:起)?\s*(?:至|到|-|—|~)\s*({d})",
         search_text,
     )
     if period:
         valid_from, valid_until = parse_date(period.group(1)), parse_date(period.group(2))
         spans["valid_from"] = spans["valid_until"] = _span_of(search_text, period.start())
         return valid_from, valid_until, spans
+    if years := _YEARS_PERIOD.search(search_text):  # 本办法实施年限为2019-2021年: from the first year's start to the last's end
+        first, last = int(years.group(1)), int(years.group(2))
+        if first <= last:
+            spans["valid_from"] = spans["valid_until"] = _span_of(search_text, years.start())
+            return date(first, 1, 1), date(last, 12, 31), spans
     if m := re.search(rf"自\s*({d})\s*起(?:施行|实施|执行|生效|试行)", search_text):
         valid_from = parse_date(m.group(1))
         spans["valid_from"] = _span_of(search_text, m.start())

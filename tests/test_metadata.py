@@ -143,15 +143,22 @@ BESIDE_FILES = sorted(
 )
 
 
+# sets read above the 8% bar when they arrived, kept in the tree so their questions are measured: each may not get
+# worse than this many wrong fields (its SOURCES.md and tests/corpora/README.md say which fields and why)
+ABOVE_BAR = {"policies-blind43": 13}
+
+
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
 @pytest.mark.parametrize("folder", BESIDE_FILES, ids=lambda p: p.name)
 def test_metadata_table_other_corpora(folder, tmp_path):
-    """Corpora written by others (e.g. policies-extra): at most 8% of the checked fields wrong."""
+    """Corpora written by others (e.g. policies-extra): at most 8% of the checked fields wrong (ABOVE_BAR: no worse
+    than on arrival)."""
     docs, _ = load_corpus(_txt_corpus(folder, tmp_path))
     report = check_metadata(docs, read_expected(folder / "expected_meta.jsonl"))
     print(report.table())
     assert not report.missing
-    assert sum(report.errors.values()) <= 0.08 * report.checked * len(report.errors), report.table()
+    bar = max(0.08 * report.checked * len(report.errors), ABOVE_BAR.get(folder.name, 0))
+    assert sum(report.errors.values()) <= bar, report.table()
 
 
 def test_metadata_table_seeds():
@@ -595,3 +602,29 @@ def test_a_signing_unit_broken_before_ji_is_read_whole(tmp_path):
                                      "资阳市全面融入成渝地区双城经济圈建设\n暨推进同城化发展领导小组\n2023年3月7日\n")
     assert meta.issuer.split() == ["资阳市全面融入成渝地区双城经济圈建设", "暨推进同城化发展领导小组"]
     assert meta.date == date(2023, 3, 7)
+
+
+def test_page_tables_printing_lines_and_year_periods(tmp_path):
+    """A row of a page's field table is no title and a cell the page renders twice is one value; the printing
+    line's date (…办公室 / 2019年7月12日印发) signs a document; 实施年限为2019-2021年 runs from the first year's start
+    to the last's end."""
+    table = _meta(tmp_path / "t.txt", "发布单位 | 某省人民政府 某省人民政府 | 发布文号 | 暂无 |\n---|---|---|---|\n"
+                                      "发布日期 | 2010-07-19 | 生效日期 | 2010-07-19 |\n有效性状态 | 废止日期 | 暂无 | |\n"
+                                      "各市人民政府:\n为加快发展特色产业,现提出如下意见。\n")
+    assert table.title == "" and table.issuer == "某省人民政府"
+    printed = _meta(tmp_path / "p.txt", "某省企业奖励办法\n第一条 为鼓励企业发展,制定本办法。\n第六条 本办法实施年限为2019-2021年\n"
+                                        "某省科学技术厅办公室\n2019年7月12日印发\n")
+    assert (printed.issuer, printed.date) == ("某省科学技术厅办公室", date(2019, 7, 12))
+    assert (printed.valid_from, printed.valid_until) == (date(2019, 1, 1), date(2021, 12, 31))
+
+
+def test_a_byline_run_into_the_title_and_a_cut_line_above_it(tmp_path):
+    """A page that runs who and when into the title (…信息化局2023年4月13日某区…办法第一条…) gives the issuer and date,
+    not a title starting with them; a cut 《 line above a notice's title is no part of it."""
+    run_on = _meta(tmp_path / "r.txt", "某市某区科技工业商务和信息化局2023年4月13日某市某区促进美妆产业扶持办法第一条为打造示范区,"
+                                       "制定本办法。第三条对新注册企业给予奖励。\n")
+    assert run_on.title == "某市某区促进美妆产业扶持办法"
+    assert (run_on.issuer, run_on.date) == ("某市某区科技工业商务和信息化局", date(2023, 4, 13))
+    cut = _meta(tmp_path / "c.txt", "《某省进一步支持民间投资的实施\n\n某省人民政府办公厅关于印发某省\n\n进一步支持民间投资的\n\n"
+                                    "实施方案的通知\n\n某府办〔2023〕5号\n\n各地级以上市人民政府:\n现印发给你们,请认真组织实施。\n")
+    assert cut.title == "某省人民政府办公厅关于印发某省进一步支持民间投资的实施方案的通知"
