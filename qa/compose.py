@@ -32,6 +32,8 @@ _SENTENCE_END = re.compile(r"[。；;！!？?\n]+")
 _MARKER = re.compile(r"\[\d+\]")
 _ANAPHORIC = re.compile(r"(?:该|此(?!外)|上述|前述|前款|这些|这项|这类)")  # a sentence about the one before it
 _ANNOTATION = re.compile(r"[(（][^()（）]{1,40}[)）][。；;]?")  # a parenthetical note after a sentence: the unit in charge
+_ITEM = re.compile(r"\s*(?:\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
+_LABEL_MAX = 30  # a line this short, without punctuation, that heads the paragraph below it (1、 新建总部企业)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,32 @@ def sentences(cand: Candidate) -> list[Span]:
             out[-1] = Span(out[-1].start, span.end)
         else:
             out.append(span)
+    return _labelled(cand.doc, out)
+
+
+def _is_label(doc: Document, span: Span) -> bool:
+    """A line that only names what the paragraph below it rules (1、 新建总部企业 / 按…的70%奖励企业。)."""
+    said = doc.search_text[span.start:span.end]
+    item = _ITEM.match(said)
+    rest = said[item.end():] if item else said
+    return (len(said) <= _LABEL_MAX and len(rest) >= 2 and not re.search(r"[。；;！!？?，,：:、]", rest)
+            and doc.text[span.end:span.end + 1] == "\n")
+
+
+def _labelled(doc: Document, spans: list[Span]) -> list[Span]:
+    """The sentences with each label line joined to the first sentence of the paragraph it heads, which says what
+    the label names (a label over another label, or over nothing, stays alone)."""
+    out: list[Span] = []
+    k = 0
+    while k < len(spans):
+        span = spans[k]
+        if k + 1 < len(spans) and _is_label(doc, span) and not _is_label(doc, spans[k + 1]) \
+                and doc.text[span.end:spans[k + 1].start].count("\n") == 1 and not doc.text[span.end:spans[k + 1].start].strip():
+            out.append(Span(span.start, spans[k + 1].end))
+            k += 2
+        else:
+            out.append(span)
+            k += 1
     return out
 
 
