@@ -25,6 +25,22 @@ __all__ = [
 
 _DEFINED_RE = re.compile(r"[(（]以下简称[“\"「]?([\u4e00-\u9fff]{2,6})[”\"」]?[)）]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+# a question asking which place below the one it names (广州哪个区出台了…, 黑龙江哪个市…, which county of Handan): a
+# which-word, then a place word as a word of its own (not 哪些市场主体)
+_WHICH = {"哪", "哪个", "哪些", "哪几个", "哪一个"}
+_PLACE_WORDS = {"县级市", "县区", "区县", "县市", "地级市", "城市", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "街道",
+                "开发区", "园区", "高新区", "新区"}
+_WHICH_EN = re.compile(r"\bwhich (?:cities|city|counties|county|districts|district|zones?)\b", re.I)
+
+
+def asks_lower_place(text: str) -> bool:
+    """Does the question ask which place (哪个区, 哪些县, which county), so the answer may be a place under the one it
+    names?"""
+    import jieba
+
+    words = [w for w in jieba.lcut(search_form(text)) if w.strip()]
+    return any(w in _WHICH and nxt in _PLACE_WORDS for w, nxt in zip(words, words[1:], strict=False)) \
+        or bool(_WHICH_EN.search(text))
 LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级"}
 
 
@@ -46,6 +62,7 @@ class PlaceScope:
     inferred: dict[str, str] = field(default_factory=dict)  # a document whose region is unknown → the place its text names
     unplaced: dict[str, str] = field(default_factory=dict)  # a document naming no place → the uncovered place asked
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → its place
+    lower: set[str] = field(default_factory=set)  # documents of places under a named one, which the question asks for
     ambiguous: list[str] = field(default_factory=list)  # names that could be several places, none covered
     name_parts: list[str] = field(default_factory=list)  # places written as part of a name (吉林省质量奖)
 
@@ -161,8 +178,12 @@ class PlaceResolver:
         if not places and not scope.ambiguous:
             return scope
         scope.doc_ids = set()
+        asks_lower = asks_lower_place(text)
         for place in places:
             docs = self.covering(place)
+            lower = self.below(place) if asks_lower and place.code != COUNTRY_CODE else set()
+            docs |= lower  # 广州哪个区…: the answer is one of its districts' documents
+            scope.lower |= lower
             named = self.naming(place) if place.code != COUNTRY_CODE else set()
             scope.inferred.update(dict.fromkeys(named, place.name))
             reposts = self.reposting(place) if place.code != COUNTRY_CODE else set()
@@ -177,13 +198,17 @@ class PlaceResolver:
                 scope.doc_ids |= docs
             elif (place.code != COUNTRY_CODE and not (self._local(docs) | named)) or not docs:
                 scope.uncovered.append(place)
-            for doc_id in docs - reposts:
+            for doc_id in docs - reposts - lower:
                 doc_place = self._places[doc_id]
                 if doc_place is not None and doc_place.code != place.code:
                     scope.broader[doc_id] = LEVEL_LABEL.get(doc_place.level, "")
         if not places:  # only ambiguous names, none of which the corpus covers: nothing to search
             scope.doc_ids = set()
         return scope
+
+    def below(self, place: Place) -> set[str]:
+        """Documents whose region lies under `place` (not `place` itself)."""
+        return {d for d, p in self._places.items() if p is not None and p.code != place.code and place.code in p.parents}
 
     def _alias_matches(self, text: str, taken: list[PlaceMatch]) -> list[PlaceMatch]:
         """Document-defined aliases written as a word of their own (园区 in "园区本级", not in "产业园区"), or

@@ -34,6 +34,7 @@ class Scope:
     inferred: dict[str, str] = field(default_factory=dict)  # an unplaced document → the named place its text names
     unplaced: dict[str, str] = field(default_factory=dict)  # a document naming no place → the uncovered place asked
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
+    lower: set[str] = field(default_factory=set)  # a place's documents under a named one, asked for (广州哪个区…)
     per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named (2018年) → its documents
 
     @property
@@ -66,7 +67,7 @@ class PlaceScoper:
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,
-                      unplaced=found.unplaced, reposted=found.reposted,
+                      unplaced=found.unplaced, reposted=found.reposted, lower=found.lower,
                       written=[w for w in written.values() if w and w not in found.name_parts],
                       uncovered=[_shown(p, written.get(p.code, "")) for p in found.uncovered] + list(found.ambiguous))
         local = {p.code for p in found.places} - {p.code for p in found.uncovered}
@@ -156,7 +157,7 @@ class PlaceScoper:
                 continue
             if place_name := scope.reposted.get(cite.source):
                 out.append(f"《{cite.title}》：{doc.meta.issuer or doc.meta.region}转发的{place_name}的政策，请以原文件为准。")
-            for place in [] if cite.source in scope.reposted else scope.places:
+            for place in [] if cite.source in scope.reposted or cite.source in scope.lower else scope.places:
                 if note := coverage_note(doc, place):
                     out.append(f"《{cite.title}》：{note}。")
             if place_name := scope.inferred.get(cite.source):

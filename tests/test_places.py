@@ -66,6 +66,14 @@ def test_child_of_a_covered_place_is_covered_by_its_parent(resolver):
     assert coverage_note(resolver.docs[ZHENGZHOU_2022], scope.places[0]).startswith("这是河南省郑州市的市级规定")
 
 
+def test_a_question_asking_which_lower_place_searches_under_the_one_it_names(resolver):
+    """河南哪个市…: the answer is a city's document, not a provincial one (none is here); 哪些市场主体 asks no place."""
+    scope = resolver.resolve("河南哪个市对首轮流片给予补助")
+    assert scope.uncovered == [] and ZHENGZHOU_2022 in scope.doc_ids and ZHENGZHOU_2022 in scope.lower
+    assert resolver.resolve("河南对首轮流片给予补助").uncovered  # without the which-word: no provincial document
+    assert resolver.resolve("河南哪些市场主体可以申请首轮流片补助").uncovered
+
+
 def test_zone_of_the_same_city_is_not_another_zone(resolver):
     scope = resolver.resolve("苏州高新区集成电路企业目标多少家")
     assert [p.short for p in scope.uncovered] == ["苏州高新区"] and SUZHOU_SIP not in scope.doc_ids
