@@ -349,7 +349,8 @@ def cut_off(doc: Document, max_tail: int) -> CutOff | None:
     text = doc.search_text.rstrip()
     if not text or text[-1] in _CLOSED:
         return None
-    clause = max(text.rfind(c) for c in _CLAUSE_END) + 1
+    body = text.rstrip(_CLAUSE_END).rstrip()  # …以及首次认定的国家级、: the clause it breaks off after is unfinished too
+    clause = max(body.rfind(c) for c in _CLAUSE_END) + 1
     if not text[clause:].strip() or len(text[clause:].strip()) > max_tail:
         return None
     return CutOff(doc, max(text.rfind(c) for c in _SENTENCE_END) + 1, clause, len(text))

@@ -66,3 +66,17 @@ def test_the_base_year_of_a_comparison_is_not_the_year_a_figure_is_for():
     assert _year_spans("产值比2015年翻一番,与2018年相比增长20%", bases=False) == []
     doubled = "到2022年,园区主营业务收入增量在2020年增量的基础上实现倍增,收入达465亿元以上"  # a base named after
     assert _year_spans(doubled, bases=False) == [{2022}] and _year_spans("在2020年底前完成", bases=False) == [{2020}]
+
+
+def test_a_document_breaking_off_after_a_clause_separator_is_cut_off(tmp_path):
+    """…以及首次认定的国家级、: a text ending on 、 or ， breaks off within the clause before it, not after a finished one."""
+    from corpus.pipeline import load_document
+    from qa.gate import cut_off
+
+    path = tmp_path / "cut.txt"
+    path.write_text("某新区措施\n(四)对新认定的高新技术企业,给予10万元补助。\n(五)对首次获批国家级单项冠军企业,以及首次认定的国家级、\n",
+                    encoding="utf-8")
+    cut = cut_off(load_document(path), 60)
+    assert cut is not None and cut.tail == "以及首次认定的国家级、"
+    path.write_text("某新区措施\n(四)对新认定的高新技术企业,给予10万元补助。\n", encoding="utf-8")
+    assert cut_off(load_document(path), 60) is None
