@@ -70,7 +70,7 @@ def sentences(cand: Candidate) -> list[Span]:
             out[-1] = Span(out[-1].start, span.end)
         else:
             out.append(span)
-    return _labelled(cand.doc, out)
+    return out
 
 
 def _is_label(doc: Document, span: Span) -> bool:
@@ -82,21 +82,16 @@ def _is_label(doc: Document, span: Span) -> bool:
             and doc.text[span.end:span.end + 1] == "\n")
 
 
-def _labelled(doc: Document, spans: list[Span]) -> list[Span]:
-    """The sentences with each label line joined to the first sentence of the paragraph it heads, which says what
-    the label names (a label over another label, or over nothing, stays alone)."""
-    out: list[Span] = []
-    k = 0
-    while k < len(spans):
-        span = spans[k]
-        if k + 1 < len(spans) and _is_label(doc, span) and not _is_label(doc, spans[k + 1]) \
-                and doc.text[span.end:spans[k + 1].start].count("\n") == 1 and not doc.text[span.end:spans[k + 1].start].strip():
-            out.append(Span(span.start, spans[k + 1].end))
-            k += 2
-        else:
-            out.append(span)
-            k += 1
-    return out
+def _with_body(cand: Candidate, span: Span) -> Span:
+    """A label line chosen to answer, with the first sentence of the paragraph it heads, which says what the label
+    names (a label over another label, or over nothing, stays as it is)."""
+    if not _is_label(cand.doc, span):
+        return span
+    after = next((s for s in sentences(cand) if s.start >= span.end), None)
+    if after is None or _is_label(cand.doc, after) or cand.doc.text[span.end:after.start].strip() \
+            or cand.doc.text[span.end:after.start].count("\n") != 1:
+        return span
+    return Span(span.start, after.end)
 
 
 def _strip(doc: Document, span: Span) -> Span:
@@ -235,7 +230,10 @@ class ExtractiveComposer:
                             None)
             if with_fig is not None:
                 keep.append(with_fig)
-        return [best.span, *sorted(set(keep) - {best.span}, key=lambda s: s.start)]
+        first = _with_body(cand, best.span)
+        rest = {_with_body(cand, s) for s in keep} - {first}
+        return [first, *sorted((s for s in rest if not (first.start <= s.start and s.end <= first.end)),
+                               key=lambda s: s.start)]
 
     # --- answers --------------------------------------------------------------------------------------
     def compose(self, question: Question, cands: list[Candidate], gate: GateDecision,

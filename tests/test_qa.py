@@ -783,19 +783,15 @@ def test_a_copy_of_the_named_document_answers_what_the_named_copy_lacks(model_di
     assert "区商务委" in qa.ask("石景山区软件产业支持办法由哪个部门组织实施？").answer
 
 
-def test_a_label_line_is_quoted_with_the_paragraph_it_heads(tmp_path):
-    """1、 新建总部企业 / 按…的70%奖励企业。: the label names what the paragraph below it rules, so they are one sentence;
-    a label over another label, and a sentence ending its line, stay as they are."""
-    from corpus.chunk import chunk_document
-    from corpus.pipeline import load_document
-    from qa.compose import sentences
-    from qa.retriever import Candidate
-
-    path = tmp_path / "zone.txt"
-    path.write_text("某示范区投资政策\n二、奖励与服务\n对新引进项目的奖励\n1、 新建总部企业\n按企业年度实际形成县本级财政收入的70%奖励企业。\n"
-                    "2、 新建工业企业\n前三年100%奖励企业,后三年50%奖励投资企业。\n其他企业另行商定。\n", encoding="utf-8")
-    doc = load_document(path)
-    said = [doc.text[s.start:s.end] for c in chunk_document(doc) for s in sentences(Candidate(c, doc, 1.0))]
-    assert "1、 新建总部企业\n按企业年度实际形成县本级财政收入的70%奖励企业。" in said
-    assert "2、 新建工业企业\n前三年100%奖励企业,后三年50%奖励投资企业。" in said
-    assert "对新引进项目的奖励" in said and "其他企业另行商定。" in said
+def test_a_label_line_chosen_to_answer_is_quoted_with_the_paragraph_it_heads(model_dir, tmp_path):
+    """1、 新建总部企业 / 按…的70%奖励企业。: the label names the subject, the sentence below it the rule."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "zone.txt").write_text(
+        "某某示范区投资政策\n二、 奖励与服务\n对新引进项目的奖励\n1、 新建总部企业\n"
+        "按企业年度实际形成县本级财政收入的70%奖励企业,用于企业发展和科技创新,奖励按季度结算。\n2、 新建工业企业\n"
+        "从纳税之日起,前三年100%奖励企业,后三年50%奖励投资企业。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    head = qa.ask("某某示范区对新建总部企业怎么奖励？")
+    assert head.answerable and "70%" in head.answer and "新建总部企业" in head.citations[0].quote
+    assert "100%" in qa.ask("某某示范区对新建工业企业怎么奖励？").answer
