@@ -23,7 +23,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 
 # A pinyin reading: lowercase latin with at least one tone mark, in parentheses of either width.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
-PINYIN_RE = re.compile(rf"[(（][a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*[)）]")
+PINYIN_RE = re.compile(rf"[(（][a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*[ \t]*[)）]")  # 技(jì ): a stray space kept
 
 # readings written after a character without tone marks or in 【】 (企(qi)(qi)業(ye), 深【shēn】): told from an
 # enumeration (a), a unit (km) or a note by being a reading of the character before them (pypinyin's dictionary)

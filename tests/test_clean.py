@@ -17,6 +17,10 @@ def test_pinyin_readings_stripped_but_acronyms_kept(seed_docs):
         assert real in doc.text, real
 
 
+def test_a_reading_with_a_stray_space_is_stripped():
+    assert clean("總部經濟、科(kē)技(jì )創新(xīn)、先進制造業\n").text == "總部經濟、科技創新、先進制造業"
+
+
 def test_mojibake_is_flagged_and_repaired(seed_docs, seed_chunks):
     doc = seed_docs["004"]
     [flag] = [f for f in doc.flags if f.kind == "mojibake"]
