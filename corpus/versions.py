@@ -12,6 +12,7 @@ below any adopted version. `link_versions` runs at the end of corpus loading.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ class VersionConfig:
     min_overlap_swapped: float = 0.8  # when each has words the other lacks (水生 vs 陆生: often two rules)
     min_title_chars: int = 6
     copy_days: int = 31  # adopted texts of one policy dated this close are copies (a repost's page date), not versions
+    copy_sentence_chars: int = 30  # sentences this long that two texts both hold verbatim mark them as copies …
+    copy_sentences: int = 3  # … when they share at least this many, and at least half of the shorter text's
 
 
 CONFIG = VersionConfig()
@@ -116,6 +119,46 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             for doc in group:
                 doc.meta.version_group = newest.doc_id
                 doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) else newest.doc_id
+    _link_copies(docs, config)
+
+
+def _long_sentences(doc: Document, config: VersionConfig) -> set[str]:
+    text = re.sub(r"\s+", "", doc.search_text)
+    return {s for s in re.split(r"[。；;！？!?]", text) if len(s) >= config.copy_sentence_chars}
+
+
+def _link_copies(docs: list[Document], config: VersionConfig) -> None:
+    """Join copies of one text that titles cannot link (a repost that starts at its 文号, with no title): texts
+    sharing most of their long sentences verbatim. A copy joins its partner's version group, superseded as it is;
+    copies with no group form one, headed by the copy with a title and the latest date. Drafts and adopted texts
+    are never copies of each other."""
+    sentences = [_long_sentences(doc, config) for doc in docs]
+    holders: dict[str, list[int]] = {}
+    for i, found in enumerate(sentences):
+        for sentence in found:
+            holders.setdefault(sentence, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for held in holders.values():
+        if len(held) <= 8:  # a sentence in many texts is boilerplate, not a sign of one text
+            for a, b in itertools.combinations(held, 2):
+                shared[a, b] = shared.get((a, b), 0) + 1
+    parent = list(range(len(docs)))
+    for (a, b), count in shared.items():
+        if count >= max(config.copy_sentences, min(len(sentences[a]), len(sentences[b])) / 2) \
+                and docs[a].meta.is_draft == docs[b].meta.is_draft:
+            parent[_root(parent, a)] = _root(parent, b)
+    clusters: dict[int, list[Document]] = {}
+    for i, doc in enumerate(docs):
+        clusters.setdefault(_root(parent, i), []).append(doc)
+    for cluster in clusters.values():
+        if len(cluster) < 2:
+            continue
+        grouped = [d for d in cluster if d.meta.version_group]
+        head = max(grouped or cluster, key=lambda d: (not d.meta.superseded_by, bool(d.meta.title), _rank(d)))
+        group, superseded = head.meta.version_group or head.doc_id, head.meta.superseded_by
+        for doc in cluster:
+            if not doc.meta.version_group:
+                doc.meta.version_group, doc.meta.superseded_by = group, superseded
 
 
 def _copy_of(doc: Document, newest: Document, config: VersionConfig = CONFIG) -> bool:

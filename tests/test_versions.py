@@ -116,3 +116,22 @@ def test_a_repost_dated_days_after_the_notice_is_a_copy(tmp_path):
     by_id = {d.doc_id: d for d in docs}
     assert by_id["notice.txt"].meta.version_group == "repost.txt"
     assert not by_id["notice.txt"].meta.superseded_by and not prefer_versions(by_id, "行动计划的目标是什么", by_id)
+
+
+def test_a_repost_without_a_title_is_linked_to_its_copy_by_the_sentences_they_share(tmp_path):
+    """A repost that starts at its 文号 has no title to link by; sharing most of its long sentences verbatim with the
+    titled copy makes it a copy (same group, neither superseded). Two policies sharing one boilerplate sentence are
+    not copies."""
+    body = ("各设区市人民政府,各县(市、区)人民政府,省政府各部门:\n经过多年的建设与发展,我省48家省级以上开发区日益成为聚集和配置先进"
+            "生产要素的重要载体,在构建我省现代产业体系中发挥着越来越重要的作用。\n一、总体要求。坚持以科学发展观为指导,以转变发展方式"
+            "为主线,以体制机制创新为动力,推动开发区加快发展、科学发展、率先发展。\n二、发展目标。到2015年,全省开发区主营业务收入年均"
+            "增长百分之二十以上,工业增加值占全省的比重达到百分之三十以上。\n三、保障措施。各地要把开发区建设摆上重要位置,加强组织领导,"
+            "完善考核办法,确保各项政策措施落到实处。\n")
+    (tmp_path / "titled.txt").write_text("某省人民政府关于加快开发区发展的若干意见\n" + body, "utf-8")
+    (tmp_path / "repost.txt").write_text("某政[2010]135 号\n" + body, "utf-8")
+    (tmp_path / "other.txt").write_text("某省人民政府关于促进民营经济发展的若干意见\n" + body.split("\n")[1] + "\n"
+                                        "一、总体要求。以优化营商环境为重点,推动民营经济提质增效,力争民营经济增加值占比稳步提高。\n", "utf-8")
+    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    assert by_id["repost.txt"].meta.version_group == by_id["titled.txt"].meta.version_group == "titled.txt"
+    assert not by_id["repost.txt"].meta.superseded_by and not by_id["titled.txt"].meta.superseded_by
+    assert not by_id["other.txt"].meta.version_group
