@@ -33,6 +33,7 @@ class AnswerConfig:
     reason_missing: float = 0.3  # a refusal names the words no document uses when they weigh this much
     reason_dense_margin: float = 1.0  # … and says the best passage is not close when its margin is below this
     listed_document_coverage: float = 0.5  # each document a question lists must be named this well by its label
+    named_title_coverage: float = 0.8  # a question writing this share of a document's title words names it
     cited_title_coverage: float = 0.5  # a 文号 question is answered from a citation 《title》（文号） naming this much of it
     referral_alternative: float = 0.8  # a sentence leaving the rule to another document refuses unless one naming
     # this share of what it names states the figure

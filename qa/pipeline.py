@@ -14,6 +14,7 @@ from datetime import date
 
 from corpus.clean import search_form
 from corpus.schema import Chunk, Document
+from corpus.versions import normalised_title
 from index.store import PolicyIndex
 from qa.compose import (
     CitedDocument,
@@ -134,7 +135,11 @@ class AnswerPipeline:
                 return _draft_refusal(question, draft)
             if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc, question.quoted)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
-            about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score)
+            named_doc = self._writes_title(question, self.docs[doc])  # 金昌市…若干政策措施的文号和印发日期是什么
+            about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score, named=named_doc)
+            if about is not None and not about.answerable:  # the named document does not state it: a copy may
+                about = next((a for d in self._copies([self.docs[doc]])
+                              if (a := compose_about_document(question, d, self.chunks_of, cands[0].score))), about)
             if about is not None:
                 return self._with_other_parts(question, about, doc)
         if not question.terms and not question.crosslingual:  # 多少？ 郑州多少？: nothing to look for
@@ -232,6 +237,13 @@ class AnswerPipeline:
                 return []
             answers.append(answer)
         return answers
+
+    def _writes_title(self, question: Question, doc: Document) -> bool:
+        """Does the question write (nearly all of) the document's title, so that it names that document?"""
+        import jieba
+
+        words = [w for w in jieba.lcut(normalised_title(doc.meta.title)) if len(w) >= 2]
+        return bool(words) and sum(w in question.search for w in words) >= self.config.named_title_coverage * len(words)
 
     def _copies(self, named: Iterable[Document]) -> list[Document]:
         """The other copies of `named` documents: members of their version group that no version supersedes."""

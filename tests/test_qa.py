@@ -795,3 +795,19 @@ def test_a_label_line_chosen_to_answer_is_quoted_with_the_paragraph_it_heads(mod
     head = qa.ask("某某示范区对新建总部企业怎么奖励？")
     assert head.answerable and "70%" in head.answer and "新建总部企业" in head.citations[0].quote
     assert "100%" in qa.ask("某某示范区对新建工业企业怎么奖励？").answer
+
+
+def test_a_question_writing_a_documents_title_names_it_and_its_missing_fields_are_said_to_be_missing(model_dir,
+                                                                                                     tmp_path):
+    """某市促进…若干政策措施的文号和印发日期是什么: the title is written out, so the document is named; it states neither
+    field, so the answer says so instead of quoting a clause about something else."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "measures.txt").write_text(
+        "某某市促进经济稳中有进推动全面转型高质量发展若干政策措施\n一、持续推动财税政策加力提效\n"
+        "1.对小型微利企业按照50%税额幅度减征资源税、城市维护建设税,执行期限至2024年12月31日。\n"
+        "2.对新升规工业企业给予一次性奖励10万元。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    named = qa.ask("某某市促进经济稳中有进推动全面转型高质量发展若干政策措施的文号和印发日期是什么？")
+    assert not named.answerable and "没有写明文号" in named.answer and "没有写明印发日期" in named.answer
+    assert "10万元" in qa.ask("某某市对新升规工业企业奖励多少？").answer
