@@ -226,7 +226,7 @@ _ASKS_FINAL = re.compile(r"正式稿|正式版|正式文件|正式印发|正式�
 
 # a question whether a document is adopted or still a draft (是正式印发的，还是还在征求意见？现在是正式文件吗？是正式
 # 印发的文件吗？: the status may qualify a noun of a few characters)
-_STATUS = r"(?:正式(?:文件|稿|版|印发|发布|出台)?|定稿|征求意见稿|草案|草稿|送审稿|在征求意见)"
+_STATUS = r"(?:正式(?:印发|发布|出台)?(?:文件|稿|版)?|定稿|征求意见稿|草案|草稿|送审稿|在征求意见)"  # 正式印发稿 too
 ASKS_STATUS = re.compile(rf"(?:是|还是)\S{{0,2}}?{_STATUS}(?:的\S{{0,3}}?)?(?:吗|呢|还是|[？?，,]|$)"
                          rf"|(?:是不是|是否)\S{{0,2}}?{_STATUS}")
 

@@ -369,6 +369,7 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     assert asked_fields(asked) == ["status"] and asked_fields(parse_question("现在是正式文件吗？")) == ["status"]
     assert asked_fields(parse_question("征求意见稿对设备更新项目补助多少？")) == []
     assert "status" in asked_fields(parse_question("这份措施是正式印发的文件吗？由哪个单位起草？"))  # 正式 qualifies a noun
+    assert asked_fields(parse_question("这份实施意见是正式印发稿还是什么版本？")) == ["status"]  # 正式印发 + 稿
     assert asked_fields(parse_question("海盐县贯彻浙江省《若干政策》承接落实方案的文号是什么？")) == ["doc_number"]  # its own:
     # 落实方案 is a kind of document, not the drafting formula's verb
     assert asked_fields(parse_question("规划纲要第一篇的标题是什么？")) == []  # a heading of its text, not its title
