@@ -512,6 +512,9 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
         for word, anchor, before in ((left, right, True), (right, left, False)):
             if not before and _number_word(word) is None:
                 continue  # after its anchor only a number is a value in a slot (突破100亿元)
+            if before:  # the whole of what the word qualifies, as far as the documents write it (企业技术中心, not 企业)
+                anchor = next((r for r in _anchor_runs(question, word, anchor)
+                               if any(r in m.group().lower() for _, m in sentences)), anchor)
             with_anchor = [(d, m, _BARE.sub("", m.group().lower())) for d, m in sentences if anchor in m.group().lower()]
             if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
                 continue
@@ -526,6 +529,20 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
                     asked, stated = (word + anchor, slot + anchor) if before else (anchor + word, anchor + slot)
                     return Sibling(doc, m.start(), m.end(), word, asked, stated)
     return None
+
+
+def _anchor_runs(question: Question, word: str, anchor: str) -> list[str]:
+    """The anchor with the question's words that follow it unbroken, longest first (国家级 企业技术中心奖励:
+    企业技术中心奖励, 企业技术中心, 企业技术, 企业), so the qualifier is looked for with the whole thing it qualifies as
+    the documents write it, not with any 企业."""
+    terms = list(question.terms)
+    runs = [anchor]
+    if anchor in terms:
+        for term in terms[terms.index(anchor) + 1:]:
+            if word + runs[-1] + term not in question.search:
+                break
+            runs.append(runs[-1] + term)
+    return runs[::-1]
 
 
 def _stated_otherwise(question: Question, word: str, sibling: str, sentences: list, weights: TermWeights) -> bool:

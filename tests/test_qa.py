@@ -811,3 +811,17 @@ def test_a_question_writing_a_documents_title_names_it_and_its_missing_fields_ar
     named = qa.ask("某某市促进经济稳中有进推动全面转型高质量发展若干政策措施的文号和印发日期是什么？")
     assert not named.answerable and "没有写明文号" in named.answer and "没有写明印发日期" in named.answer
     assert "10万元" in qa.ask("某某市对新升规工业企业奖励多少？").answer
+
+
+def test_the_asked_level_is_looked_for_with_the_whole_thing_it_qualifies(model_dir, tmp_path):
+    """国家级企业技术中心: a 国家级 elsewhere before some other 企业 does not state the rule; the sentence that names
+    企业技术中心 writes 省级和市级 in its place, a sibling rule."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "dingxi.txt").write_text(
+        "某某市工业产业扶持政策\n一、支持企业升级\n对新认定的国家级专精特新小巨人企业,每户奖励20万元。\n"
+        "二、支持创建各类平台\n对新认定的省级和市级企业技术中心分别奖励20万元、5万元。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    sibling = qa.ask("某某市对新认定的国家级企业技术中心奖励多少？")
+    assert not sibling.answerable and "国家级企业技术中心" in sibling.answer
+    assert qa.ask("某某市对新认定的省级企业技术中心奖励多少？").answerable
