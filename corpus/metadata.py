@@ -68,6 +68,7 @@ _PARTS_RE = re.compile(
     rf"((?:19|20)\d{{2}}|{_CN_YEAR})\s*[年\-/.]\s*(\d{{1,2}}|{_CN_MD})\s*[月\-/.]\s*(\d{{1,2}}|{_CN_MD})"
 )
 _TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
+_STAMP = re.compile(rf"({DATE_PATTERN}){_TIME_RE.pattern}")  # a date with its time of day: when a page was posted
 _ORG_RE = re.compile(
     r"(?:局|委|办|办公室|办公厅|政府|委员会|管委会|中心|厅|部|院|会|所|署|处|党委|区委|县委|市委|省委|领导小组)$"
 )
@@ -369,6 +370,7 @@ def _title_like(s: str) -> bool:
         and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
         and not _DATELINE.match(s)  # 南宁讯(记者 周红梅): a news report's dateline
         and not re.search(r"[|｜]", s)  # 有效性状态 | 废止日期 | 暂无 |: a row of a page's field table
+        and not _STAMP.search(s)  # CCTV.com 2009年10月27日 13:59 来源:…: a page's byline
     )
 
 
@@ -756,7 +758,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
                  or re.fullmatch(rf"[\u4e00-\u9fff]{{2,6}}\s*[:：]?\s*({DATE_PATTERN})(?:{_TIME_RE.pattern})?", ln)
                  or re.search(rf"(?:{_DOC_NO_RE.pattern})[\s,，]*({DATE_PATTERN})", ln)
                  or next((m for c in cells if len(cells) <= 4
-                          and (m := re.fullmatch(f"({DATE_PATTERN})(?:{_TIME_RE.pattern})?", c))), None))
+                          and (m := re.fullmatch(f"({DATE_PATTERN})(?:{_TIME_RE.pattern})?", c))), None)
+                 or (len(ln) <= 60 and _STAMP.search(ln)))  # 2023-05-31 15:05 中国发展网: a page's time stamp
         if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
     if byline is not None and (d := parse_date(byline[0].group("date"))):
@@ -786,8 +789,9 @@ def _publication_note(lines: list[Line]) -> tuple[re.Match, tuple[int, int]] | N
 
 # a labelled page field (公开发布日期:2022-04-02): its date is that label's, not the document's unless the label says so
 _LABELLED = re.compile(r"\s*[•·]?\s*([\u4e00-\u9fff]{2,8})\s*[:：]")
-# a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日
-_SIGNED_INLINE = re.compile(rf"[。！!]\s*(\S{{2,40}}?)\s*({DATE_PATTERN})")
+# a notice run into one line with its signature: …请认真组织实施。 东莞市人民政府 2023年1月29日 (…同意,,东莞市…人民政府
+# 2023年11月13日: a copy that lost the full stop)
+_SIGNED_INLINE = re.compile(rf"[。！!,，]\s*([^\s。！!,，]{{2,40}}?)\s*({DATE_PATTERN})")
 # a page's byline: when it was posted, then who posted it (2025/11/5 16:30:27 浙江省财政厅)
 _BYLINE = re.compile(rf"(?P<date>{DATE_PATTERN})(?:{_TIME_RE.pattern})?\s*(?P<org>[\u4e00-\u9fff]{{2,30}})")
 # … or who, then when, run into the title that follows (广州市从化区科技工业商务和信息化局2023年4月13日广州市从化区…办法)
