@@ -435,7 +435,8 @@ _ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|�
 
 
 def _place_line(doc: Document) -> tuple[Document, Span] | None:
-    """The line of `doc` that names its region's place: its title, else its issuer line."""
+    """The line of `doc` that names its region's place: its title, else its issuer line, else the first sentence of
+    its text that names it."""
     gaz = gazetteer()
     place = place_of(doc, gaz) if doc.meta.region_code else next(  # a copy with no region read: the
         (m.place for m in gaz.find(search_form(doc.meta.title)) if m.place.code != COUNTRY_CODE), None)  # title's place
@@ -449,7 +450,13 @@ def _place_line(doc: Document) -> tuple[Document, Span] | None:
             start, end = doc.meta.evidence[field]
             if any(n in search_form(doc.text[start:end]) for n in names):
                 return doc, Span(start, end)
-    return None
+    found = [at for n in names if (at := doc.search_text.find(n)) >= 0]
+    if not found:
+        return None
+    at = min(found)  # else the first sentence of its text that names the place (陵江镇…苍溪县…)
+    start = max(doc.search_text.rfind(c, 0, at) for c in "。！？；\n") + 1
+    ends = [e for c in "。！？；\n" if (e := doc.search_text.find(c, at)) >= 0]
+    return doc, _strip(doc, Span(start, min(ends) + 1 if ends else len(doc.text)))
 
 
 def _citation(cid: int, cand: Candidate, start: int, end: int) -> Citation:

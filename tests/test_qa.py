@@ -825,3 +825,16 @@ def test_the_asked_level_is_looked_for_with_the_whole_thing_it_qualifies(model_d
     sibling = qa.ask("某某市对新认定的国家级企业技术中心奖励多少？")
     assert not sibling.answerable and "国家级企业技术中心" in sibling.answer
     assert qa.ask("某某市对新认定的省级企业技术中心奖励多少？").answerable
+
+
+def test_which_place_is_shown_from_the_first_sentence_naming_it_when_the_title_does_not(model_dir, tmp_path):
+    """A news copy whose headline and issuer name no place: the place is cited from the first sentence that does."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "town.txt").write_text(
+        "三聚焦跑出项目投资加速度\n2024-11-15来源:苍溪县陵江镇人民政府\n今年以来,镇主要负责同志带头赴成都、重庆等地开展招商5次,"
+        "成功招引项目5个,到位市外资金8297万元。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("三聚焦跑出项目投资加速度的那个镇属于哪个县？到位市外资金多少？")
+    assert answer.answerable and "地区：四川省广元市苍溪县" in answer.answer
+    assert any("苍溪" in c.quote for c in answer.citations) and "8297万元" in answer.answer
