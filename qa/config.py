@@ -37,6 +37,7 @@ class AnswerConfig:
     cited_title_coverage: float = 0.5  # a 文号 question is answered from a citation 《title》（文号） naming this much of it
     referral_alternative: float = 0.8  # a sentence leaving the rule to another document refuses unless one naming
     # this share of what it names states the figure
+    asked_year_share: float = 0.5  # a sentence for the asked year scoring this share of the best (another year's) answers
     cut_off_tail_chars: int = 60  # a document ending mid-sentence: its unfinished last clause is at most this long
     related_min_coverage: float = 0.34  # a refused question whose best passage covers this much gets it cited as related
     # composer

@@ -178,7 +178,8 @@ class AnswerabilityGate:
             decision.veto = f"知识库中的《{title}》是其他年份的文件，没有提到{year}年的规定"
         elif draft := draft_instead(question, best.doc):
             decision.veto = draft
-        elif dated := _another_years_figure(question, found, self.weights, self.config.gate_features):
+        elif dated := _another_years_figure(question, found, self.weights, self.config.gate_features,
+                                            self.config.asked_year_share):
             cand, start, end, stated, asked = dated
             decision.quote = (cand.doc.doc_id, start, end)
             decision.veto = (f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》给出的是{stated}年的数字，"
@@ -294,7 +295,7 @@ def _another_years_document(question: Question, found: Retrieval) -> int | None:
     return None
 
 
-def _another_years_figure(question: Question, found: Retrieval, weights: TermWeights, n: int,
+def _another_years_figure(question: Question, found: Retrieval, weights: TermWeights, n: int, share: float,
                           ) -> tuple[Candidate, int, int, str, str] | None:
     """For a figure question about one year or run of years (到2025年…达到多少, 2018年至2022年每年…): the best
     answering sentence of the best `n` candidates, the other years it is stated for and the asked ones, when every
@@ -313,11 +314,16 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
                 start, end = cand.chunk.start + m.start(), cand.chunk.start + m.end()
                 dated = cand.doc.meta.date.year if cand.doc.meta.date else None  # 今年 of a 2024 text is 2024
                 years = _year_spans(text[text.rfind("\n", 0, start) + 1:end], dated, bases=False)  # its paragraph
-                scored.append((score, cand, start, end, years[-1] if years else None))
+                own = _year_spans(text[start:end], dated, bases=False)  # … or its own years, all of them (2024年至
+                # 2026年…,到2024年年底总量达到7000亿元,到2026年年底突破万亿元: for 2024 too)
+                scored.append((score, cand, start, end, set().union(*own) if own else years[-1] if years else None))
     top = max((s[0] for s in scored), default=0.0)
     best = [s for s in scored if s[0] >= top]
     if not best or any(stated is None or not stated.isdisjoint(asked) for *_, stated in best):
         return None
+    if any(stated is not None and not stated.isdisjoint(asked) and score >= share * top
+           for score, *_, stated in scored):
+        return None  # a sentence for the asked year says nearly as much (到2024年年底总量达到7000亿元 beside a 2026 target)
     _, cand, start, end, stated = best[0]
     return cand, start, end, _shown_years(stated), _shown_years(asked)
 

@@ -838,3 +838,16 @@ def test_which_place_is_shown_from_the_first_sentence_naming_it_when_the_title_d
     answer = qa.ask("三聚焦跑出项目投资加速度的那个镇属于哪个县？到位市外资金多少？")
     assert answer.answerable and "地区：四川省广元市苍溪县" in answer.answer
     assert any("苍溪" in c.quote for c in answer.citations) and "8297万元" in answer.answer
+
+
+def test_a_sentence_naming_the_asked_year_among_others_answers_for_it(model_dir, tmp_path):
+    """2024年至2026年…,到2024年年底总量达到7000亿元,到2026年年底突破万亿元: a question about 2024 is answered from it,
+    not refused as another year's figure because 2026 is the last year the sentence names."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "opinion.txt").write_text(
+        "某某省关于进一步加强招商引资工作的意见\n一、总体要求\n——引资规模不断扩大。2024年至2026年,全省招商引资到位资金年均增长15%以上,"
+        "到2024年年底总量达到7000亿元,到2026年年底突破万亿元大关。\n", encoding="utf-8")
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("某某省到2024年年底招商引资到位资金总量要达到多少？")
+    assert answer.answerable and "7000亿元" in answer.answer
