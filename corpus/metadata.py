@@ -745,6 +745,9 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
             return d, span
     if d := _labelled_date(header, _ANY_DATE_LABEL):  # a label the field list does not know: 公开发布日期:2022-04-02
         return d, None
+    for s, e, ln in body[:16]:  # (2025年3月22日) under the title: the date the text was adopted, before a page's date
+        if re.fullmatch(rf"[(（]\s*(?:{DATE_PATTERN})\s*[)）]", ln) and (d := parse_date(ln)):
+            return d, (s, e)
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)

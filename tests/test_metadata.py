@@ -145,7 +145,7 @@ BESIDE_FILES = sorted(
 
 # sets read above the 8% bar when they arrived, kept in the tree so their questions are measured: each may not get
 # worse than this many wrong fields (its SOURCES.md and tests/corpora/README.md say which fields and why)
-ABOVE_BAR = {"policies-blind43": 13, "policies-blind45": 8, "policies-blind47": 9, "policies-blind48": 9}
+ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 9}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
@@ -641,3 +641,11 @@ def test_a_page_time_stamp_dates_the_page_and_is_no_part_of_its_title(tmp_path):
     run_on = _meta(tmp_path / "r.txt", "某镇人民政府关于印发《关于进一步加强招商引资工作的意见》的通知各单位:《意见》业经镇政府同意,,"
                                        "某市某镇人民政府2023年11月13日关于进一步加强招商引资工作的意见为做好招商引资工作,制定本意见。\n")
     assert run_on.date == date(2023, 11, 13)
+
+
+def test_a_date_in_parentheses_under_the_title_is_the_documents_date(tmp_path):
+    """中共某省委 某省人民政府关于…的意见 / (2025年3月22日): the date the text gives under its title dates it, not the
+    page's time stamp above."""
+    meta = _meta(tmp_path / "o.txt", "中共某省委 某省人民政府关于推动县域经济高质量发展的意见\n2025-04-01 20:18:30      来源:某省人民政府\n\n"
+                                     "中共某省委 某省人民政府\n\n关于推动县域经济高质量发展的意见\n\n(2025年3月22日)\n\n为加快推动县域经济发展,提出如下意见。\n")
+    assert meta.date == date(2025, 3, 22)
