@@ -39,7 +39,7 @@ class Figure:
     end: int
 
 
-_MAJOR = re.compile(r"(?:[两二三四五六七八九十]+|(?<!\d)[1-9]\d?)大")
+_SIZED = {size: re.compile(rf"(?:[两二三四五六七八九十]+|(?<!\d)[1-9]\d?){size}") for size in "大小"}
 
 
 def states_figure(text: str) -> bool:
@@ -178,8 +178,8 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     unit = question.unit
     if unit == "%":
         return [f for f in figs if f.unit == "%"]
-    if unit == "大":  # 几大特色领域: counts of major items (六大主赛道), which only a 几大 question reads as figures
-        return [Figure(m.group(), "大", "数量", m.start(), m.end()) for m in _MAJOR.finditer(text)]
+    if unit in _SIZED:  # 几大特色领域, 几小项: counts of major or minor items (六大主赛道, 二十小项), which only such a
+        return [Figure(m.group(), unit, "数量", m.start(), m.end()) for m in _SIZED[unit].finditer(text)]  # question reads
     if unit:
         exact = [f for f in figs if f.unit == unit or f.unit.endswith(unit)
                  or len(unit) == 1 and f.unit.startswith(unit) and not is_time_unit(f.unit)]  # 几个: 2个千亿级

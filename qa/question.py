@@ -173,8 +173,9 @@ def _asked_unit(search: str, asks: str) -> str:
         if unit and _CJK.match(unit):
             return unit
         after = search[m.end() + 1:m.end() + 2]
-        if m.group() == "几" and search[m.end():m.end() + 1] == "大" and _CJK.match(after) and after not in "的了呢吗啊呀":
-            return "大"  # 几大特色领域: how many major fields (六大, 两大)
+        size = search[m.end():m.end() + 1]
+        if m.group() == "几" and size in ("大", "小") and _CJK.match(after) and after not in "的了呢吗啊呀":
+            return size  # 几大特色领域, 几小项: how many major fields, minor items (六大, 二十小项)
     if asks in ("yesno", "which", "how", "date", "duration"):
         return ""
     return "%" if RATIO.search(search) or _ENGLISH_RATIO.search(search) else ""

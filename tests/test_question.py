@@ -70,6 +70,8 @@ def test_figures_carry_their_role():
     major = parse_question("集成电路产业聚焦几大主赛道？")  # 几大: how many major items, 六大 answers
     assert major.unit == "大" and [f.text for f in asked_figures(major, "聚焦六大主赛道及两大特色领域、7大领域")] == ["六大", "两大", "7大"]
     assert figures("聚焦六大主赛道") == ()  # to any other question 六大 is a name's part, not a figure
+    minor = parse_question("这份政策意见共有几大类几小项？")  # 几小项: how many minor items, 二十小项 answers
+    assert minor.unit == "小" and [f.text for f in asked_figures(minor, "共计九大类二十小项具体意见")] == ["二十小"]
     tonnes, firms = parse_question("年产能多少吨"), parse_question("培育多少家企业")
     assert asked_figures(tonnes, "年产10万吨") and not asked_figures(firms, "年产10万吨")
 
