@@ -475,8 +475,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 at = lstart + m.start(m.lastindex or 1)
                 return name, (at, at + len(name))
         if (lead := _news_lead(top)) and _title_end(lead[0].group(2)):  # …发改委发布《…的意见(征求意见稿)》
-            m, lstart = lead
-            return m.group(2), (lstart + m.start(2), lstart + m.end(2))
+            m, lstart = lead  # (the text's own script: the lead was read in simplified)
+            return text[lstart + m.start(2):lstart + m.end(2)], (lstart + m.start(2), lstart + m.end(2))
         if top and (m := _SUBJECT_NAME.match(top[0][2])) and _title_like(m.group(1)) and _title_end(m.group(1)):
             return m.group(1), (top[0][0], top[0][0] + m.end(1))  # 潜山市…远景目标纲要,根据…编制: the text names itself
     if not cands:
@@ -514,15 +514,16 @@ def _line_after(top: list[Line], end: int) -> tuple[str, int]:
 # a news report's lead sentence on the document it reports: 12月25日,安徽省宿州市发改委发布《…(征求意见稿)》, 近日,…盟委员会、…盟
 # 行政公署印发了《…实施方案》
 _NEWS_LEAD_RE = re.compile(
-    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
-    r"(?:正式|近日)?(?:发布|印发|出台|公布)了?(?:关于[^《》\n]{0,12})?《([^《》\n]{4,100})》"
-)
+    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?由?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
+    r"(?:正式|近日|对外)?(?:发布|印发|出台|公布)了?(?:拟制|起草|制定)?的?(?:关于[^《》\n]{0,12})?《([^《》\n]{4,100})》"
+)  # 2月24日,由四川省经济和信息化厅对外发布拟制的《…(征求意见稿)》 too
 
 
 def _news_lead(lines: list[Line]) -> tuple[re.Match, int] | None:
     """The lead sentence of a news report among the first lines (its match and line start), if it opens one."""
     for lstart, _lend, line in [ln for ln in lines if ln[2].strip()][:3]:
-        if m := _NEWS_LEAD_RE.match(line.strip()):
+        said = _simple(line.strip())  # a traditional copy's lead (…發布…), read in simplified script
+        if len(said) == len(line.strip()) and (m := _NEWS_LEAD_RE.match(said)):
             return m, lstart + line.index(line.strip())
     return None
 
@@ -567,7 +568,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str, signatu
         return _field_value(text, lines, fields[0][1], fields[0][2])
     if (lead := _news_lead(lines)) and _simple(lead[0].group(2)) in title and _is_orgs(lead[0].group(1)):
         m, lstart = lead  # the unit a news report says issued the document it reports
-        return m.group(1), (lstart + m.start(1), lstart + m.end(1))
+        return text[lstart + m.start(1):lstart + m.end(1)], (lstart + m.start(1), lstart + m.end(1))
     for item in header:
         if _is_org(item):
             return item, None

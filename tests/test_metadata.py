@@ -649,3 +649,13 @@ def test_a_date_in_parentheses_under_the_title_is_the_documents_date(tmp_path):
     meta = _meta(tmp_path / "o.txt", "中共某省委 某省人民政府关于推动县域经济高质量发展的意见\n2025-04-01 20:18:30      来源:某省人民政府\n\n"
                                      "中共某省委 某省人民政府\n\n关于推动县域经济高质量发展的意见\n\n(2025年3月22日)\n\n为加快推动县域经济发展,提出如下意见。\n")
     assert meta.date == date(2025, 3, 22)
+
+
+def test_a_news_lead_in_traditional_script_names_the_reported_draft(tmp_path):
+    """2月24日,由某省經濟和信息化廳對外發布擬制的《…(征求意見稿)》: the lead is read in simplified script, the title
+    kept in the text's own; the reported document is a draft."""
+    meta = _meta(tmp_path / "n.txt", "2021-02-25 10:38 來源:某某食品報網\n某某食品報中國酒報道\n"
+                                     "2月24日,由某省經濟和信息化廳對外發布擬制的《推動某省白酒產業高質量發展的若干措施(征求意見稿)》,"
+                                     "其中有12項舉措。\n《意見》提出,推動白酒產業向優勢產區集中。\n")
+    assert meta.title == "推動某省白酒產業高質量發展的若干措施(征求意見稿)" and meta.is_draft
+    assert meta.issuer == "某省經濟和信息化廳"
