@@ -34,6 +34,7 @@ class VersionConfig:
     copy_days: int = 31  # adopted texts of one policy dated this close are copies (a repost's page date), not versions
     copy_sentence_chars: int = 30  # sentences this long that two texts both hold verbatim mark them as copies …
     copy_sentences: int = 3  # … when they share at least this many, and at least half of the shorter text's
+    boilerplate_texts: int = 8  # a sentence held by more texts than this is boilerplate, not a sign of one text
 
 
 CONFIG = VersionConfig()
@@ -139,7 +140,7 @@ def _link_copies(docs: list[Document], config: VersionConfig) -> None:
             holders.setdefault(sentence, []).append(i)
     shared: dict[tuple[int, int], int] = {}
     for held in holders.values():
-        if len(held) <= 8:  # a sentence in many texts is boilerplate, not a sign of one text
+        if len(held) <= config.boilerplate_texts:
             for a, b in itertools.combinations(held, 2):
                 shared[a, b] = shared.get((a, b), 0) + 1
     parent = list(range(len(docs)))

@@ -41,6 +41,8 @@ def asks_lower_place(text: str) -> bool:
     words = [w for w in jieba.lcut(search_form(text)) if w.strip()]
     return any(w in _WHICH and nxt in _PLACE_WORDS for w, nxt in zip(words, words[1:], strict=False)) \
         or bool(_WHICH_EN.search(text))
+
+
 LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级"}
 
 
