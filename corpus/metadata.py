@@ -88,6 +88,7 @@ _DOC_NO_RE = re.compile(
 )
 _ITEM_RE = re.compile(r"\s*(?:\d{1,3}[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,3}[)）])")  # 1. 一、 (一)
 _BARE_DOC_NO_RE = re.compile(_DOC_NO_HEAD + r"(\d{1,4})")  # … whose 号 was lost
+_LOST_CLOSE_RE = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[(（【]\s*(?:19|20)\d{2}\d{1,4}\s*号?")  # … or its 〕
 _HEADING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))"
 )
@@ -835,6 +836,8 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
     for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
         if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
             return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)
+        if _LOST_CLOSE_RE.fullmatch(line.strip()):  # … or its closing bracket (霍政〔202118): kept as the text writes it
+            return line.strip(), (start, end)
     for label, value, _span in _fields([], list(header)):
         if label in _NUMBER_LABELS and (m := _DOC_NO_RE.match(value)):
             return m.group().strip(), None

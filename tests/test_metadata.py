@@ -659,3 +659,9 @@ def test_a_news_lead_in_traditional_script_names_the_reported_draft(tmp_path):
                                      "其中有12項舉措。\n《意見》提出,推動白酒產業向優勢產區集中。\n")
     assert meta.title == "推動某省白酒產業高質量發展的若干措施(征求意見稿)" and meta.is_draft
     assert meta.issuer == "某省經濟和信息化廳"
+
+
+def test_a_number_line_that_lost_its_closing_bracket_is_the_documents_number(tmp_path):
+    """霍政〔202118 alone on its line under the title: the 文号 with its 〕 and 号 lost, kept as the text writes it."""
+    meta = _meta(tmp_path / "h.txt", "某县人民政府关于印发某县招商引资优惠政策的通知\n某政〔202118\n各乡镇人民政府:\n现印发给你们,请认真贯彻执行。\n")
+    assert meta.doc_number == "某政〔202118"
