@@ -67,6 +67,7 @@ _DATE_RE = re.compile(DATE_PATTERN)
 _PARTS_RE = re.compile(
     rf"((?:19|20)\d{{2}}|{_CN_YEAR})\s*[年\-/.]\s*(\d{{1,2}}|{_CN_MD})\s*[月\-/.]\s*(\d{{1,2}}|{_CN_MD})"
 )
+_BULLETS = "-–•·* "  # a list bullet before a page field (- 发布日期:2024-07-05)
 _TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
 _STAMP = re.compile(rf"({DATE_PATTERN}){_TIME_RE.pattern}")  # a date with its time of day: when a page was posted
 _ORG_RE = re.compile(
@@ -404,7 +405,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
         if k and _HEADING_RE.match(line.strip()):
             body_at = lstart
             break
-        if _FIELD_LABEL_RE.match(line.strip(" \t|｜")):
+        if _FIELD_LABEL_RE.match(line.strip(" \t|｜").lstrip(_BULLETS)):
             continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …) is not a title
         segs = _segments(line)
         for j, (a, b) in enumerate(segs):
@@ -433,7 +434,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 for _s2, e2, nxt in top[k + 1 : k + 4]:  # a title broken over lines
                     nxt = nxt.strip()
                     if not nxt or "。" in nxt or len(piece) + len(nxt) > 100 or _DOC_NO_RE.match(nxt) \
-                            or _FIELD_LABEL_RE.match(nxt) or _HEADING_RE.match(nxt):
+                            or _FIELD_LABEL_RE.match(nxt.lstrip(_BULLETS)) or _HEADING_RE.match(nxt):
                         break
                     piece, end = piece + nxt, e2
                     if _title_end(piece):
