@@ -119,13 +119,27 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             newest = max(group, key=_rank)
             for doc in group:
                 doc.meta.version_group = newest.doc_id
-                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) else newest.doc_id
+                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) \
+                    or doc.meta.date is None and _shares_text(doc, newest, config) else newest.doc_id
     _link_copies(docs, config)
 
 
 def _long_sentences(doc: Document, config: VersionConfig) -> set[str]:
     text = re.sub(r"\s+", "", doc.search_text)
     return {s for s in re.split(r"[。；;！？!?]", text) if len(s) >= config.copy_sentence_chars}
+
+
+def _copies_by_count(shared: int, a: set[str], b: set[str], config: VersionConfig) -> bool:
+    """Do two texts sharing `shared` long sentences (of `a` and `b`) share most of them: at least
+    `config.copy_sentences`, and at least half of the shorter text's?"""
+    return shared >= max(config.copy_sentences, min(len(a), len(b)) / 2)
+
+
+def _shares_text(doc: Document, other: Document, config: VersionConfig) -> bool:
+    """Is `doc` a copy of `other` by its words (an undated news copy of a dated notice that runs further than it:
+    辽宁's 县域经济 意见)? Only for an undated text: two dated editions share most of their sentences too."""
+    a, b = _long_sentences(doc, config), _long_sentences(other, config)
+    return doc.meta.is_draft == other.meta.is_draft and _copies_by_count(len(a & b), a, b, config)
 
 
 def _link_copies(docs: list[Document], config: VersionConfig) -> None:
@@ -145,8 +159,7 @@ def _link_copies(docs: list[Document], config: VersionConfig) -> None:
                 shared[a, b] = shared.get((a, b), 0) + 1
     parent = list(range(len(docs)))
     for (a, b), count in shared.items():
-        if count >= max(config.copy_sentences, min(len(sentences[a]), len(sentences[b])) / 2) \
-                and docs[a].meta.is_draft == docs[b].meta.is_draft:
+        if _copies_by_count(count, sentences[a], sentences[b], config) and docs[a].meta.is_draft == docs[b].meta.is_draft:
             parent[_root(parent, a)] = _root(parent, b)
     clusters: dict[int, list[Document]] = {}
     for i, doc in enumerate(docs):

@@ -135,3 +135,15 @@ def test_a_repost_without_a_title_is_linked_to_its_copy_by_the_sentences_they_sh
     assert by_id["repost.txt"].meta.version_group == by_id["titled.txt"].meta.version_group == "titled.txt"
     assert not by_id["repost.txt"].meta.superseded_by and not by_id["titled.txt"].meta.superseded_by
     assert not by_id["other.txt"].meta.version_group
+
+
+def test_an_undated_copy_sharing_the_dated_texts_sentences_is_no_older_version(tmp_path):
+    """A news copy of a dated 意见, undated and running further, is a copy by its words: it stays in scope."""
+    body = ("一、补齐县域基础设施短板。推进以县城为重要载体的新型城镇化建设,扎实推动县城城镇化补短板强弱项,增强县城综合承载能力。\n"
+            "二、壮大县域特色产业。每年遴选20个左右重点镇,对特色产业发展、基础设施建设给予资金支持,打造一批特色产业集群。\n"
+            "三、强化县域要素保障。统筹安排新增建设用地计划指标,优先保障县域重点产业项目用地需求,提高土地利用效率。\n")
+    (tmp_path / "dated.txt").write_text("辽宁省发布《关于推动县域经济高质量发展若干政策措施的意见》\n发布日期:2024-07-05\n" + body, "utf-8")
+    (tmp_path / "news.txt").write_text("辽宁省人民政府办公厅发布关于推动县域经济高质量发展若干政策措施的意见\n" + body
+                                       + "四、对新进入百强县的县奖励3000万元,对排名进位的县奖励2000万元。\n", "utf-8")
+    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    assert by_id["news.txt"].meta.version_group == "dated.txt" and not by_id["news.txt"].meta.superseded_by
