@@ -50,6 +50,15 @@ def _one_extra_document(tmp_path: Path, model_dir: Path, *names: str) -> PolicyQ
     return PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
 
 
+def _qa_over(tmp_path: Path, model_dir: Path, **texts: str) -> PolicyQA:
+    """PolicyQA over documents written here: file stem → text."""
+    folder = tmp_path / "corpus"
+    folder.mkdir(parents=True)
+    for stem, text in texts.items():
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+    return PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+
+
 def _seeds_and(tmp_path: Path, model_dir: Path, name: str, text: str) -> PolicyQA:
     """PolicyQA over the seeds (for corpus statistics) and one more document written here."""
     folder = tmp_path / "corpus"
@@ -785,13 +794,10 @@ def test_a_copy_of_the_named_document_answers_what_the_named_copy_lacks(model_di
 
 def test_a_label_line_chosen_to_answer_is_quoted_with_the_paragraph_it_heads(model_dir, tmp_path):
     """1、 新建总部企业 / 按…的70%奖励企业。: the label names the subject, the sentence below it the rule."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "zone.txt").write_text(
+    qa = _qa_over(tmp_path, model_dir, zone=(
         "某某示范区投资政策\n二、 奖励与服务\n对新引进项目的奖励\n1、 新建总部企业\n"
         "按企业年度实际形成县本级财政收入的70%奖励企业,用于企业发展和科技创新,奖励按季度结算。\n2、 新建工业企业\n"
-        "从纳税之日起,前三年100%奖励企业,后三年50%奖励投资企业。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "从纳税之日起,前三年100%奖励企业,后三年50%奖励投资企业。\n"))
     head = qa.ask("某某示范区对新建总部企业怎么奖励？")
     assert head.answerable and "70%" in head.answer and "新建总部企业" in head.citations[0].quote
     assert "100%" in qa.ask("某某示范区对新建工业企业怎么奖励？").answer
@@ -801,13 +807,10 @@ def test_a_question_writing_a_documents_title_names_it_and_its_missing_fields_ar
                                                                                                      tmp_path):
     """某市促进…若干政策措施的文号和印发日期是什么: the title is written out, so the document is named; it states neither
     field, so the answer says so instead of quoting a clause about something else."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "measures.txt").write_text(
+    qa = _qa_over(tmp_path, model_dir, measures=(
         "某某市促进经济稳中有进推动全面转型高质量发展若干政策措施\n一、持续推动财税政策加力提效\n"
         "1.对小型微利企业按照50%税额幅度减征资源税、城市维护建设税,执行期限至2024年12月31日。\n"
-        "2.对新升规工业企业给予一次性奖励10万元。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "2.对新升规工业企业给予一次性奖励10万元。\n"))
     named = qa.ask("某某市促进经济稳中有进推动全面转型高质量发展若干政策措施的文号和印发日期是什么？")
     assert not named.answerable and "没有写明文号" in named.answer and "没有写明印发日期" in named.answer
     assert "10万元" in qa.ask("某某市对新升规工业企业奖励多少？").answer
@@ -816,12 +819,9 @@ def test_a_question_writing_a_documents_title_names_it_and_its_missing_fields_ar
 def test_the_asked_level_is_looked_for_with_the_whole_thing_it_qualifies(model_dir, tmp_path):
     """国家级企业技术中心: a 国家级 elsewhere before some other 企业 does not state the rule; the sentence that names
     企业技术中心 writes 省级和市级 in its place, a sibling rule."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "dingxi.txt").write_text(
+    qa = _qa_over(tmp_path, model_dir, dingxi=(
         "某某市工业产业扶持政策\n一、支持企业升级\n对新认定的国家级专精特新小巨人企业,每户奖励20万元。\n"
-        "二、支持创建各类平台\n对新认定的省级和市级企业技术中心分别奖励20万元、5万元。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "二、支持创建各类平台\n对新认定的省级和市级企业技术中心分别奖励20万元、5万元。\n"))
     sibling = qa.ask("某某市对新认定的国家级企业技术中心奖励多少？")
     assert not sibling.answerable and "国家级企业技术中心" in sibling.answer
     assert qa.ask("某某市对新认定的省级企业技术中心奖励多少？").answerable
@@ -829,12 +829,9 @@ def test_the_asked_level_is_looked_for_with_the_whole_thing_it_qualifies(model_d
 
 def test_which_place_is_shown_from_the_first_sentence_naming_it_when_the_title_does_not(model_dir, tmp_path):
     """A news copy whose headline and issuer name no place: the place is cited from the first sentence that does."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "town.txt").write_text(
+    qa = _qa_over(tmp_path, model_dir, town=(
         "三聚焦跑出项目投资加速度\n2024-11-15来源:苍溪县陵江镇人民政府\n今年以来,镇主要负责同志带头赴成都、重庆等地开展招商5次,"
-        "成功招引项目5个,到位市外资金8297万元。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "成功招引项目5个,到位市外资金8297万元。\n"))
     answer = qa.ask("三聚焦跑出项目投资加速度的那个镇属于哪个县？到位市外资金多少？")
     assert answer.answerable and "地区：四川省广元市苍溪县" in answer.answer
     assert any("苍溪" in c.quote for c in answer.citations) and "8297万元" in answer.answer
@@ -843,11 +840,8 @@ def test_which_place_is_shown_from_the_first_sentence_naming_it_when_the_title_d
 def test_a_sentence_naming_the_asked_year_among_others_answers_for_it(model_dir, tmp_path):
     """2024年至2026年…,到2024年年底总量达到7000亿元,到2026年年底突破万亿元: a question about 2024 is answered from it,
     not refused as another year's figure because 2026 is the last year the sentence names."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "opinion.txt").write_text(
+    qa = _qa_over(tmp_path, model_dir, opinion=(
         "某某省关于进一步加强招商引资工作的意见\n一、总体要求\n——引资规模不断扩大。2024年至2026年,全省招商引资到位资金年均增长15%以上,"
-        "到2024年年底总量达到7000亿元,到2026年年底突破万亿元大关。\n", encoding="utf-8")
-    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+        "到2024年年底总量达到7000亿元,到2026年年底突破万亿元大关。\n"))
     answer = qa.ask("某某省到2024年年底招商引资到位资金总量要达到多少？")
     assert answer.answerable and "7000亿元" in answer.answer
