@@ -17,7 +17,7 @@ import numpy as np
 
 from corpus.clean import search_form
 from corpus.gazetteer import COUNTRY_CODE, gazetteer
-from corpus.metadata import DATE_PATTERN, parse_date
+from corpus.metadata import DATE_PATTERN, TITLE_KIND_RE, parse_date
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
@@ -679,6 +679,16 @@ _DRAFTED = re.compile(r"(?:^|[,，。;；\s])((?![我本])[\u4e00-\u9fff()（）
                       r"(?:牵头|负责|组织)?起草了?《")
 # a question after the signature's date (落款日期, 成文日期, 哪天签发的), not the page's publication date
 _SIGNED_ASKED = re.compile(r"落款|成文|签发|签署")
+_ISSUE_DATE_ASKED = re.compile(r"(?:印发|出台|发文|制定)\S{0,4}(?:日期|时间|何时|什么时候|哪天|哪一天)|(?:哪天|哪一天|何时|什么时候)\S{0,2}(?:印发|出台)")
+
+
+def _only_reported(question: Question, doc: Document) -> bool:
+    """Is `doc` a report on a measure, dated by its page, while the question asks the day the measure was issued
+    (庆阳市促进招商引资若干措施的印发日期 of 重奖“招商功臣”!庆阳出台22条措施“招大商”)? Its title is a headline, not a
+    policy's (no kind of document at its end), and no signature dates it."""
+    title = re.sub(r"(?:\s*[(（][^()（）]{1,24}[)）])+$", "", search_form(doc.meta.title)).rstrip("》”\"」 !！")
+    return (bool(title) and not TITLE_KIND_RE.search(title) and "signed" not in doc.meta.evidence
+            and bool(_ISSUE_DATE_ASKED.search(question.search)))
 
 
 def _line_span(text: str, start: int, end: int) -> Span:
@@ -762,6 +772,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     meta = doc.meta
     evidence = meta.evidence
     lines, citations = [], []
+    reported = False
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
         at, label = -1, _FIELD_NAMES[field]
@@ -779,6 +790,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         elif field == "issuer" and "起草" in question.search and (drafted := _DRAFTED.search(doc.search_text)):
             at, end = drafted.span(1)  # 由谁牵头起草: the unit the notice says drafted it (…管委会牵头起草了《…》)
             span, shown, label = _line_span(doc.text, at, end), doc.text[at:end], "起草单位"
+        elif field == "date" and _only_reported(question, doc):
+            lines.append(f"《{meta.title}》是一篇报道，其日期是报道的日期，没有写明所问文件的印发日期。")
+            reported = True
+            continue
         elif field == "date" and "signed" in evidence and _SIGNED_ASKED.search(question.search):
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
             label = "落款日期"
@@ -821,7 +836,7 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                      "不是征求意见稿：标题中没有征求意见稿、草案等字样，请以发文单位公布的为准")
         lines.append(f"{label}：{shown} [{cid}]")
     if not citations:
-        if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named):  # the named document does not state them
+        if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named or reported):  # the named document does not state them
             return refusal(question.raw, "".join(lines) + "无法回答这个问题。")
         return None
     title = meta.title or doc.doc_id

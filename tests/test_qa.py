@@ -845,3 +845,14 @@ def test_a_sentence_naming_the_asked_year_among_others_answers_for_it(model_dir,
         "到2024年年底总量达到7000亿元,到2026年年底突破万亿元大关。\n"))
     answer = qa.ask("某某省到2024年年底招商引资到位资金总量要达到多少？")
     assert answer.answerable and "7000亿元" in answer.answer
+
+
+def test_a_reports_page_date_is_not_the_issue_date_of_the_measure_it_reports(model_dir, tmp_path):
+    """重奖招商功臣!某某市出台22条措施招大商 / 2023/05/25 17:17: asked when the measures were issued, the answer says the
+    report gives only its own date; asked when the report came out, it gives that date."""
+    qa = _qa_over(tmp_path, model_dir, news=(
+        "重奖招商功臣!某某市出台22条措施招大商\n2023/05/25 17:17 来源:新甘肃\n"
+        "近日,某某市出台促进招商引资若干措施,对引进重大项目的招商功臣给予重奖,最高奖励100万元。\n"))
+    issued = qa.ask("某某市促进招商引资若干措施的印发日期是什么？")
+    assert not issued.answerable and "报道" in issued.answer
+    assert "2023" in qa.ask("这篇招商功臣的报道是哪天发布的？").answer
