@@ -688,7 +688,11 @@ def _only_reported(question: Question, doc: Document) -> bool:
     policy's (no kind of document at its end), and no signature dates it."""
     title = re.sub(r"(?:\s*[(（][^()（）]{1,24}[)）])+$", "", search_form(doc.meta.title)).rstrip("》”\"」 !！")
     return (bool(title) and not TITLE_KIND_RE.search(title) and "signed" not in doc.meta.evidence
-            and bool(_ISSUE_DATE_ASKED.search(question.search)))
+            and not _ISSUING_FORMULA.search(doc.search_text) and bool(_ISSUE_DATE_ASKED.search(question.search)))
+
+
+# the formula of a notice issuing a text (…现予印发,请认真贯彻执行): the text itself, not a report on it
+_ISSUING_FORMULA = re.compile(r"现予印发|印发给你们|现将[^。]{0,60}印发|请认真(?:贯彻|组织)?(?:执行|落实|实施)|遵照执行")
 
 
 def _line_span(text: str, start: int, end: int) -> Span:

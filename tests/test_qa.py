@@ -856,3 +856,11 @@ def test_a_reports_page_date_is_not_the_issue_date_of_the_measure_it_reports(mod
     issued = qa.ask("某某市促进招商引资若干措施的印发日期是什么？")
     assert not issued.answerable and "报道" in issued.answer
     assert "2023" in qa.ask("这篇招商功臣的报道是哪天发布的？").answer
+
+
+def test_a_notice_issuing_its_text_is_no_report_though_its_title_ends_in_no_kind_word(model_dir, tmp_path):
+    """《某某市推动经济稳中求进若干政策举措》…现予印发: the notice is the measures' own, its date their issue date."""
+    qa = _qa_over(tmp_path, model_dir, notice=(
+        "某某市推动经济稳中求进若干政策举措\n《某某市推动经济稳中求进若干政策举措》业经市政府常务会议审议通过,现予印发,请认真贯彻执行。\n"
+        "某某市人民政府办公室\n2024年5月31日\n一、对新升规工业企业给予一次性奖励10万元。\n"))
+    assert "2024年5月31日" in qa.ask("某某市推动经济稳中求进若干政策举措是哪天印发的？").answer
