@@ -99,6 +99,7 @@ def _root(parent: list[int], i: int) -> int:
 def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
     """Set `version_group` and `superseded_by` on documents that are versions of one policy."""
     by_place: dict[str, list[tuple[Document, tuple[str, frozenset[str]]]]] = {}
+    sentences = {doc.doc_id: _long_sentences(doc, config) for doc in docs}  # read once, for copies by their words
     for doc in docs:
         doc.meta.version_group = doc.meta.superseded_by = ""
         place = doc.meta.region_code or search_form(doc.meta.issuer)
@@ -120,8 +121,8 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             for doc in group:
                 doc.meta.version_group = newest.doc_id
                 doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) \
-                    or doc.meta.date is None and _shares_text(doc, newest, config) else newest.doc_id
-    _link_copies(docs, config)
+                    or doc.meta.date is None and _copies(doc, newest, sentences, config) else newest.doc_id
+    _link_copies(docs, sentences, config)
 
 
 def _long_sentences(doc: Document, config: VersionConfig) -> set[str]:
@@ -129,28 +130,25 @@ def _long_sentences(doc: Document, config: VersionConfig) -> set[str]:
     return {s for s in re.split(r"[。；;！？!?]", text) if len(s) >= config.copy_sentence_chars}
 
 
-def _copies_by_count(shared: int, a: set[str], b: set[str], config: VersionConfig) -> bool:
-    """Do two texts sharing `shared` long sentences (of `a` and `b`) share most of them: at least
-    `config.copy_sentences`, and at least half of the shorter text's?"""
-    return shared >= max(config.copy_sentences, min(len(a), len(b)) / 2)
+def _copies(doc: Document, other: Document, sentences: Mapping[str, set[str]], config: VersionConfig,
+            shared: int | None = None) -> bool:
+    """Are two texts copies by their words: both drafts or both adopted, sharing (`shared`, else counted) at least
+    `config.copy_sentences` long sentences and at least half of the shorter text's? For an undated text beside a
+    dated one only (an undated news copy of a dated notice that runs further than it: 辽宁's 县域经济 意见): two
+    dated editions share most of their sentences too."""
+    a, b = sentences[doc.doc_id], sentences[other.doc_id]
+    count = len(a & b) if shared is None else shared
+    return doc.meta.is_draft == other.meta.is_draft and count >= max(config.copy_sentences, min(len(a), len(b)) / 2)
 
 
-def _shares_text(doc: Document, other: Document, config: VersionConfig) -> bool:
-    """Is `doc` a copy of `other` by its words (an undated news copy of a dated notice that runs further than it:
-    辽宁's 县域经济 意见)? Only for an undated text: two dated editions share most of their sentences too."""
-    a, b = _long_sentences(doc, config), _long_sentences(other, config)
-    return doc.meta.is_draft == other.meta.is_draft and _copies_by_count(len(a & b), a, b, config)
-
-
-def _link_copies(docs: list[Document], config: VersionConfig) -> None:
+def _link_copies(docs: list[Document], sentences: Mapping[str, set[str]], config: VersionConfig) -> None:
     """Join copies of one text that titles cannot link (a repost that starts at its 文号, with no title): texts
     sharing most of their long sentences verbatim. A copy joins its partner's version group, superseded as it is;
     copies with no group form one, headed by the copy with a title and the latest date. Drafts and adopted texts
     are never copies of each other."""
-    sentences = [_long_sentences(doc, config) for doc in docs]
     holders: dict[str, list[int]] = {}
-    for i, found in enumerate(sentences):
-        for sentence in found:
+    for i, doc in enumerate(docs):
+        for sentence in sentences[doc.doc_id]:
             holders.setdefault(sentence, []).append(i)
     shared: dict[tuple[int, int], int] = {}
     for held in holders.values():
@@ -159,7 +157,7 @@ def _link_copies(docs: list[Document], config: VersionConfig) -> None:
                 shared[a, b] = shared.get((a, b), 0) + 1
     parent = list(range(len(docs)))
     for (a, b), count in shared.items():
-        if _copies_by_count(count, sentences[a], sentences[b], config) and docs[a].meta.is_draft == docs[b].meta.is_draft:
+        if _copies(docs[a], docs[b], sentences, config, shared=count):
             parent[_root(parent, a)] = _root(parent, b)
     clusters: dict[int, list[Document]] = {}
     for i, doc in enumerate(docs):

@@ -512,6 +512,7 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
         return None
     docs = list({c.doc.doc_id: c.doc for c in found.candidates[:n_docs]}.values())
     sentences = [(d, m) for d in docs for m in SENTENCE.finditer(d.search_text)]
+    lowered = [m.group().lower() for _, m in sentences]  # read once for every pair and anchor
     for left, right in question.pairs:
         if left in question.places or right in question.places:
             continue
@@ -519,9 +520,9 @@ def _sibling_instead(question: Question, found: Retrieval, weights: TermWeights,
             if not before and _number_word(word) is None:
                 continue  # after its anchor only a number is a value in a slot (突破100亿元)
             if before:  # the whole of what the word qualifies, as far as the documents write it (企业技术中心, not 企业)
-                anchor = next((r for r in _anchor_runs(question, word, anchor)
-                               if any(r in m.group().lower() for _, m in sentences)), anchor)
-            with_anchor = [(d, m, _BARE.sub("", m.group().lower())) for d, m in sentences if anchor in m.group().lower()]
+                anchor = next((r for r in _anchor_runs(question, word, anchor) if any(r in said for said in lowered)), anchor)
+            with_anchor = [(d, m, _BARE.sub("", said)) for (d, m), said in zip(sentences, lowered, strict=True)
+                           if anchor in said]
             if not with_anchor or any(match(word, text) >= 1.0 for _, _, text in with_anchor):
                 continue
             if (level := _level_of(word)) and any(level in _levels_in(text) for _, _, text in with_anchor):
