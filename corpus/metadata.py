@@ -379,7 +379,7 @@ def _title_like(s: str) -> bool:
 # a news report's dateline: 南宁讯(记者…), 本报讯（通讯员…）, 中新社南宁6月3日电(林浩): where the reporter files
 # from, neither a title nor the policy's place
 _DATELINE = re.compile(r"[^\s，,。]{0,16}?(?:[讯訊]\s*[(（]\s*(?:记者|記者|通讯员|通訊員|特约|特約|实习|實習)"
-                       r"|\d{1,2}月\d{1,2}日[电電]\s*[(（])[^()（）]{0,30}[)）]?")
+                       r"|\d{1,2}月\d{1,2}日[电電](?:\s*[(（][^()（）]{0,30}[)）]?|\s|$))")
 
 
 def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[int, int] | None]:
@@ -513,10 +513,10 @@ def _line_after(top: list[Line], end: int) -> tuple[str, int]:
     return next(((ln.strip(), e2) for s2, e2, ln in top if s2 > end), ("", end))
 
 
-# a news report's lead sentence on the document it reports: 12月25日,安徽省宿州市发改委发布《…(征求意见稿)》, 近日,…盟委员会、…盟
-# 行政公署印发了《…实施方案》
+# a news report's lead sentence on the document it reports, after any dateline (新疆日报讯 ): 12月25日,安徽省宿州市发改委发布
+# 《…(征求意见稿)》, 近日,…盟委员会、…盟行政公署印发了《…实施方案》
 _NEWS_LEAD_RE = re.compile(
-    rf"(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?由?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
+    rf"(?:[^\s，,。]{{0,16}}?[讯訊]\s*(?=\d|近日|日前|近期))?(?:(?:{DATE_PATTERN}|\d{{1,2}}月\d{{1,2}}日|近日|日前|近期)\s*[,，]?\s*)?由?((?:[\u4e00-\u9fff]{{2,30}}?{_ORG_END}[、和]?)+?)"
     r"(?:正式|近日|对外)?(?:发布|印发|出台|公布)了?(?:拟制|起草|制定)?的?(?:关于[^《》\n]{0,12})?《([^《》\n]{4,100})》"
 )  # 2月24日,由四川省经济和信息化厅对外发布拟制的《…(征求意见稿)》 too
 
@@ -586,10 +586,9 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str, signatu
     for s, e, ln in body[:8]:  # a law's adoption line: "…全国人民代表大会常务委员会…会议通过", "国务院令第N号"
         if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", ln):
             return m.group(1), (s, e)
-        if re.search(r"会议(?:通过|修订|修正)|公布|颁布", ln):
-            for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):
-                if org in ln:
-                    return org, (s, e)
+        for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):  # as the clause's subject, not
+            if re.search(rf"{org}[^，,。；;：:]{{0,30}}?(?:会议(?:通过|修订|修正)|公布|颁布)(?!的)", ln):  # 国务院公布的名录
+                return org, (s, e)
     return "", None
 
 
