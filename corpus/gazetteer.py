@@ -225,6 +225,9 @@ class Gazetteer:
             if not is_zone and short and short != name and len(short) >= 2 and short not in aliases:
                 for key in romanised(name, short)[1]:  # 南岸区's 南岸, an ordinary word: Nan'an, when the text says which
                     self._latin_weak.setdefault(key, set()).add(code)
+                for above in (parent, *(self.places[c] for c in parents[1:])) if parent else ():
+                    if above.level != "country" and len(above.short) >= 2:  # …after its city or province: 河南登封,
+                        self._names.setdefault(above.short + short, set()).add(code)  # 郑州登封 (登封 alone: a verb)
             if is_zone:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:

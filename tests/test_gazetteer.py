@@ -32,7 +32,8 @@ def test_hierarchy_is_complete():
         ("北京朝阳区", ["北京市朝阳区"]),
         ("北京的朝阳区", ["北京市", "北京市朝阳区"]),  # resolved by the other place named
         ("辽宁朝阳", ["辽宁省", "辽宁省朝阳市"]),
-        ("青海大通县招商引资奖励办法", ["青海省", "青海省西宁市大通回族土族自治县"]),  # an autonomous county's everyday name
+        ("青海大通县招商引资奖励办法", ["青海省西宁市大通回族土族自治县"]),  # an autonomous county's everyday name, led
+        ("大通县招商引资奖励办法", ["青海省西宁市大通回族土族自治县"]),  # by its province as 北京朝阳区 is
         ("长阳县和恩施州", ["湖北省宜昌市长阳土家族自治县", "湖北省恩施土家族苗族自治州"]),
     ],
 )
@@ -132,3 +133,12 @@ def test_a_latin_word_names_a_place_when_capitalised_in_a_text_with_capitals():
     found = [m.place.name for m in gaz.find_all("the 1+9 special funds guide for Guide County")[0]]
     assert found == ["青海省海南藏族自治州贵德县"]
     assert [m.place.short for m in gaz.find_all("how much does zhengzhou give")[0]] == ["郑州"]
+
+
+def test_an_ordinary_word_short_form_names_its_county_right_after_its_city_or_province():
+    """登封 alone is a verb in jieba's dictionary, so not read as a place; after 河南 or 郑州 it is the county."""
+    gaz = gazetteer()
+    assert not gaz.find("登封")
+    assert [m.place.name for m in gaz.find("河南登封高新技术企业奖励")] == ["河南省郑州市登封市"]
+    assert [m.place.name for m in gaz.find("郑州登封")] == ["河南省郑州市登封市"]
+    assert not gaz.find("兴业强县富民")  # no place before it: the ordinary word
