@@ -62,8 +62,14 @@ class PlaceScoper:
         self.regions = sorted({d.meta.region for d in docs.values() if d.meta.region})
 
     def resolve(self, text: str) -> Scope:
-        for m in quoted_spans(text, titles=False):  # “浙江制造精品” names an award, not a place; a 《title》 names its issuer's
+        quotes = quoted_spans(text, titles=False)  # “浙江制造精品” names an award, not a place; a 《title》 names its issuer's
+        for m in quotes:
             text = text[:m.start()] + " " * len(m.group()) + text[m.end():]
+        outside = [m.place for m in self.resolver.gaz.find(text)]
+        for m in quotes:  # 西藏…“阿里地区招商引资成效显著”: a quoted headline's place inside the one named outside says which
+            if any(p.code != o.code and p.within(o.code) for p in (x.place for x in self.resolver.gaz.find(m.group()))
+                   for o in outside):
+                text = text[:m.start()] + m.group() + text[m.end():]
         found = self.resolver.resolve(text)
         written = {m.place.code: m.surface for m in self.resolver.gaz.find_all(text)[0]}
         scope = Scope(places=list(found.places), doc_ids=found.doc_ids, covered_regions=self.regions, inferred=found.inferred,

@@ -356,6 +356,8 @@ def test_a_place_inside_a_quoted_name_is_part_of_the_name(qa):
     assert not qa.trace("对获评‘河南省质量标杆’的芯片企业奖励多少？").scope.places  # single quotes too
     titled = qa.trace("《郑州市支持新一代信息技术产业发展若干政策》对流片补助多少？")  # a title names its issuer's place
     assert [p.short for p in titled.scope.places] == ["郑州"]
+    headline = qa.trace("《河南日报》那篇“郑州市集成电路产业再上新台阶”的报道是哪天发的？")  # a quoted headline's place inside
+    assert [p.short for p in headline.scope.places] == ["郑州"]  # the one named outside says which part of it
 
 
 def test_words_only_in_the_clause_a_cut_off_document_breaks_off_with_are_a_near_miss(model_dir, tmp_path):
