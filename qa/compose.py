@@ -595,8 +595,9 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     asked = [f for f, pattern in _DOC_FIELDS.items() if pattern.search(text)]
     if question.crosslingual:
         asked += [f for f, pattern in _DOC_FIELDS_EN.items() if pattern.search(text) and f not in asked]
-    if "doc_number" in asked and "basis" not in asked and _BASIS_NAMED.search(text):
-        asked.append("basis")  # the 文号 asked is the one of the document named as the basis
+    if "doc_number" in asked and "basis" not in asked and (basis := _BASIS_NAMED.search(text)) \
+            and not any(_unbracketed(basis.group()) in _unbracketed(t) for t in titles):  # 南开区落实…工作方案: its own
+        asked.append("basis")  # the 文号 asked is the one of the document named as the basis (not one its title names)
     return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher
 
 
@@ -667,6 +668,11 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     if isinstance(value, date):
         return _date_forms(value)
     return [str(value)]
+
+
+def _unbracketed(text: str) -> str:
+    """`text` in search form without whitespace and bracketed asides (a title's (2020-2022年), as askers drop them)."""
+    return re.sub(r"[(（][^()（）]*[)）]|\s", "", search_form(text))
 
 
 def _squashed(text: str) -> str:

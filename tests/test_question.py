@@ -374,6 +374,9 @@ def test_whether_a_document_is_adopted_or_a_draft_is_a_document_fact(tmp_path):
     assert asked_fields(parse_question("这份实施意见是正式印发稿还是什么版本？")) == ["status"]  # 正式印发 + 稿
     assert asked_fields(parse_question("海盐县贯彻浙江省《若干政策》承接落实方案的文号是什么？")) == ["doc_number"]  # its own:
     # 落实方案 is a kind of document, not the drafting formula's verb
+    own = "南开区人民政府关于印发南开区落实天津市科技创新三年行动计划(2020-2022年)工作方案的通知"  # its title holds 落实…方案
+    assert asked_fields(parse_question("南开区落实天津市科技创新三年行动计划工作方案的文号是什么？"), (own,)) == ["doc_number"]
+    assert "basis" in asked_fields(parse_question("南开区这份方案是落实天津市哪个行动计划的？文号是什么？"), (own,))
     assert asked_fields(parse_question("规划纲要第一篇的标题是什么？")) == []  # a heading of its text, not its title
     assert asked_fields(parse_question("规划要推动哪几个县一体化发展？")) == []  # 发展, not 发 (sent to)
     assert asked_fields(parse_question("这份政策是哪两个省级部门印发的？")) == ["issuer"]  # a level before 部门
