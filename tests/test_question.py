@@ -415,6 +415,11 @@ def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
                     "第十三屆市委第118次常委會會議審議通過,現印發給你們。\n", encoding="utf-8")
     shown = compose_about_document(asked, load_document(trad), lambda _: [], 1.0).answer.split("[1]")[0]
     assert "第47次" in shown and "经济稳中求进" not in shown  # the 经 of 经济 starts no adoption note
+    announced = tmp_path / "announced.txt"  # a congress's announcement: 已由…会议于<date>通过,现予公布
+    announced.write_text("某省人民代表大會常務委員會\n公告第78號\n《某省促進民營經濟發展若干規定》已由某省第七屆人民代表大會常務"
+                         "委員會第十九次會議于2025年7月30日通過,現予公布,自公布之日起施行。\n", encoding="utf-8")
+    shown = compose_about_document(asked, load_document(announced), lambda _: [], 1.0).answer.split("[1]")[0]
+    assert "第十九次会议于2025年7月30日通过" in shown
 
 
 def test_a_place_before_a_level_word_leaves_the_level_a_term():
