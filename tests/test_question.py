@@ -400,6 +400,8 @@ def test_the_meeting_that_adopted_a_document_is_a_document_fact(tmp_path):
     asked = parse_question("某县“十四五”规划纲要是哪天由哪次人代会通过的？")
     assert asked_fields(asked) == ["adopted"]
     assert asked_fields(parse_question("是市政府第几次常务会议通过的？")) == ["adopted"]
+    assert asked_fields(parse_question("是哪天印发的？经过区政府第几次常务会同意？")) == ["date", "adopted"]  # 同意: as the
+    assert asked_fields(parse_question("新闻里说是几月几号印发的？")) == ["date"]  # adoption formula says it; 几月几号: 哪天
     path = tmp_path / "plan.txt"
     path.write_text("(2021年1月18日某县第十七届人民代表大会\n第六次会议通过)\n目 录\n第一篇 发展的基础和环境\n", encoding="utf-8")
     answer = compose_about_document(asked, load_document(path), lambda _: [], 1.0)
