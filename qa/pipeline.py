@@ -257,13 +257,13 @@ class AnswerPipeline:
         return search_form(f"{meta.title} {meta.issuer} {meta.region} {meta.doc_number} {doc_id}").lower()
 
 
-_COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|个|项|部)\S{0,16}?(?:文件|政策|措施|通知|意见|办法|方案|规定|条例)")
+_COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|个|项|部|篇)\S{0,16}?(?:文件|政策|措施|通知|意见|办法|方案|规定|条例|稿|报道|文章)")
 
 
 def _documents_counted(text: str) -> int:
     """How many documents a question says it asks about (两份…政策措施, 三个文件; 2024年那版和2025年版分别…), or 0."""
-    if m := _COUNTED_DOCUMENTS.search(text):
-        return int(chinese_number(m.group(1)) or 0)
+    if found := list(_COUNTED_DOCUMENTS.finditer(text)):  # the last: the head of the noun phrase (…三项奖励政策的两篇转载稿)
+        return int(chinese_number(found[-1].group(1)) or 0)
     editions = {m.group(1) for m in EDITION.finditer(text)}
     return len(editions) if len(editions) > 1 else 0
 

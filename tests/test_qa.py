@@ -631,6 +631,10 @@ def test_a_question_counting_documents_gets_each_ones_fact(model_dir, tmp_path):
                                    "policies-blind8/wenzhou_economy_2025.txt")
     both = editions.ask("温州推动经济高质量发展若干政策的2024年那版和2025年版分别是哪天印发的？")  # two editions named
     assert both.answerable and "2024年2月23日" in both.answer and "2025年2月8日" in both.answer
+    copies = _one_extra_document(tmp_path / "copies", model_dir, "policies-blind56/shandong_private_economy_awards_2021_news.txt",
+                                 "policies-blind56/shandong_private_economy_awards_2021_news_trad.txt")
+    dated = copies.ask("山东三项奖励政策的两篇转载稿分别是哪天发布的？")  # the head noun's count (两篇), not 三项's
+    assert dated.answerable and "2021年2月25日" in dated.answer and "2021年2月26日" in dated.answer
 
 
 def test_a_sibling_is_no_near_miss_when_another_sentence_states_the_asked_value(model_dir, tmp_path):
