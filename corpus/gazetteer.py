@@ -39,7 +39,7 @@ from corpus.clean import search_form
 from corpus.romanise import keys, latin_form, latin_words, romanised, syllables
 
 COUNTRY_CODE = "000000"
-LEVELS = ("country", "province", "city", "county", "zone")
+LEVELS = ("country", "province", "city", "county", "zone", "town")
 
 # zone-type words → the short type used in names; general forms of Chinese development-zone names
 ZONE_TYPES: dict[str, str] = {
@@ -334,7 +334,10 @@ class Gazetteer:
         sure = [self.places[next(iter(c))] for *_, c in raw if len(c) == 1] + list(context)
         out: list[PlaceMatch] = []
         dropped: list[tuple[str, set[str]]] = []
+        taken = 0  # where the last match ends (a town's name may hold another place's: 宝安区新安街道, not 新安县)
         for start, end, surface, cands in raw:
+            if start < taken:
+                continue
             zone_type, zone_end = _zone_after(s, end)
             if zone_type and len(cands) > 1:  # Suzhou Industrial Park: the Suzhou that has one
                 cands = {c for c in cands if self._zones_under.get((c, zone_type))} or cands
@@ -356,7 +359,13 @@ class Gazetteer:
                 place = self.zone(place, zone_type)
                 end = zone_end
                 surface = s[start:end]
+            elif place.level in ("city", "county") and not any(r[0] == end and r[2] in self._names for r in raw) \
+                    and (town := _town_after(s, end)):  # (南昌市|安义县…: a county's full name starts no town)
+                place = self.town(place, town)  # 东莞市道滘镇, 平利县城关镇: a town right after its county or city
+                end += len(town)
+                surface = s[start:end]
             out.append(PlaceMatch(start, end, surface, place))
+            taken = end
         return out, dropped
 
     def _choose(self, cands: set[str], sure: list[Place]) -> Place | None:
@@ -387,6 +396,21 @@ class Gazetteer:
             )
         return zones[code]
 
+    def has_counties(self, code: str) -> bool:
+        """Does the table hold a county under `code` (东莞 and 中山 hold towns directly)?"""
+        if not hasattr(self, "_with_counties"):
+            self._with_counties = {p.parents[0] for p in self.places.values() if p.level == "county" and p.parents}
+        return code in self._with_counties
+
+    def town(self, parent: Place, name: str) -> Place:
+        """The town (镇, 乡, 街道) `name` of `parent`, which the table does not hold: named as the text writes it."""
+        code = f"{parent.code}-{name}"
+        zones = _synthetic_zones()
+        if code not in zones:
+            short = re.sub(r"(?:镇|乡|街道)$", "", name)
+            zones[code] = Place(code, parent.name + name, short, "town", (parent.code, *parent.parents))
+        return zones[code]
+
     def chain(self, place: Place) -> list[Place]:
         """The place and its parents, nearest first."""
         return [place] + [p for c in place.parents if (p := self.get(c))]
@@ -401,6 +425,36 @@ def _zone_after(s: str, end: int) -> tuple[str, int]:
         if zone := pattern.match(s, end):
             return zone_type, zone.end()
     return "", end
+
+
+_TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
+_ARTICLES = "各每全本该此这那其所等一两几多"
+
+
+def _town_after(s: str, end: int) -> str:
+    """The town written right after a place name ending at `end` (东莞市|道滘镇, 平利县|城关镇), or "" when none: a
+    name of two or more characters (not 城镇, 重镇), which jieba's dictionary holds as no ordinary word (not 重点乡,
+    中心镇, 港口镇) and no article leads (not 各乡镇)."""
+    m = _TOWN_RE.match(s, end)
+    if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end):
+        return ""
+    common = _common_words()
+    tag = common.get(m.group(1), (0, ""))[1]
+    return "" if tag and tag not in ("ns", "nr", "nrt", "nz", "j") else m.group()
+
+
+def _function_word_at(s: str, at: int) -> bool:
+    """Does jieba read a preposition, pronoun, conjunction, particle or adverb at s[at] (对|乡镇, 哪|两个|镇, 给|乡镇)?"""
+    import jieba.posseg as posseg
+
+    word = next(iter(posseg.cut(s[at:at + 6])), None)
+    return word is not None and word.flag[:1] in ("p", "r", "c", "u", "d")
+
+
+def town_leading(text: str) -> str:
+    """The town a name leads with (长安镇人民政府, 洞泾镇关于…), as `_town_after` reads one, or ""."""
+    town = _town_after(text, 0)
+    return town if town and len(text) > len(town) and not gazetteer().scan(town) else ""  # not 宁波市|镇海区
 
 
 def _level_word_after(s: str, end: int) -> tuple[str, ...]:

@@ -907,8 +907,20 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     """The document's region from its issuer, then its title, then its first lines, through the gazetteer.
 
     A national organ (国务院, a ministry) gives 全国; a party committee's or department's name only
-    contributes the place inside it. Returns a gazetteer Place or None.
+    contributes the place inside it. A town the issuer or the title leads with (长安镇人民政府; 关于印发《洞泾镇…》)
+    lies in the county found, or in a city with no counties (东莞). Returns a gazetteer Place or None.
     """
+    from corpus.gazetteer import gazetteer, town_leading
+
+    place = _region_place(issuer, title, head, legal)
+    if place is None or place.level not in ("city", "county"):
+        return place
+    gaz = gazetteer()
+    led = town_leading(issuer) or town_leading(re.sub(r"^(?:关于)?(?:印发|转发|发布)?《?", "", title))
+    return gaz.town(place, led) if led and (place.level == "county" or not gaz.has_counties(place.code)) else place
+
+
+def _region_place(issuer: str, title: str, head: str, legal: bool = False):
     from corpus.gazetteer import COUNTRY_CODE, gazetteer
 
     gaz = gazetteer()
@@ -940,6 +952,8 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
         if m.place.code != COUNTRY_CODE:
             counts[m.place.code] = counts.get(m.place.code, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    # a town named once in passing (泰宁县朱口镇益村菌业有限公司: a company's address) is not what the text is about
+    near = [gaz.get(p.parents[0]) or p if p.level == "town" and counts.get(p.code, 0) < 2 else p for p in near]
     if near:  # the header's place, or the one inside it the text names most (江西日报 … 莲花县出台…, 全县)
         header = _deepest(near)
         inside = [(code, n) for code, n in ranked if code != header.code and (p := gaz.get(code)) and p.within(header.code)]
@@ -954,7 +968,7 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
 
 
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
-_DEPTH = {"province": 1, "city": 2, "county": 3, "zone": 4}
+_DEPTH = {"province": 1, "city": 2, "county": 3, "zone": 4, "town": 4}
 _FIRST_PERSON_VOICE = re.compile(r"[我本][省市县区州旗](?![长级委])")
 
 

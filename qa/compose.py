@@ -435,8 +435,9 @@ _ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|�
 
 
 def _place_line(doc: Document) -> tuple[Document, Span] | None:
-    """The line of `doc` that names its region's place: its title, else its issuer line, else the first sentence of
-    its text that names it."""
+    """The line of `doc` that names its region's place, with where that lies where a line says so: its title or its
+    issuer line, else the first sentence of its text that names both (陵江镇…苍溪县…); else the title or issuer line
+    naming the place alone, else the first sentence that does."""
     gaz = gazetteer()
     place = place_of(doc, gaz) if doc.meta.region_code else next(  # a copy with no region read: the
         (m.place for m in gaz.find(search_form(doc.meta.title)) if m.place.code != COUNTRY_CODE), None)  # title's place
@@ -445,18 +446,24 @@ def _place_line(doc: Document) -> tuple[Document, Span] | None:
     parent = gaz.get(place.parents[0]) if place.parents else None
     own = place.name[len(parent.name):] if parent and place.name.startswith(parent.name) else place.name
     names = [n for n in (own, place.short) if n]
-    for field in ("title", "issuer"):
-        if field in doc.meta.evidence:
-            start, end = doc.meta.evidence[field]
-            if any(n in search_form(doc.text[start:end]) for n in names):
-                return doc, Span(start, end)
-    found = [at for n in names if (at := doc.search_text.find(n)) >= 0]
-    if not found:
+    text = doc.search_text
+
+    def sentence(at: int) -> Span:
+        start = max(text.rfind(c, 0, at) for c in "。！？；\n") + 1
+        ends = [e for c in "。！？；\n" if (e := text.find(c, at)) >= 0]
+        return Span(start, min(ends) + 1 if ends else len(doc.text))
+
+    heads = [Span(*doc.meta.evidence[f]) for f in ("title", "issuer") if f in doc.meta.evidence]
+    heads = [s for s in heads if any(n in search_form(doc.text[s.start:s.end]) for n in names)]
+    found = sorted(m.start() for n in names for m in re.finditer(re.escape(n), text))
+    named = [*heads, *(sentence(at) for at in found)]
+    if not named:
         return None
-    at = min(found)  # else the first sentence of its text that names the place (陵江镇…苍溪县…)
-    start = max(doc.search_text.rfind(c, 0, at) for c in "。！？；\n") + 1
-    ends = [e for c in "。！？；\n" if (e := doc.search_text.find(c, at)) >= 0]
-    return doc, _strip(doc, Span(start, min(ends) + 1 if ends else len(doc.text)))
+    placed = next((s for s in named if parent and parent.level != "country"
+                   and parent.short in search_form(doc.text[s.start:s.end])), None)
+    if placed is not None:
+        return doc, placed if placed in heads else _strip(doc, placed)
+    return doc, heads[0] if heads else _strip(doc, named[0])
 
 
 def _citation(cid: int, cand: Candidate, start: int, end: int) -> Citation:

@@ -43,7 +43,7 @@ def asks_lower_place(text: str) -> bool:
         or bool(_WHICH_EN.search(text))
 
 
-LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级"}
+LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级", "town": "乡镇级"}
 
 
 @dataclass
@@ -155,8 +155,10 @@ class PlaceResolver:
         return self._places.get(doc_id)
 
     def covering(self, place: Place) -> set[str]:
-        """Documents whose region is `place` or one of its parents (national ones included)."""
-        return {d for d, p in self._places.items() if p is not None and place.within(p.code)}
+        """Documents whose region is `place` or one of its parents (national ones included), and those of the towns
+        right under it (a town's rule is part of its county's or city's; the note says whose it is)."""
+        return {d for d, p in self._places.items() if p is not None and (
+            place.within(p.code) or p.level == "town" and p.parents[:1] == (place.code,))}
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
@@ -263,6 +265,8 @@ def coverage_note(doc: Document, place: Place | None) -> str:
         return f"这是{issuer}发布的全国性规定，适用于{place.short}"
     if place.within(doc_place.code):
         return f"这是{doc_place.name}的{LEVEL_LABEL[doc_place.level]}规定，{place.short}在其范围内"
+    if doc_place.level == "town" and doc_place.parents[:1] == (place.code,):
+        return f"这是{place.short}下辖的{doc_place.name[len(place.name):]}的规定，只适用于该地"
     return f"这是{doc_place.name}的规定，不适用于{place.short}"
 
 

@@ -146,7 +146,7 @@ BESIDE_FILES = sorted(
 # sets read above the 8% bar when they arrived, kept in the tree so their questions are measured: each may not get
 # worse than this many wrong fields (its SOURCES.md and tests/corpora/README.md say which fields and why)
 ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 9, "policies-blind49": 8, "policies-blind50": 9,
-             "policies-blind51": 14, "policies-blind53": 9, "policies-blind57": 11, "policies-blind58": 10, "policies-blind60": 10}
+             "policies-blind51": 14, "policies-blind53": 9, "policies-blind58": 10, "policies-blind60": 10}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
@@ -683,3 +683,15 @@ def test_a_dateline_ending_at_its_dian_is_no_title_and_a_body_mention_of_an_orga
     meta = _meta(tmp_path / "p.txt", "黄梅县情及招商政策简介\n一、县情简介\n黄梅县位于鄂赣皖三省交界。\n"
                                      "在2006年6月国务院公布的首批国家非物质文化遗产名录上,黄梅戏名列其中。\n")
     assert meta.issuer == "" and meta.region == "湖北省黄冈市黄梅县"
+
+
+def test_a_town_the_issuer_leads_with_is_the_region_but_not_a_town_named_once_in_passing(tmp_path):
+    meta = _meta(tmp_path / "t.txt", "关于印发《道滘镇食品饮料产业集群试点培育专项资金管理办法》的通知\n各村(社区):\n"
+                                     "现将办法印发给你们,请认真执行。\n东莞市道滘镇人民政府\n2022年8月1日\n")
+    assert meta.region == "广东省东莞市道滘镇"
+    meta = _meta(tmp_path / "s.txt", "关于印发《洞泾镇关于推进经济高质量发展的若干措施》的通知\n"
+                                     "为推动上海市松江区经济发展,制定本措施。\n")
+    assert meta.region == "上海市松江区洞泾镇"
+    meta = _meta(tmp_path / "n.txt", "8月22日,泰宁县朱口镇益村菌业有限公司的工人们忙采金针菇。这是泰宁食用菌产业的缩影。"
+                                     "泰宁县积极引导农民发展食用菌。\n")
+    assert meta.region == "福建省三明市泰宁县"  # a company's address, named once

@@ -147,6 +147,18 @@ def test_uncovered_place_is_refused_without_a_national_rule(tmp_path):
     assert not answer.answerable and not answer.citations and "苏州高新区" in answer.answer
 
 
+def test_a_towns_document_serves_its_county_labelled_but_not_a_sibling_town(tmp_path):
+    (tmp_path / "daojiao.txt").write_text("关于印发《道滘镇专项资金管理办法》的通知\n对新认定的高新技术企业奖励10万元。\n"
+                                          "东莞市道滘镇人民政府\n2022年8月1日\n", "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    city = resolver.resolve("东莞对高新技术企业奖励多少")
+    assert city.doc_ids == {"daojiao.txt"} and not city.uncovered
+    assert "东莞下辖的道滘镇的规定" in coverage_note(docs[0], city.places[0])
+    sibling = resolver.resolve("东莞中堂镇对高新技术企业奖励多少")
+    assert [p.name for p in sibling.uncovered] == ["广东省东莞市中堂镇"]
+
+
 def test_national_rule_is_labelled_for_a_named_place(qa):
     answer = qa.ask("浦东新区集成电路生产企业免征企业所得税几年")
     assert answer.answerable and answer.citations[0].source == "national_2020_8.txt"

@@ -870,3 +870,10 @@ def test_a_notice_issuing_its_text_is_no_report_though_its_title_ends_in_no_kind
         "某某市推动经济稳中求进若干政策举措\n《某某市推动经济稳中求进若干政策举措》业经市政府常务会议审议通过,现予印发,请认真贯彻执行。\n"
         "某某市人民政府办公室\n2024年5月31日\n一、对新升规工业企业给予一次性奖励10万元。\n"))
     assert "2024年5月31日" in qa.ask("某某市推动经济稳中求进若干政策举措是哪天印发的？").answer
+
+
+def test_a_towns_place_line_says_where_it_lies(model_dir, tmp_path):
+    """A town's report titled by the town alone (陵江镇“三聚焦”…): the place is cited from a line naming its county too."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind45/sichuan_guangyuan_cangxi_lingjiang_town_investment_2024.txt")
+    answer = qa.ask("陵江镇属于哪个县？这个镇到位市外资金多少？")
+    assert answer.answerable and "8297万元" in answer.answer and any("苍溪" in c.quote for c in answer.citations)
