@@ -396,6 +396,10 @@ class Gazetteer:
             )
         return zones[code]
 
+    def is_full_name(self, surface: str) -> bool:
+        """Is `surface` a place's full name (满城区), not a short form (满城)?"""
+        return surface in self._names
+
     def has_counties(self, code: str) -> bool:
         """Does the table hold a county under `code` (东莞 and 中山 hold towns directly)?"""
         if not hasattr(self, "_with_counties"):

@@ -937,9 +937,12 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
     parts = [p for p in re.split(r"[\s、,，]+", issuer) if p]
     if parts and all(_NATIONAL_ORG_RE.match(p) for p in parts):
         return national
-    in_title = [m.place for m in gaz.find(title, context) if m.place.code != COUNTRY_CODE]
-    if in_title:
-        return _deepest(in_title)
+    titled = [m for m in gaz.find(title, context) if m.place.code != COUNTRY_CODE]
+    rest = head[len(title):] if head.startswith(title) else head
+    if titled and _figurative(gaz, titled, rest, context):
+        head = rest  # the headline's word is no place: the text's own lines decide
+    elif titled:
+        return _deepest([m.place for m in titled])
     if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title):
         return national
     # no issuer or title place: the local place the opening text names most (never the addressees nor a dateline)
@@ -965,6 +968,18 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
     if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):
         return national  # a law or regulation naming no issuer and no place, not speaking as a local government
     return _addressed_from(gaz, head, context)
+
+
+def _figurative(gaz: Gazetteer, titled: list, body: str, context: tuple) -> bool:
+    """Are the title's places only short forms its text never names again, while the text names another place at
+    least twice (茉莉香满城 in a headline on 横县: 满城 is no 满城区)?"""
+    if any(m.place.level != "county" or gaz.is_full_name(m.surface) or m.surface[-1] in "市县区旗" or body.count(m.surface)
+           for m in titled):  # (a former full name, 海门市, is a name too)
+        return False
+    counts: dict[str, int] = {}
+    for m in gaz.find(body[:3000], context):
+        counts[m.place.code] = counts.get(m.place.code, 0) + 1
+    return any(n >= 2 and code not in {m.place.code for m in titled} for code, n in counts.items())
 
 
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}

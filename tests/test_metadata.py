@@ -695,3 +695,12 @@ def test_a_town_the_issuer_leads_with_is_the_region_but_not_a_town_named_once_in
     meta = _meta(tmp_path / "n.txt", "8月22日,泰宁县朱口镇益村菌业有限公司的工人们忙采金针菇。这是泰宁食用菌产业的缩影。"
                                      "泰宁县积极引导农民发展食用菌。\n")
     assert meta.region == "福建省三明市泰宁县"  # a company's address, named once
+
+
+def test_a_headlines_word_that_is_a_countys_short_name_the_text_never_repeats_is_no_place(tmp_path):
+    """茉莉香满城 (the town is full of jasmine) in a headline on 横县: 满城 is no 满城区 when the text names 横县 throughout."""
+    meta = _meta(tmp_path / "h.txt", "人勤春来早 茉莉香满城\n——横县大力推动茉莉花产业高质量发展\n春风拂面,横县中华茉莉园里一派忙碌的景象。"
+                                     "横县茉莉花种植面积达12.5万亩。横县将继续扶持茉莉花产业。\n")
+    assert "满城" not in meta.region and meta.region.startswith("广西壮族自治区南宁市")
+    meta = _meta(tmp_path / "m.txt", "满城区促进工业发展若干措施\n为促进工业发展,制定本措施。\n")
+    assert meta.region == "河北省保定市满城区"  # its full name is a name
