@@ -841,6 +841,9 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
     for label, value, _span in _fields([], list(header)):
         if label in _NUMBER_LABELS and (m := _DOC_NO_RE.match(value)):
             return m.group().strip(), None
+    for item in header:  # an unlabelled cell of the field block cleaned off (• 黑政办规〔2023〕4号)
+        if m := _DOC_NO_RE.fullmatch(item.strip().lstrip(_BULLETS)):
+            return m.group().strip(), None
     return "", None
 
 

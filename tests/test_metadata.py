@@ -704,3 +704,10 @@ def test_a_headlines_word_that_is_a_countys_short_name_the_text_never_repeats_is
     assert "满城" not in meta.region and meta.region.startswith("广西壮族自治区南宁市")
     meta = _meta(tmp_path / "m.txt", "满城区促进工业发展若干措施\n为促进工业发展,制定本措施。\n")
     assert meta.region == "河北省保定市满城区"  # its full name is a name
+
+
+def test_an_unlabelled_number_cell_of_the_field_block_is_the_documents_number(tmp_path):
+    meta = _meta(tmp_path / "f.txt", "• 736916951/2023-004555\n  • 农业\n  • 某省人民政府办公厅关于印发某省若干政策措施的通知\n"
+                                     "  • 黑政办规〔2023〕4号\n  • 2023-06-25\n  • 现行有效\n\n"
+                                     "某省人民政府办公厅关于印发某省若干政策措施的通知\n\n各市人民政府:\n现印发给你们,请认真贯彻落实。\n")
+    assert meta.doc_number == "黑政办规〔2023〕4号"
