@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corpus.clean import search_form
 from qa.question import CAP, Question, _pos_cut
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
@@ -174,7 +175,9 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     question, the exact unit first), its rate or its cap; else every figure."""
     time = question.asks in ("duration", "date") or is_time_unit(question.unit)
     # a figure the asker quotes as a name (“两重”政策资金有多少) is what it asks about, not what it asks for
-    figs = tuple(f for f in figures(text, time) if not any(f.text in name for name in question.quoted))
+    # … nor one the question itself states (市里那个黄金十条能奖多少: 十条 names the policy; 500万元以上的项目奖多少)
+    figs = tuple(f for f in figures(text, time) if not any(f.text in name for name in question.quoted)
+                 and not (question.wants_figure and search_form(f.text) in question.search))
     unit = question.unit
     if unit == "%":
         return [f for f in figs if f.unit == "%"]

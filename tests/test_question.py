@@ -74,6 +74,9 @@ def test_figures_carry_their_role():
     assert minor.unit == "小" and [f.text for f in asked_figures(minor, "共计九大类二十小项具体意见")] == ["二十小"]
     tonnes, firms = parse_question("年产能多少吨"), parse_question("培育多少家企业")
     assert asked_figures(tonnes, "年产10万吨") and not asked_figures(firms, "年产10万吨")
+    named = parse_question("在重庆做食品的，市里那个黄金十条能奖多少？")  # 十条 names the policy the asker means
+    text = "重庆出台“黄金十条政策”。对新授予的中华老字号等,最高给予200万元奖励。"
+    assert [f.text for f in asked_figures(named, text)] == ["200万元"]
 
 
 def test_rates_written_as_fractions_are_rates():
