@@ -146,7 +146,8 @@ BESIDE_FILES = sorted(
 # sets read above the 8% bar when they arrived, kept in the tree so their questions are measured: each may not get
 # worse than this many wrong fields (its SOURCES.md and tests/corpora/README.md say which fields and why)
 ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 9, "policies-blind49": 8, "policies-blind50": 9,
-             "policies-blind51": 14, "policies-blind53": 9, "policies-blind58": 10, "policies-blind60": 10}
+             "policies-blind51": 14, "policies-blind53": 9, "policies-blind58": 10, "policies-blind60": 10,
+             "policies-blind61": 9, "policies-blind62": 10, "policies-blind63": 8, "policies-blind64": 11}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
