@@ -175,9 +175,10 @@ def asked_figures(question: Question, text: str) -> list[Figure]:
     question, the exact unit first), its rate or its cap; else every figure."""
     time = question.asks in ("duration", "date") or is_time_unit(question.unit)
     # a figure the asker quotes as a name (“两重”政策资金有多少) is what it asks about, not what it asks for
-    # … nor one the question itself states (市里那个黄金十条能奖多少: 十条 names the policy; 500万元以上的项目奖多少)
+    # … nor an amount or count the question itself states (市里那个黄金十条能奖多少: 十条 names the policy; 500万元以上的
+    # 项目奖多少: the threshold); a span of time may be both (满5年的…年限能缩短到几年: 缩短至5年)
     figs = tuple(f for f in figures(text, time) if not any(f.text in name for name in question.quoted)
-                 and not (question.wants_figure and search_form(f.text) in question.search))
+                 and not (question.wants_figure and not is_time_unit(f.unit) and search_form(f.text) in question.search))
     unit = question.unit
     if unit == "%":
         return [f for f in figs if f.unit == "%"]

@@ -77,6 +77,8 @@ def test_figures_carry_their_role():
     named = parse_question("在重庆做食品的，市里那个黄金十条能奖多少？")  # 十条 names the policy the asker means
     text = "重庆出台“黄金十条政策”。对新授予的中华老字号等,最高给予200万元奖励。"
     assert [f.text for f in asked_figures(named, text)] == ["200万元"]
+    served = parse_question("我在临港上班满5年了，参保年限能缩短到几年？")  # a span of time may be asked and stated alike
+    assert "5年" in [f.text for f in asked_figures(served, "工作满5年的人员,持证及参保年限可缩短至5年。")]
 
 
 def test_rates_written_as_fractions_are_rates():
