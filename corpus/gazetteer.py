@@ -165,6 +165,7 @@ class Gazetteer:
         for key in self._lookup:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {ch: sorted(sizes, reverse=True) for ch, sizes in lengths.items()}
+        self._with_counties = {p.parents[0] for p in self.places.values() if p.level == "county" and p.parents}
 
     def to_json(self) -> dict:
         """The built tables, for the on-disk cache (JSON: safe to read back)."""
@@ -402,8 +403,6 @@ class Gazetteer:
 
     def has_counties(self, code: str) -> bool:
         """Does the table hold a county under `code` (东莞 and 中山 hold towns directly)?"""
-        if not hasattr(self, "_with_counties"):
-            self._with_counties = {p.parents[0] for p in self.places.values() if p.level == "county" and p.parents}
         return code in self._with_counties
 
     def town(self, parent: Place, name: str) -> Place:
@@ -439,11 +438,12 @@ def _town_after(s: str, end: int) -> str:
     """The town written right after a place name ending at `end` (东莞市|道滘镇, 平利县|城关镇), or "" when none: a
     name of two or more characters (not 城镇, 重镇), which jieba's dictionary holds as no ordinary word (not 重点乡,
     中心镇, 港口镇) and no article leads (not 各乡镇)."""
+    import jieba.posseg as posseg
+
     m = _TOWN_RE.match(s, end)
     if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end):
         return ""
-    common = _common_words()
-    tag = common.get(m.group(1), (0, ""))[1]
+    tag = posseg.dt.word_tag_tab.get(m.group(1), "")  # jieba's dictionary, already in memory (not re-read per name)
     return "" if tag and tag not in ("ns", "nr", "nrt", "nz", "j") else m.group()
 
 
