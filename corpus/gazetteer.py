@@ -441,10 +441,19 @@ def _town_after(s: str, end: int) -> str:
     import jieba.posseg as posseg
 
     m = _TOWN_RE.match(s, end)
-    if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end):
+    if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end) or verb_phrase(m.group(1)):
         return ""
     tag = posseg.dt.word_tag_tab.get(m.group(1), "")  # jieba's dictionary, already in memory (not re-read per name)
     return "" if tag and tag not in ("ns", "nr", "nrt", "nz", "j") else m.group()
+
+
+def verb_phrase(name: str) -> bool:
+    """Is `name` a phrase of whole words led by a verb (促进|专业 in 应县促进专业镇…方案, 培育|特色 镇), not a name? A
+    name may hold a verb with a one-character word (解放|路 街道)."""
+    import jieba.posseg as posseg
+
+    words = list(posseg.cut(name))
+    return len(words) > 1 and all(len(w.word) > 1 for w in words) and words[0].flag in ("v", "vn", "vd")
 
 
 def _function_word_at(s: str, at: int) -> bool:

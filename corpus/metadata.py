@@ -974,15 +974,23 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
 
 
 def _figurative(gaz: Gazetteer, titled: list, body: str, context: tuple) -> bool:
-    """Are the title's places only short forms its text never names again, while the text names another place at
-    least twice (茉莉香满城 in a headline on 横县: 满城 is no 满城区)?"""
-    if any(m.place.level != "county" or gaz.is_full_name(m.surface) or m.surface[-1] in "市县区旗" or body.count(m.surface)
-           for m in titled):  # (a former full name, 海门市, is a name too)
-        return False
+    """Are the title's places only short forms of counties, each either never named again in the text or named
+    without its city or province while the text names a place of another province (三江源腹地久治 on 青海省久治县: 三江
+    is no 三江侗族自治县), and does the text name another place at least twice (茉莉香满城 in a headline on 横县: 满城
+    is no 满城区)?"""
+    if any(m.place.level != "county" or gaz.is_full_name(m.surface) or m.surface[-1] in "市县区旗" for m in titled):
+        return False  # (a former full name, 海门市, is a name too)
     counts: dict[str, int] = {}
     for m in gaz.find(body[:3000], context):
         counts[m.place.code] = counts.get(m.place.code, 0) + 1
-    return any(n >= 2 and code not in {m.place.code for m in titled} for code, n in counts.items())
+    own = {m.place.code for m in titled}
+    others = [code for code, n in counts.items() if n >= 2 and code not in own]
+    for m in titled:
+        if body.count(m.surface) and (any(code in counts for code in m.place.parents) or not any(
+                (p := gaz.get(code)) and not p.within(m.place.parents[-1] if m.place.parents else m.place.code)
+                for code in others)):
+            return False
+    return bool(others)
 
 
 _VOICE_LEVEL = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from corpus.clean import search_form
-from corpus.gazetteer import COUNTRY_CODE
+from corpus.gazetteer import COUNTRY_CODE, verb_phrase
 from corpus.schema import Document
 from corpus.versions import prefer_versions, version_note
 from qa.places import Place, PlaceResolver, coverage_note
@@ -89,7 +89,7 @@ class PlaceScoper:
             own = {d for d in found.covering.get(place.code, set())  # (a copy that names no region may be its own)
                    if (p := self.resolver.doc_place(d)) is not None and p.within(place.code) and p.code != COUNTRY_CODE
                    or d in found.inferred or d in found.unplaced}
-            if not own and not _LEADING_PLACE.match(named.group(1)):  # the parents' documents are not the one named
+            if not own and not _leading_place(named.group(1)):  # the parents' documents are not the one named
                 scope.missing_document = f"{written.get(place.code) or place.short}{named.group(1)}"
         return scope
 
@@ -222,7 +222,13 @@ def _shown(place: Place, written: str) -> str:
 _OWN_DOCUMENT = re.compile(r"([^，,。？?；;]{0,30}?(?:清单|意见|办法|措施|方案|细则|计划|条例))(?:中|里|内|规定|提出|明确|对|的|是|哪)")
 
 
-_LEADING_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}[县区市旗州镇乡]")  # a place the gazetteer may not know (…县…办法)
+_LEADING_PLACE = re.compile(r"([\u4e00-\u9fff]{1,6})[县区市旗州镇乡]")  # a place the gazetteer may not know (…县…办法)
+
+
+def _leading_place(text: str) -> bool:
+    """Does `text` lead with a place name the gazetteer may not know (…镇…办法), not a verb phrase (促进专业镇…方案)?"""
+    m = _LEADING_PLACE.match(text)
+    return m is not None and not verb_phrase(m.group(1))
 
 
 def _after(text: str, written: dict[str, str], place: Place) -> tuple[int, int]:

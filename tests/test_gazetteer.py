@@ -146,12 +146,15 @@ def test_an_ordinary_word_short_form_names_its_county_right_after_its_city_or_pr
 
 def test_a_town_right_after_its_county_or_city_is_a_place_under_it():
     """The table stops at counties; a town written right after one (东莞市道滘镇, 平利县城关镇) is a place under it,
-    but not a word jieba's dictionary reads otherwise (乡镇, 重点乡, 港口镇) or one led by a preposition (对乡镇)."""
+    but not a word jieba's dictionary reads otherwise (乡镇, 重点乡, 港口镇), one led by a preposition (对乡镇) or a
+    phrase led by a verb (促进|专业 镇)."""
     gaz = gazetteer()
     town = gaz.find("东莞市道滘镇人民政府")[0].place
     assert town.level == "town" and town.name == "广东省东莞市道滘镇" and town.parents[0] == "441900"
     assert [m.place.name for m in gaz.find("平利县城关镇")] == ["陕西省安康市平利县城关镇"]
     assert [m.place.name for m in gaz.find("深圳市宝安区新安街道")][-1] == "广东省深圳市宝安区新安街道"  # not 新安县
-    for text in ("东莞市乡镇企业", "郑州市重点乡镇", "中山市港口镇", "南昌市安义县对乡镇", "咸安区哪两个镇"):
+    for text in ("东莞市乡镇企业", "郑州市重点乡镇", "中山市港口镇", "南昌市安义县对乡镇", "咸安区哪两个镇",
+                 "应县促进专业镇高质量发展实施方案"):
         assert all(m.place.level != "town" for m in gaz.find(text)), text
     assert gaz.find(gaz.find("东莞市道滘镇")[0].place.name)[-1].place.code == town.code  # read back from its name
+    assert [m.place.name for m in gaz.find("沈阳市和平区解放路街道")][-1].endswith("解放路街道")  # a verb with a one-character word

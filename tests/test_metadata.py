@@ -708,6 +708,16 @@ def test_a_headlines_word_that_is_a_countys_short_name_the_text_never_repeats_is
     assert meta.region == "河北省保定市满城区"  # its full name is a name
 
 
+def test_a_headlines_short_name_named_again_but_never_with_its_province_yields_to_the_province_the_text_names(tmp_path):
+    """三江源腹地久治 on 青海省久治县: 三江 (广西's 三江侗族自治县) is part of 三江源, repeated in the text, which never names
+    柳州 or 广西 but names 青海 throughout."""
+    meta = _meta(tmp_path / "j.txt", "十年来三江源腹地久治生态环境持续向好\n记者从青海省久治县委宣传部获悉,地处三江源腹地的"
+                                     "久治生态环境焕然一新。地处三江源核心区的久治县是青海省果洛藏族自治州辖县。\n")
+    assert meta.region == "青海省果洛藏族自治州久治县"
+    meta = _meta(tmp_path / "s.txt", "三江县工业发展若干措施\n三江县地处广西北部,三江县将扶持工业。\n")
+    assert meta.region == "广西壮族自治区柳州市三江侗族自治县"
+
+
 def test_an_unlabelled_number_cell_of_the_field_block_is_the_documents_number(tmp_path):
     meta = _meta(tmp_path / "f.txt", "• 736916951/2023-004555\n  • 农业\n  • 某省人民政府办公厅关于印发某省若干政策措施的通知\n"
                                      "  • 黑政办规〔2023〕4号\n  • 2023-06-25\n  • 现行有效\n\n"
