@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-ISSUER_LABELS = ("发文单位", "发文机关", "发文部门", "发布机构", "发文机构", "发布单位", "制发机关", "制定机关", "信息来源",
+ISSUER_LABELS = ("发文单位", "发文机关", "发文部门", "发布部门", "发布机构", "发文机构", "发布单位", "制发机关", "制定机关", "信息来源",
                  "文章来源", "来源")
 ISSUING_LABELS = ("发文单位", "发文机关", "发文部门", "制发机关", "制定机关")  # who issued the document
 SOURCE_LABELS = ("信息来源", "文章来源", "来源")  # the site that published the page, not always the issuer
@@ -15,7 +15,7 @@ DATE_LABELS = ("成文日期", "制发日期", "发表时间", "发布时间", "
                "发文时间", "发表于", "日期", "时间")
 FROM_LABELS = ("实施日期", "施行日期", "生效日期")
 TITLE_LABELS = ("发文标题", "原标题", "标题", "名称")
-NUMBER_LABELS = ("发文字号", "发文文号", "文件编号", "文件号", "文号")
+NUMBER_LABELS = ("发文字号", "发文文号", "发布文号", "文件编号", "文件号", "文号")
 ALL_LABELS = ISSUER_LABELS + DATE_LABELS + FROM_LABELS + TITLE_LABELS + NUMBER_LABELS + ("索引号", "失效时间")
 # a gov-site metadata field: "发布日期:2023-07-19", "标  题 河南省人民政府关于…" (colon or spaces, spaced labels)
 _LABELS = "|".join(r"\s*".join(label) for label in sorted(ALL_LABELS, key=len, reverse=True))

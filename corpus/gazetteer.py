@@ -312,8 +312,9 @@ class Gazetteer:
                 if (cands and surface not in names and i + size < n and s[i + size] in _AFFIX
                         and not _word_starts(s, i + size)):
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name (济宁|县域 is not)
-                if cands and surface not in names and size == 2 and _split_by_a_word(s, i, i + size):
-                    continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form
+                if cands and size == 2 and (_split_by_a_word(s, i, i + size) if surface not in names
+                                            else _taken_from_left(s, i, i + size)):
+                    continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form; 佳县 in 十佳|县
                 if cands:
                     out.append((i, i + size, surface, set(cands)))
                     i += size
@@ -497,6 +498,12 @@ def _split_by_a_word(s: str, start: int, end: int, context: int = 6) -> bool:
         if a < start and end <= b:
             return True
     return False
+
+
+def _taken_from_left(s: str, start: int, end: int, context: int = 6) -> bool:
+    """Does jieba read a word that starts before s[start] and ends inside s[start:end] (十佳|县 around 佳县, 市里和|县区
+    around 和县)? A full name's suffix may go with the next word (魏|县政府); its first character may not."""
+    return any(a < start < b < end for a, b in _word_spans(s, max(0, start - context), end + context))
 
 
 def _word_starts(s: str, at: int, context: int = 6) -> bool:

@@ -398,15 +398,19 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span
             return value, span
-    top = [(s, e, ln) for s, e, ln in lines[:16] if ln.strip()]
+    def field(line: str) -> bool:
+        return bool(_FIELD_LABEL_RE.match(line.strip(" \t|｜").lstrip(_BULLETS + "【")))
+
+    fields = sum(1 for _s, _e, ln in lines[:16] if field(ln))  # a block of page fields takes no title's place
+    top = [(s, e, ln) for s, e, ln in lines[:16 + fields] if ln.strip()]
     cands: list[tuple[int, int, int, int]] = []  # rank, order, start, end
     body_at = -1  # where the body's first heading or article starts (第一条, 一、), when it is among the top lines
     for k, (lstart, _lend, line) in enumerate(top):
         if k and _HEADING_RE.match(line.strip()):
             body_at = lstart
             break
-        if _FIELD_LABEL_RE.match(line.strip(" \t|｜").lstrip(_BULLETS)):
-            continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …) is not a title
+        if field(line):
+            continue  # a line of metadata fields (索引号 … 分类 …, 发布机构 … 发文日期 …, 【发布文号】…) is not a title
         segs = _segments(line)
         for j, (a, b) in enumerate(segs):
             piece = line[a:b]
@@ -426,6 +430,8 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 a, piece = a + m.end(), piece[m.end():]
             lead = len(piece) - len(piece.lstrip())
             a, piece = a + lead, piece.strip()
+            if (m := _PIECE_TAIL.search(piece)) and m.start() >= 6:  # …纲要 2011-03-25, …(征求意见稿).docx
+                piece = piece[:m.start()]
             b = a + len(piece)
             if not _title_like(piece) or line[b : b + 1] in ("。", "！", "？"):
                 continue  # a piece closed by a full stop is a sentence of the text (…现向社会公开征求意见。)
@@ -469,10 +475,13 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
                 followed = bool(_DOC_NO_RE.match(nxt_piece))
             ends = _title_end(piece)
             rank = 0 if "关于" in piece and ends else 1 if followed and ends else 2 if ends else 3
+            if rank == 3 and any("。" in ln and len(ln.strip()) >= 60 for _s, _e, ln in top[:k]) and not (
+                    last + 1 < len(top) and _HEADING_RE.match(top[last + 1][2].strip())):
+                continue  # a line with no title word below prose heads nothing, unless headings follow it (…政策举措 / 一、)
             cands.append((rank, len(cands), start, end))
     if not cands or min(cands)[0] == 3:
-        for lstart, _lend, line in top[:6]:  # no title line: the document the notice sentence issues
-            m = _ISSUED_RE.search(line)  # 《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们
+        for lstart, _lend, line in [t for t in top if not field(t[2])][:6]:  # no title line: the document the notice
+            m = _ISSUED_RE.search(line)  # sentence issues (《数智贵州建设2026年工作要点》已经省领导同意,现印发给你们)
             if m and _title_end(name := m.group(1) or m.group(2)):
                 at = lstart + m.start(m.lastindex or 1)
                 return name, (at, at + len(name))
@@ -492,6 +501,12 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
     title = _PART_NUMBER_RE.sub("", title)
     line_start = text.rfind("\n", 0, start) + 1
     return title, (line_start, end)
+
+
+# what a page writes after a title on its line: the posting date, or the file's extension on a document site
+# (a date in digits glued to it: cleaning drops the space between Chinese and digits, and no title writes 2011-03-25)
+_PIECE_TAIL = re.compile(rf"\s+(?:{DATE_PATTERN})$|(?<=[\u4e00-\u9fff)）])(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}$"
+                         r"|\.(?:docx?|pdf|wps|ofd|xlsx?|txt)$", re.IGNORECASE)
 
 
 def _repeats(first: str, second: str) -> bool:

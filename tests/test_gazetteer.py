@@ -112,6 +112,12 @@ def test_short_form_taken_apart_by_a_word_is_not_a_place():
     assert _names("和布克赛尔蒙古自治县") == ["新疆维吾尔自治区塔城地区和布克赛尔蒙古自治县"]
 
 
+def test_a_two_character_full_name_whose_first_character_a_word_takes_is_not_a_place():
+    assert _names("入选全省县域经济十佳县") == []  # 十佳|县, not 佳县
+    assert _names("推动新时代县域经济发展") == []  # 时代|县域, not 代县
+    assert _names("魏县政府办公室") == ["河北省邯郸市魏县"]  # 魏|县政府: the suffix may go with the next word
+
+
 def test_a_short_form_is_read_by_jiebas_words_around_it():
     def names(text: str) -> list[str]:
         return [m.place.name for m in gazetteer().find(text)]

@@ -723,3 +723,29 @@ def test_an_unlabelled_number_cell_of_the_field_block_is_the_documents_number(tm
                                      "  • 黑政办规〔2023〕4号\n  • 2023-06-25\n  • 现行有效\n\n"
                                      "某省人民政府办公厅关于印发某省若干政策措施的通知\n\n各市人民政府:\n现印发给你们,请认真贯彻落实。\n")
     assert meta.doc_number == "黑政办规〔2023〕4号"
+
+
+def test_a_block_of_page_fields_takes_no_titles_place(tmp_path):
+    """【发布文号】 is a field label (a legal database's page), not a title, and the fields above the notice do not push
+    the document it issues out of the lines a title is looked for in."""
+    fields = "【发布单位】 某省人民政府\n【发布文号】 某府办发〔2014〕19号\n【发布日期】 2014-04-21\n【生效日期】\n【效 力】\n"
+    meta = _meta(tmp_path / "f.txt", fields * 3 + "各市人民政府:\n《某省茶产业提升三年行动计划(2014—2016年)》已经省人民政府同意,"
+                 "现印发给你们,请认真贯彻执行。\n某省人民政府办公厅\n2014年4月21日\n")
+    assert meta.title == "某省茶产业提升三年行动计划(2014—2016年)" and meta.doc_number == "某府办发〔2014〕19号"
+
+
+def test_a_titles_line_may_end_with_the_pages_date_or_the_files_extension(tmp_path):
+    meta = _meta(tmp_path / "q.txt", "上海市青浦区国民经济和社会发展第十二个五年规划纲要 2011-03-25\n序言\n“十二五”时期是关键时期。\n")
+    assert meta.title == "上海市青浦区国民经济和社会发展第十二个五年规划纲要"
+    meta = _meta(tmp_path / "d.txt", "某镇招商引资中介机构奖励办法(试行)(征求意见稿).docx\n\n上传时间:2023-11-14\n第一条 为推进发展,制定本办法。\n")
+    assert meta.title == "某镇招商引资中介机构奖励办法(试行)(征求意见稿)" and meta.is_draft
+
+
+def test_a_line_with_no_title_word_below_prose_is_no_title_unless_headings_follow(tmp_path):
+    prose = "2024年,漳州市华安县全力推进项目建设,以高标准建设高品质新型工业园区为抓手,在项目引建、产业提升、园区建设、服务保障等方面持续发力,扎实推进工业经济高质量发展。\n"
+    meta = _meta(tmp_path / "n.txt", prose + "这一年,工业经济稳中有进。\n福建某某实业有限公\n")
+    assert meta.title == "" and meta.region == "福建省漳州市华安县"  # a cut-off last line
+    meta = _meta(tmp_path / "y.txt", "各县(市)区人民政府:\n《营口市推动经济稳中求进若干政策举措》已经市政府常务会议审议通过,现予印发,"
+                 "请认真贯彻执行,各地各部门要抓好落实。\n营口市人民政府\n2024年5月31日\n营口市推动经济稳中求进若干政策举措\n"
+                 "一、积极促进消费升温\n1.持续开展促消费活动。\n")
+    assert meta.title == "营口市推动经济稳中求进若干政策举措"
