@@ -108,8 +108,7 @@ _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
 # a report on a draft plan or budget (…与2023年计划(草案)的报告, a congress's standing form): the report is adopted
 _REPORT_ON_DRAFT = re.compile(r"[(（]?草案[)）]?(?=的报告$)")
-_OUT_FOR_COMMENT_RE = re.compile(r"(?:对|就|征求)《[^《》\n]{4,100}\((?:征求意见稿|意见征求稿)\)》[^。\n]{0,20}?征求意见|征求《[^《》\n]{4,100}"
-                                 r"\((?:征求意见稿|意见征求稿)\)》意见")
+_OUT_FOR_COMMENT_RE = re.compile(r"《([^《》\n]{4,100}[(（](?:征求意见稿|意见征求稿)[)）])》(?:[^\n]{0,24}?征求意见|意见)")
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
 # a notice calling for comments on a text (关于公开征集《…》意见的公告, 关于…公开征求意见的通知): the text is a draft
 _CALL_FOR_COMMENT_RE = re.compile(r"征(?:求|集)[^。]{0,80}?意见(?:和建议|建议)?的(?:公告|通知|函|启事)$")
@@ -485,6 +484,9 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             if m and _title_end(name := m.group(1) or m.group(2)):
                 at = lstart + m.start(m.lastindex or 1)
                 return name, (at, at + len(name))
+            if m := _OUT_FOR_COMMENT_RE.search(line):  # …起草形成了《…政策举措(征求意见稿)》。现向社会公开征求意见
+                at = lstart + m.start(1)
+                return m.group(1), (at, at + len(m.group(1)))
         if (lead := _news_lead(top)) and _title_end(lead[0].group(2)):  # …发改委发布《…的意见(征求意见稿)》
             m, lstart = lead  # (the text's own script: the lead was read in simplified)
             return text[lstart + m.start(2):lstart + m.end(2)], (lstart + m.start(2), lstart + m.end(2))
@@ -848,6 +850,13 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
                 return text[start + m.start() : start + m.end()], (start, end)
             prefix = _strip_title_words(m.group(6))
             return f"{prefix}〔{m.group(7)}〕{m.group(8)}号", (start, end)
+    for k, (start, end, line) in enumerate(lines[:16]):  # a standing committee's announcement: 公告 / (第47号)
+        written = text[start:end].strip()  # (in the text's own script)
+        if k and lines[k - 1][2].strip().endswith("公告") and (m := _ANNOUNCEMENT_NO.fullmatch(line.strip())):
+            return ("公告" if m.group(1) else "") + written, (lines[k - 1][0], end)  # (〔十四届〕第四十八号 as it is)
+        if (m := _ANNOUNCEMENT_NO.search(line.strip())) and m.group(1) and line.strip()[:m.start()].endswith("公告") \
+                and m.end() == len(line.strip()):
+            return written[len(written) - (m.end() - m.start()) - 2:], (start, end)  # …常务委员会公告(第123号)
     for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
         if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
             return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)
@@ -860,6 +869,10 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
         if m := _DOC_NO_RE.fullmatch(item.strip().lstrip(_BULLETS)):
             return m.group().strip(), None
     return "", None
+
+
+# the number under an announcement's heading: (第47号), or with the congress's term, 〔十四届〕第四十八号
+_ANNOUNCEMENT_NO = re.compile(r"([(（])?(?:〔[^〔〕]{1,6}[届屆]〕)?第[\d一二三四五六七八九十百零〇]+[号號](?(1)[)）])")
 
 
 def _is_paren_note(line: str) -> bool:

@@ -749,3 +749,18 @@ def test_a_line_with_no_title_word_below_prose_is_no_title_unless_headings_follo
                  "请认真贯彻执行,各地各部门要抓好落实。\n营口市人民政府\n2024年5月31日\n营口市推动经济稳中求进若干政策举措\n"
                  "一、积极促进消费升温\n1.持续开展促消费活动。\n")
     assert meta.title == "营口市推动经济稳中求进若干政策举措"
+
+
+def test_a_call_for_comments_with_no_title_line_is_the_draft_it_names(tmp_path):
+    meta = _meta(tmp_path / "t.txt", "新市民是城市建设的生力军,为促进新市民安居乐业,结合本市实际,起草形成了《某市促进新市民安居乐业政策举措"
+                 "(征求意见稿)》。现向社会公开征求意见(含公平竞争)。\n公开征求意见时间为2024年12月6日至2025年1月5日。\n")
+    assert meta.title == "某市促进新市民安居乐业政策举措(征求意见稿)" and meta.is_draft
+
+
+def test_a_standing_committees_announcement_number_is_the_documents_number(tmp_path):
+    head = "某省民营经济促进条例\n某省人民代表大会常务委员会公告\n"
+    body = "《某省民营经济促进条例》已由某省人民代表大会常务委员会第十九次会议于2025年11月27日通过,现予公布。\n"
+    assert _meta(tmp_path / "a.txt", head + "〔十四届〕第四十八号\n" + body).doc_number == "〔十四届〕第四十八号"
+    assert _meta(tmp_path / "b.txt", head + "(第47号)\n" + body).doc_number == "公告(第47号)"
+    assert _meta(tmp_path / "c.txt", "某省人民代表大会常务委员会公告(第123号)\n" + body).doc_number == "公告(第123号)"
+    assert _meta(tmp_path / "d.txt", "某省人民代表大会常务委员会\n第四十八号\n" + body).doc_number == ""  # no 公告 above it
