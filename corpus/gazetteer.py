@@ -465,6 +465,21 @@ def _function_word_at(s: str, at: int) -> bool:
     return word is not None and word.flag[:1] in ("p", "r", "c", "u", "d")
 
 
+def town_name_at(text: str, at: int) -> str:
+    """The town whose name starts at text[at] (马驹桥镇), as `_town_after` reads one, which jieba reads as no part of
+    a word around it, or "" (not 在马驹桥镇: a preposition leads it; not 特色小镇: 小镇 is a word)."""
+    town = _town_after(text, at)
+    import jieba.posseg as posseg
+
+    name = re.sub(r"(?:镇|乡|街道)$", "", town)
+    words = list(posseg.cut(name)) if town else []
+    if not town or gazetteer().scan(town) or any(w.flag[:1] in ("u", "p", "c") for w in words) or (
+            len(words[0].word) > 1 and words[0].flag in ("v", "vn")):
+        return ""  # (not 六位|的 乡, 园区|和 镇, 鼓励|到 镇)
+    end = at + len(name)  # no word across the name's edges: 统筹|城乡, 特色|小镇, 宁波市|镇海
+    return "" if any(a < edge < b for a, b in _word_spans(text, max(0, at - 6), end + 6) for edge in (at, end)) else town
+
+
 def town_leading(text: str) -> str:
     """The town a name leads with (长安镇人民政府, 洞泾镇关于…), as `_town_after` reads one, or ""."""
     town = _town_after(text, 0)

@@ -944,11 +944,33 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     from corpus.gazetteer import gazetteer, town_leading
 
     place = _region_place(issuer, title, head, legal)
+    if (place is None or place.level in ("province", "city")) and (town := _town_throughout(head, place)):
+        return town
     if place is None or place.level not in ("city", "county"):
         return place
     gaz = gazetteer()
     led = town_leading(issuer) or town_leading(re.sub(r"^(?:关于)?(?:印发|转发|发布)?《?", "", title))
     return gaz.town(place, led) if led and (place.level == "county" or not gaz.has_counties(place.code)) else place
+
+
+def _town_throughout(head: str, place) -> Place | None:
+    """The town a text names at least twice and more than any other (马驹桥镇…马驹桥镇), in the one county the text
+    names (…占通州区…), when its place reads no deeper than a city: the text is about the town."""
+    from corpus.gazetteer import gazetteer, town_name_at
+
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"镇|乡|街道", head):
+        for size in (3, 2):  # the longer name first: 马驹桥, not 驹桥
+            if m.start() >= size and (name := town_name_at(head, m.start() - size)):
+                counts[name] = counts.get(name, 0) + 1
+                break
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    counties = {m.place.code: m.place for m in gaz.find(head) if m.place.level == "county"
+                and (place is None or m.place.within(place.code))}
+    return gaz.town(next(iter(counties.values())), ranked[0][0]) if len(counties) == 1 else None
 
 
 def _region_place(issuer: str, title: str, head: str, legal: bool = False):

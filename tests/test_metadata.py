@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.metadata import parse_date, parse_entry, region_of
+from corpus.metadata import parse_date, parse_entry, region_of, region_place
 from corpus.metadata_check import check_metadata, read_expected
 from corpus.pipeline import BUNDLED_CORPUS, load_corpus, load_document
 
@@ -764,3 +764,17 @@ def test_a_standing_committees_announcement_number_is_the_documents_number(tmp_p
     assert _meta(tmp_path / "b.txt", head + "(第47号)\n" + body).doc_number == "公告(第47号)"
     assert _meta(tmp_path / "c.txt", "某省人民代表大会常务委员会公告(第123号)\n" + body).doc_number == "公告(第123号)"
     assert _meta(tmp_path / "d.txt", "某省人民代表大会常务委员会\n第四十八号\n" + body).doc_number == ""  # no 公告 above it
+
+
+def test_a_town_named_throughout_in_the_one_county_the_text_names_is_the_texts_place(tmp_path):
+    """A news report on 马驹桥镇 that names 通州区 once is the town's; phrases ending in 镇 or 乡 are no towns (特色小镇,
+    工业重镇, 统筹城乡)."""
+    text = ("马驹桥镇建于隋代,兴于明清,繁华于今,因永济渠而得名,与凉水河相伴,风景秀丽,而今又立足于京津冀协同发展大局,"
+            "抓经济、促发展、优环境、强基础,在科技创新、高质量发展大背景下,驰而不息。\n"
+            "马驹桥镇作为北京城市副中心和亦庄新城建设的重要接洽点,精准发力。\n"
+            "马驹桥镇有专精特新企业54家,占通州区专精特新企业总量的四成。\n")
+    assert region_place("", "", text).name == "北京市通州区马驹桥镇"
+    assert region_place("", "", text.replace("通州区", "通州区和大兴区")).name == "北京市"  # which county's, unsaid
+    meta = _meta(tmp_path / "p.txt", "浙江省工业重镇名单公布\n平阳县等地入选工业重镇。各地建设工业重镇、特色小镇,统筹城乡发展。"
+                 "浙江省将培育更多工业重镇和特色小镇。\n")
+    assert "重镇" not in meta.region and "小镇" not in meta.region
