@@ -246,14 +246,21 @@ _OLDER_EDITION = re.compile(r"旧版|老版|上一版|前一版|修订前|(?:较
                             r"|((?:19|20)\d{2})\s*年(?:以前|之前)的?(?:那|这)?一?版")
 
 
+# a question comparing editions (两个征求意见稿…有什么不同, 正式印发时改成了什么, 原来…后来…): all of them answer it
+_COMPARES_EDITIONS = re.compile(r"两(?:个|份|版|稿|套)[^，,。？?]{0,8}?(?:版本|文本|稿|版|文件)|先后|有什么不同|有何不同|有啥不同"
+                                r"|区别|变化|改成|改为|换成|相比|对比|比[^，,。？?]{1,20}?多|新旧|原来[^。？?]{0,30}?后来")
+
+
 def prefer_versions(doc_ids: Iterable[str], question: str, docs: Mapping[str, Document]) -> set[str]:
     """The documents to drop for this question: superseded versions (and drafts with a final),
-    unless the question names the older one's year, document number or distinctive title words. A question
-    asking for an older edition (旧版, 2023年以前那版) drops the newer versions instead."""
+    unless the question names the older one's year, document number or distinctive title words, or compares
+    editions. A question asking for an older edition (旧版, 2023年以前那版) drops the newer versions instead."""
     q = search_form(question or "")
     ids = set(doc_ids)
     if older := _OLDER_EDITION.search(q):
         return _newer_versions(ids, docs, int(older.group(1)) if older.group(1) else None)
+    if _COMPARES_EDITIONS.search(q):
+        return set()
     drop: set[str] = set()
     for doc_id in ids:
         doc = docs.get(doc_id)

@@ -126,7 +126,8 @@ class AnswerPipeline:
                     (answers := self._each_listed(question, listed, doc_ids or set(self.docs))):
                 return _joined(question, answers)  # …的政策意见和…的政策措施，文号分别是什么: each one's fact
             if (count := _documents_counted(question.search)) and len(ranked) >= count:
-                answers = [a for d in ranked[:count] if not self.docs[d].meta.is_draft and
+                drafts = bool(_DRAFTS_ASKED.search(question.search))  # 两个征求意见稿…分别: the drafts are the documents
+                answers = [a for d in ranked[:count] if (drafts or not self.docs[d].meta.is_draft) and
                            (a := compose_about_document(question, self.docs[d], self.chunks_of, cands[0].score))]
                 if len(answers) == count:  # 两份…分别是什么时候印发的: each document's fact
                     return _joined(question, answers)
@@ -258,6 +259,9 @@ class AnswerPipeline:
 
 
 _COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|个|项|部|篇)\S{0,16}?(?:文件|政策|措施|通知|意见|办法|方案|规定|条例|稿|报道|文章)")
+
+
+_DRAFTS_ASKED = re.compile(r"征求意见稿|意见稿|草案|送审稿|讨论稿")
 
 
 def _documents_counted(text: str) -> int:

@@ -635,6 +635,10 @@ def test_a_question_counting_documents_gets_each_ones_fact(model_dir, tmp_path):
                                  "policies-blind56/shandong_private_economy_awards_2021_news_trad.txt")
     dated = copies.ask("山东三项奖励政策的两篇转载稿分别是哪天发布的？")  # the head noun's count (两篇), not 三项's
     assert dated.answerable and "2021年2月25日" in dated.answer and "2021年2月26日" in dated.answer
+    drafts = _one_extra_document(tmp_path / "drafts", model_dir, "policies-blind64/henan_private_economy_regulation_2025_draft.txt",
+                                 "policies-blind64/henan_private_economy_regulation_2025_justice_draft_trad.txt")
+    both = drafts.ask("河南民营经济促进条例的两份征求意见稿分别是哪天发布的？")  # the drafts asked are the documents counted
+    assert both.answerable and "2025年7月1日" in both.answer and "2025年9月2日" in both.answer
 
 
 def test_a_sibling_is_no_near_miss_when_another_sentence_states_the_asked_value(model_dir, tmp_path):

@@ -54,6 +54,14 @@ def test_an_older_edition_asked_by_its_place_in_the_sequence_drops_the_newer(two
     assert prefer_versions(ids, "较早的那个版本里园区企业目标多少家", two_versions) == {"plan_2025.txt"}
 
 
+def test_a_question_comparing_editions_keeps_them_all(two_versions):
+    ids = set(two_versions)
+    for q in ("行动计划前后两版的园区企业目标有什么不同", "园区企业目标后来改成了多少", "新版比原来那版多了哪些产业",
+              "这个计划先后印发过几次，分别是哪天"):
+        assert prefer_versions(ids, q, two_versions) == set(), q
+    assert prefer_versions(ids, "园区集成电路企业目标和产值目标分别是多少", two_versions) == {"plan_2023.txt"}  # no comparison
+
+
 def test_draft_and_final(tmp_path):
     final = SEED.read_text("utf-8")
     lines = final.split("\n")
