@@ -209,7 +209,7 @@ _DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及�
 # where what a question says of one of its places ends: a break, a conjunction, or a word the places share
 _SEGMENT_END = re.compile(r"[，,。？?；;、]|和|与|及|或|分别|各自|各|都")
 _JOINED = re.compile(r"\s*(?:[、,，]|和|与|及|以及|或|或者|跟)\s*")  # two places listed together
-_LEADS = re.compile(r"(?:^|[，,。？?；;、]|和|与|及|或|跟)\s*$")  # a place that opens a phrase of its own
+_LEADS = re.compile(r"(?:^|[，,。？?；;、:：]|和|与|及|或|跟)\s*$")  # a place that opens a phrase of its own
 
 
 def _shown(place: Place, written: str) -> str:

@@ -283,6 +283,9 @@ def test_each_place_of_a_question_keeps_only_what_is_asked_of_it(tmp_path):
     assert all("设立总部" in scoper.about(q, scoper.resolve(q), p) for p in scope.per_place)
     q = "定海区对获评舟山“单项冠军”的企业奖励多少?"  # 舟山 qualifies the award: it stays
     assert all(scoper.about(q, scoper.resolve(q), p) == q for p in scoper.resolve(q).per_place)
+    q = "舟山和定海区的政策:舟山市2024年安排多少资金?定海区2025年安排多少资金?"  # each part after the colon its own
+    scope = scoper.resolve(q)
+    assert "2025" not in scoper.about(q, scope, city) and "2024" not in scoper.about(q, scope, district)
 
 
 def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
