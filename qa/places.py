@@ -175,10 +175,13 @@ class PlaceResolver:
                 named.setdefault(m.place.code, m.place)
         places = list(named.values())
         scope = PlaceScope(places=places, name_parts=[m.surface for m in parts])
-        for surface, codes in dropped:
-            cands = [p for c in codes if (p := self.gaz.get(c)) is not None]
-            if all(not self._local(self.covering(p)) for p in cands):
-                scope.ambiguous.append(surface)  # whichever place it is, no document of its own
+        uncovered = {surface for surface, codes in dropped
+                     if all(not self._local(self.covering(p)) for c in codes if (p := self.gaz.get(c)) is not None)}
+        other_place = bool(places) or any(surface not in uncovered for surface, _ in dropped)
+        for surface, _codes in dropped:
+            if surface in uncovered and not (surface.isascii() and other_place):
+                scope.ambiguous.append(surface)  # whichever place it is, no document of its own (but a romanised
+                # word beside another place is more likely a name of something else: the Xinhua report on Tongzhou)
         if not places and not scope.ambiguous:
             return scope
         scope.doc_ids = set()

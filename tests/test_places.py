@@ -102,6 +102,9 @@ def test_english_place_names_and_their_qualifiers(resolver):
 def test_ambiguous_name_is_never_guessed(resolver):
     scope = resolver.resolve("朝阳区首轮流片补助多少")  # 北京 or 长春: neither is covered
     assert scope.places == [] and scope.ambiguous == ["朝阳区"] and scope.doc_ids == set()
+    assert resolver.resolve("Xinhua tape-out subsidy").ambiguous == ["Xinhua"]  # 新华区: one of four, none covered
+    scope = resolver.resolve("What tape-out subsidy does the Xinhua report on Huli district name?")
+    assert [p.short for p in scope.places] == ["湖里"] and scope.ambiguous == []  # beside a place: the news agency
 
 
 @pytest.mark.skipif(not SHARED_DEV.is_dir(), reason="../shared/corpora/policies-dev not present")
