@@ -312,6 +312,8 @@ class Gazetteer:
                 if (cands and surface not in names and i + size < n and s[i + size] in _AFFIX
                         and not _word_starts(s, i + size)):
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name (济宁|县域 is not)
+                if cands and surface not in names and _ROAD.match(s, i + size):
+                    continue  # 祁连山路, 南京西路, 长江路: a street named after a place (or its mountain or river)
                 if cands and size == 2 and (_split_by_a_word(s, i, i + size) if surface not in names
                                             else _taken_from_left(s, i, i + size)):
                     continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form; 佳县 in 十佳|县
@@ -431,6 +433,7 @@ def _zone_after(s: str, end: int) -> tuple[str, int]:
     return "", end
 
 
+_ROAD = re.compile(r"[山江河湖]?[东西南北中]?(?:路|大道|大街|街|巷)")  # what a street's name ends with
 _TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
 _ARTICLES = "各每全本该此这那其所等一两几多"
 

@@ -112,6 +112,12 @@ def test_short_form_taken_apart_by_a_word_is_not_a_place():
     assert _names("和布克赛尔蒙古自治县") == ["新疆维吾尔自治区塔城地区和布克赛尔蒙古自治县"]
 
 
+def test_a_street_named_after_a_place_is_not_the_place():
+    assert _names("桃浦镇祁连山路创新产业发展带") == []  # not 祁连县
+    assert _names("建设融创路、金山大道延伸段") == []  # not 金山区
+    assert _names("南京西路商圈") == [] and _names("南京市鼓楼区") == ["江苏省南京市", "江苏省南京市鼓楼区"]
+
+
 def test_a_two_character_full_name_whose_first_character_a_word_takes_is_not_a_place():
     assert _names("入选全省县域经济十佳县") == []  # 十佳|县, not 佳县
     assert _names("推动新时代县域经济发展") == []  # 时代|县域, not 代县
