@@ -440,15 +440,18 @@ _ARTICLES = "各每全本该此这那其所等一两几多"
 
 def _town_after(s: str, end: int) -> str:
     """The town written right after a place name ending at `end` (东莞市|道滘镇, 平利县|城关镇), or "" when none: a
-    name of two or more characters (not 城镇, 重镇), which jieba's dictionary holds as no ordinary word (not 重点乡,
-    中心镇, 港口镇) and no article leads (not 各乡镇)."""
+    name of two or more characters (not 城镇, 重镇), which jieba's dictionary holds as no common ordinary word (not
+    重点乡, 中心镇, 港口镇; a rare one is a name: 大兴区旧宫镇) and no article leads (not 各乡镇)."""
     import jieba.posseg as posseg
 
     m = _TOWN_RE.match(s, end)
     if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end) or verb_phrase(m.group(1)):
         return ""
+    posseg.dt.tokenizer.check_initialized()
     tag = posseg.dt.word_tag_tab.get(m.group(1), "")  # jieba's dictionary, already in memory (not re-read per name)
-    return "" if tag and tag not in ("ns", "nr", "nrt", "nz", "j") else m.group()
+    ordinary = tag and tag not in ("ns", "nr", "nrt", "nz", "j") and posseg.dt.tokenizer.FREQ.get(m.group(1), 0) >= \
+        CONFIG.common_word_freq  # (旧宫, 龙场: rare words, names)
+    return "" if ordinary else m.group()
 
 
 def verb_phrase(name: str) -> bool:

@@ -170,3 +170,4 @@ def test_a_town_right_after_its_county_or_city_is_a_place_under_it():
         assert all(m.place.level != "town" for m in gaz.find(text)), text
     assert gaz.find(gaz.find("东莞市道滘镇")[0].place.name)[-1].place.code == town.code  # read back from its name
     assert [m.place.name for m in gaz.find("沈阳市和平区解放路街道")][-1].endswith("解放路街道")  # a verb with a one-character word
+    assert [m.place.name for m in gaz.find("大兴区旧宫镇")] == ["北京市大兴区旧宫镇"]  # 旧宫: a rare word, a name
