@@ -713,7 +713,7 @@ def parse_date(s: str) -> date | None:
 
 def _run_together_date(s: str) -> date | None:
     """A date whose separators were lost (2017223, 202527), when its digits admit one reading only."""
-    if not (m := re.fullmatch(r"\s*((?:19|20)\d{2})\s*年?\s*(\d{2,4})\s*", s)):  # 2019年1011 too
+    if not (m := re.fullmatch(r"\s*((?:19|20)\d{2})\s*年?\s*(\d{2,4})\s*日?\s*", s)):  # 2019年1011, 2023925日 too
         return None
     year, rest = int(m.group(1)), m.group(2)
     readings = set()

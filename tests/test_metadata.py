@@ -396,6 +396,7 @@ def test_a_signature_date_run_together_is_read_when_its_digits_admit_one_reading
     assert parse_date("2017113") is None  # 1月13日 or 11月3日: no date guessed
     assert str(parse_date("20250101")) == "2025-01-01"
     assert str(parse_date("2019年1011")) == "2019-10-11"  # its 年 kept, 月 and 日 lost
+    assert str(parse_date("2023925日")) == "2023-09-25"  # its 日 kept, 年 and 月 lost
 
 
 def test_a_sentence_is_no_title_and_a_draft_label_line_completes_the_title(tmp_path):
