@@ -881,3 +881,18 @@ def test_a_towns_place_line_says_where_it_lies(model_dir, tmp_path):
     qa = _one_extra_document(tmp_path, model_dir, "policies-blind45/sichuan_guangyuan_cangxi_lingjiang_town_investment_2024.txt")
     answer = qa.ask("陵江镇属于哪个县？这个镇到位市外资金多少？")
     assert answer.answerable and "8297万元" in answer.answer and any("苍溪" in c.quote for c in answer.citations)
+
+
+def test_the_congress_that_approved_a_plan_is_the_meeting_asked(model_dir, tmp_path):
+    """A plan's outline is approved (批准), not adopted: (2021年1月20日…人民代表大会第七次会议批准) under its title, or
+    已经…人大五次会议审查批准 in the notice issuing it."""
+    qa = _seeds_and(tmp_path, model_dir, "plan.txt",
+        "某某区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要\n( 2021 年 1 月 20 日某某区第六届\n"
+        "人民代表大会第七次会议批准 )\n“十四五”时期是全面建设社会主义现代化国家新征程的第一个五年。\n")
+    answer = qa.ask("某某区十四五规划纲要是由哪次人民代表大会会议批准的？")  # read as the document's fact, labelled
+    assert answer.answerable and "审议通过：" in answer.answer and "第七次会议" in answer.answer
+    notice = _seeds_and(tmp_path / "notice", model_dir, "notice.txt",
+        "某某州人民政府关于印发某某州十四五规划纲要的通知\n某府发〔2021〕4号\n各县人民政府:\n"
+        "《某某州十四五规划纲要》已经州十二届人大五次会议审查批准,现印发,请认真组织实施。\n某某州人民政府\n2021年3月23日\n")
+    answer = notice.ask("某某州十四五规划纲要是经过哪次会议审查批准的？")
+    assert answer.answerable and "审议通过：" in answer.answer and "十二届人大五次会议" in answer.answer
