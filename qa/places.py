@@ -162,6 +162,10 @@ class PlaceResolver:
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
+        known = tuple(covered[0] for _surface, codes in dropped
+                      if len(covered := [p for c in codes if (p := self.gaz.get(c)) and self._local(self.covering(p))]) == 1)
+        if known:  # a name several places share, one of them covered: that one (通州 with 北京通州区's documents), so
+            matches, dropped = self.gaz.find_all(text, known)  # a town written after it is read (通州张家湾镇)
         matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         s = search_form(text)
         qualifiers = {

@@ -322,3 +322,16 @@ def test_an_undated_copy_is_not_dated_by_the_predecessor_it_builds_on(tmp_path):
     scoper = PlaceScoper({d.doc_id: d for d in docs})
     q = "2019年出台的广西招商引资激励办法单个项目最多奖多少？"
     assert "news.txt" in scoper.edition(scoper.resolve(q), q).doc_ids
+
+
+def test_a_name_several_places_share_means_the_one_the_corpus_covers(tmp_path):
+    """通州 is 北京's or 南通's district; with only 北京通州区's documents it is that one, so a town written after it is
+    read (通州张家湾镇: a sibling of the town covered, uncovered)."""
+    (tmp_path / "m.txt").write_text("北京市通州区马驹桥镇人民政府关于支持专精特新企业发展的若干措施\n一、对新认定的专精特新企业"
+                                    "奖励10万元。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    assert [p.name for p in resolver.resolve("通州对专精特新企业奖励多少").places] == ["北京市通州区"]
+    scope = resolver.resolve("通州张家湾镇对专精特新企业奖励多少")
+    assert [p.name for p in scope.uncovered] == ["北京市通州区张家湾镇"]
+    assert resolver.resolve("朝阳区对专精特新企业奖励多少").ambiguous == ["朝阳区"]  # none of them covered
