@@ -140,7 +140,7 @@ def extract_meta(
     issuer, span = _issuer(text, lines, header, _simple(title), signature, byline)
     _note(evidence, "issuer", span)
     issuer = over.get("issuer") or issuer
-    doc_date, span = _date(lines, header, doc_id, signature, byline)
+    doc_date, span = _date(lines, header, doc_id, signature, byline, plan=bool(re.search(r"规划|纲要", _simple(title))))
     _note(evidence, "date", span)
     if (signed := _signed(lines, signature)) and signed != span:
         _note(evidence, "signed", signed)  # the 落款 where the issue date is read elsewhere (a page's 发布日期)
@@ -370,6 +370,7 @@ def _title_like(s: str) -> bool:
         # opening purpose or basis clause, cut before its comma
         and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
         and not _DATELINE.match(s)  # 南宁讯(记者 周红梅): a news report's dateline
+        and not re.fullmatch(r"【?[^【】\s]{2,40}[讯訊]】?", s)  # 【天地网讯】, 中国花生交易网(m.…cn)讯: a news source's mark
         and not re.search(r"[|｜]", s)  # 有效性状态 | 废止日期 | 暂无 |: a row of a page's field table
         and not _STAMP.search(s)  # CCTV.com 2009年10月27日 13:59 来源:…: a page's byline
     )
@@ -601,7 +602,7 @@ def _issuer(text: str, lines: list[Line], header: list[str], title: str, signatu
             off = s + text[s:e].index(text[s:e].strip())
             return text[s:e].strip(), (off, e)
     for s, e, ln in body[:8]:  # a law's adoption line: "…全国人民代表大会常务委员会…会议通过", "国务院令第N号"
-        if m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", ln):
+        if (m := re.search(r"([\u4e00-\u9fff]{2,20}?)令第", ln)) and not _cited(ln, m):  # (not 《…办法》(…委员会令第45号))
             return m.group(1), (s, e)
         for org in ("全国人民代表大会常务委员会", "全国人民代表大会", "国务院"):  # as the clause's subject, not
             if re.search(rf"{org}[^，,。；;：:]{{0,30}}?(?:会议(?:通过|修订|修正)|公布|颁布)(?!的)", ln):  # 国务院公布的名录
@@ -734,9 +735,10 @@ def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
 
 
 def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signature | None, byline: Byline | None,
-          ) -> tuple[date | None, tuple[int, int] | None]:
+          plan: bool = False) -> tuple[date | None, tuple[int, int] | None]:
     """Issue date: an unlabelled header item, a 成文日期 field, the signature's date, a 发布日期-type field, a
-    lone date line near the top or the end, else a date in the file name."""
+    lone date line near the top, a law's adoption note (not a plan's: a congress approves it, its government issues
+    it later), a date line near the end, else a date in the file name."""
     for item in header:
         if not _FIELD_LABEL_RE.search(item) and not _LABELLED.match(item) and (d := parse_date(item)):
             return d, None
@@ -767,6 +769,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
     for s, e, ln in body[:16]:  # (2025年3月22日) under the title: the date the text was adopted, before a page's date
         if re.fullmatch(rf"[(（]\s*(?:{DATE_PATTERN})\s*[)）]", ln) and (d := parse_date(ln)):
             return d, (s, e)
+        if not plan and _ADOPTION_NOTE.match(ln) and (dates := [d for m in _DATE_RE.finditer(ln) if (d := parse_date(m.group()))]):
+            return max(dates), (s, e)  # (2007年5月24日…会议通过 根据…修正): a law's adoption note, its latest date
     for s, e, ln in body[:16] + body[-8:][::-1]:
         if _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)
@@ -791,6 +795,8 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
     return None, None
 
 
+# a law's adoption note under its title: (2007年5月24日河北省…常务委员会第二十八次会议通过 …)
+_ADOPTION_NOTE = re.compile(rf"[(（]\s*(?:{DATE_PATTERN})[^()（）]{{0,60}}?(?:会议|會議)[^()（）]{{0,12}}?(?:通过|通過)")
 # the closing sentence of a notice that issues or forwards a document: 现将《…》印发给你们,请认真贯彻执行。
 _NOTICE_CLOSE = re.compile(r"(?:印发|转发)给你们[^。]*。\s*$|请[^。]{0,20}(?:贯彻执行|遵照执行|认真执行|组织实施|贯彻落实)。\s*$")
 # a compilation's note under a title on its own publication: (2023年6月9日海安市人民政府海政规〔2023〕3号文发布
@@ -853,7 +859,7 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
     for k, (start, end, line) in enumerate(lines[:16]):  # a standing committee's announcement: 公告 / (第47号)
         written = text[start:end].strip()  # (in the text's own script)
         if k and lines[k - 1][2].strip().endswith("公告") and (m := _ANNOUNCEMENT_NO.fullmatch(line.strip())):
-            return ("公告" if m.group(1) else "") + written, (lines[k - 1][0], end)  # (〔十四届〕第四十八号 as it is)
+            return ("公告" if m.group(1) else "") + re.sub(r"\s+", "", written), (lines[k - 1][0], end)  # (〔十四届〕第四十八号)
         if (m := _ANNOUNCEMENT_NO.search(line.strip())) and m.group(1) and line.strip()[:m.start()].endswith("公告") \
                 and m.end() == len(line.strip()):
             return written[len(written) - (m.end() - m.start()) - 2:], (start, end)  # …常务委员会公告(第123号)
@@ -872,7 +878,7 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
 
 
 # the number under an announcement's heading: (第47号), or with the congress's term, 〔十四届〕第四十八号
-_ANNOUNCEMENT_NO = re.compile(r"([(（])?(?:〔[^〔〕]{1,6}[届屆]〕)?第[\d一二三四五六七八九十百零〇]+[号號](?(1)[)）])")
+_ANNOUNCEMENT_NO = re.compile(r"([(（])?(?:〔[^〔〕]{1,6}[届屆]〕\s*)?第[\d一二三四五六七八九十百零〇]+[号號](?(1)[)）])")
 
 
 def _is_paren_note(line: str) -> bool:

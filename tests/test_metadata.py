@@ -148,7 +148,8 @@ BESIDE_FILES = sorted(
 ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 9, "policies-blind49": 8, "policies-blind50": 9,
              "policies-blind51": 14, "policies-blind53": 9, "policies-blind58": 10, "policies-blind60": 10,
              "policies-blind61": 9, "policies-blind62": 10, "policies-blind63": 8, "policies-blind64": 11,
-             "policies-blind65": 13, "policies-blind66": 8, "policies-blind67": 8, "policies-blind68": 13}
+             "policies-blind65": 13, "policies-blind66": 8, "policies-blind67": 8, "policies-blind68": 13,
+             "policies-blind69": 8, "policies-blind70": 9, "policies-blind71": 10, "policies-blind72": 9}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
@@ -779,3 +780,19 @@ def test_a_town_named_throughout_in_the_one_county_the_text_names_is_the_texts_p
     meta = _meta(tmp_path / "p.txt", "浙江省工业重镇名单公布\n平阳县等地入选工业重镇。各地建设工业重镇、特色小镇,统筹城乡发展。"
                  "浙江省将培育更多工业重镇和特色小镇。\n")
     assert "重镇" not in meta.region and "小镇" not in meta.region
+
+
+def test_a_laws_adoption_note_dates_it_and_a_cited_order_does_not_issue_it(tmp_path):
+    meta = _meta(tmp_path / "l.txt", "某省中小企业促进条例\n(2007年5月24日某省第十届人民代表大会常务委员会第二十八次会议通过 根据"
+                 "2022年7月28日某省第十三届人民代表大会常务委员会第三十二次会议修正)\n第一条 为改善中小企业经营环境,制定本条例。\n")
+    assert str(meta.date) == "2022-07-28"  # its latest date: the amendment
+    meta = _meta(tmp_path / "c.txt", "第一章 总 则\n第一条 为加大盐津县招商引资工作力度,结合我县实际,制定本政策。\n"
+                 "第五条 符合盐津县主导产业领域的项目,按照《中央预算内投资补助和贴息项目管理办法》(中华人民共和国国家发展和改革委员会令"
+                 "第45号)执行。\n")
+    assert meta.issuer == "" and meta.region == "云南省昭通市盐津县"
+
+
+def test_a_news_sources_mark_is_no_title(tmp_path):
+    for mark in ("【天地网讯】", "中国花生交易网(m.example.cn)讯"):
+        meta = _meta(tmp_path / "n.txt", mark + "\n近年来,宕昌县把中药材产业作为富民强县的主导产业,全县种植面积达到40万亩,带动农户增收致富。\n")
+        assert meta.title == "", mark
