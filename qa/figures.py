@@ -70,7 +70,8 @@ def figures(text: str, with_dates: bool = False) -> tuple[Figure, ...]:
             continue
         core = word[1:] if word.startswith("第") and len(word) > 1 else word  # ordinals: 第十年
         approx = word in ("万", "千", "百", "亿") and i > 0 and words[i - 1][0] in ("近", "数", "上", "逾", "约", "超")
-        if not (core[0].isdigit() or approx or (flag == "m" and core[0] in _CN_DIGITS and len(word) >= 2)) \
+        spell = core[0] in _CN_DIGITS and len(word) >= 2 and (flag == "m" or flag == "t" and core[-1] in "年天")  # 五年: t
+        if not (core[0].isdigit() or approx or spell) \
                 or re.fullmatch(r"一[^零〇一二两三四五六七八九十百千万亿\d]+", core):
             i += 1  # not a number; nor 一 with a measure word (一批, 一个): the indefinite article, not a count
             continue

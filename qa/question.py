@@ -181,7 +181,7 @@ def _asked_unit(search: str, asks: str) -> str:
     return "%" if RATIO.search(search) or _ENGLISH_RATIO.search(search) else ""
 
 
-_ENGLISH_ASKS = (("duration", r"how long"), ("date", r"\bwhen\b|what (?:date|day|year)"),
+_ENGLISH_ASKS = (("duration", r"how long|how many (?:years|months|days)"), ("date", r"\bwhen\b|what (?:date|day|year)"),
                  ("quantity", r"how (?:much|many)|what (?:percent|share|rate|proportion)|maximum|cap\b"),
                  ("which", r"\b(?:which|who|what)\b"), ("how", r"\bhow\b|\bwhy\b"),
                  ("yesno", r"(?:^|[,;:]\s*)(?:is|are|can|does|do|may|will|must|should)\b"))  # clause-initial

@@ -135,6 +135,10 @@ def test_a_time_question_accepts_any_unit_of_time_but_not_a_calendar_year():
     assert [f.text for f in asked_figures(days, "付款期限最长不得超过60日")] == ["60日"]
     assert asked_figures(days, "2019年起施行") == []
     assert [f.text for f in asked_figures(parse_question("分几年调整到位"), "在2—3年内调整到位")] == ["2—3年"]
+    clause = "承诺五年内不迁出本县的外来投资企业"  # jieba tags 五年 a time word, 三年 a numeral: both are spans
+    assert [f.text for f in asked_figures(parse_question("承诺几年内不迁出？"), clause)] == ["五年"]
+    english = parse_question("For how many years must an enterprise promise not to move out of the county?")
+    assert english.asks == "duration" and [f.text for f in asked_figures(english, clause)] == ["五年"]
 
 
 def test_which_ones_is_not_how_many():
