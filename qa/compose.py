@@ -812,7 +812,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             lines.append(f"《{meta.title}》是一篇报道，其日期是报道的日期，没有写明所问文件的印发日期。")
             reported = True
             continue
-        elif field == "date" and "signed" in evidence and _SIGNED_ASKED.search(question.search):
+        elif field == "date" and "signed" in evidence and (asked := _SIGNED_ASKED.search(question.search)) and not (
+                "date" in evidence and f"{asked.group()}日期" in doc.text[slice(*evidence["date"])]):  # (成文日期: field)
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
             label = "落款日期"
             span = Span(at, end)

@@ -896,3 +896,14 @@ def test_the_congress_that_approved_a_plan_is_the_meeting_asked(model_dir, tmp_p
         "《某某州十四五规划纲要》已经州十二届人大五次会议审查批准,现印发,请认真组织实施。\n某某州人民政府\n2021年3月23日\n")
     answer = notice.ask("某某州十四五规划纲要是经过哪次会议审查批准的？")
     assert answer.answerable and "审议通过：" in answer.answer and "十二届人大五次会议" in answer.answer
+
+
+def test_a_date_asked_by_the_pages_own_field_label_is_quoted_from_that_field(model_dir, tmp_path):
+    """成文日期 asked where the page's field block states 成文日期: 2019-08-19 and the signature below reads 2019819日
+    (its separators lost): the field is the clearer quote."""
+    qa = _seeds_and(tmp_path, model_dir, "wuhu.txt",
+        "发布机构: 某某市人民政府 成文日期: 2019-08-19\n文  号: 某政〔2019〕36号\n某某市人民政府关于印发某某市扶持产业发展政策"
+        "(2019年)的通知\n各县区人民政府:\n现将《某某市扶持产业发展政策(2019年)》印发给你们,请认真贯彻执行。\n某某市人民政府\n"
+        "2019819日\n")
+    answer = qa.ask("《某某市扶持产业发展政策(2019年)》的成文日期是哪天？")
+    assert answer.answerable and "2019-08-19" in answer.citations[0].quote
