@@ -111,7 +111,7 @@ def _data_file() -> Path:
 
 @dataclass(frozen=True)
 class GazetteerConfig:
-    """When a county's short form is too ordinary a word to be read as the county."""
+    """When a county's short form, or a town's name, is too ordinary a word to be read as the place."""
 
     # jieba counts 新建/江北/长安 ≥ 1000 times in its corpus: as bare words they are mostly not places
     common_word_freq: int = 500
@@ -474,9 +474,9 @@ def _function_word_at(s: str, at: int) -> bool:
 def town_name_at(text: str, at: int) -> str:
     """The town whose name starts at text[at] (马驹桥镇), as `_town_after` reads one, which jieba reads as no part of
     a word around it, or "" (not 在马驹桥镇: a preposition leads it; not 特色小镇: 小镇 is a word)."""
-    town = _town_after(text, at)
     import jieba.posseg as posseg
 
+    town = _town_after(text, at)
     name = re.sub(r"(?:镇|乡|街道)$", "", town)
     words = list(posseg.cut(name)) if town else []
     if not town or gazetteer().scan(town) or any(w.flag[:1] in ("u", "p", "c") for w in words) or (

@@ -945,7 +945,8 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
 
     A national organ (国务院, a ministry) gives 全国; a party committee's or department's name only
     contributes the place inside it. A town the issuer or the title leads with (长安镇人民政府; 关于印发《洞泾镇…》)
-    lies in the county found, or in a city with no counties (东莞). Returns a gazetteer Place or None.
+    lies in the county found, or in a city with no counties (东莞); so does one the text names throughout, in the one
+    county it names, when nothing deeper than a city was read. Returns a gazetteer Place or None.
     """
     from corpus.gazetteer import gazetteer, town_leading
 
