@@ -896,6 +896,11 @@ def test_the_congress_that_approved_a_plan_is_the_meeting_asked(model_dir, tmp_p
         "《某某州十四五规划纲要》已经州十二届人大五次会议审查批准,现印发,请认真组织实施。\n某某州人民政府\n2021年3月23日\n")
     answer = notice.ask("某某州十四五规划纲要是经过哪次会议审查批准的？")
     assert answer.answerable and "审议通过：" in answer.answer and "十二届人大五次会议" in answer.answer
+    law = _seeds_and(tmp_path / "law", model_dir, "law.txt",
+        "某某省中小企业促进条例\n(2007年5月24日某某省第十届人民代表大会常务委员会第二十八次会议通过 根据2022年7月28日某某省"
+        "第十三届人民代表大会常务委员会第三十二次会议修正)\n第一条 为改善中小企业经营环境,制定本条例。\n")
+    answer = law.ask("某某省中小企业促进条例最早是在第几次会议上通过的？")  # the adoption note goes on with its amendments
+    assert answer.answerable and "审议通过：" in answer.answer and "第二十八次会议" in answer.answer
 
 
 def test_a_date_asked_by_the_pages_own_field_label_is_quoted_from_that_field(model_dir, tmp_path):
