@@ -413,7 +413,7 @@ class Gazetteer:
         code = f"{parent.code}-{name}"
         zones = _synthetic_zones()
         if code not in zones:
-            short = re.sub(r"(?:镇|乡|街道)$", "", name)
+            short = _TOWN_SUFFIX.sub("", name)
             zones[code] = Place(code, parent.name + name, short, "town", (parent.code, *parent.parents))
         return zones[code]
 
@@ -434,6 +434,7 @@ def _zone_after(s: str, end: int) -> tuple[str, int]:
 
 
 _ROAD = re.compile(r"[山江河湖]?[东西南北中]?(?:路|大道|大街|街|巷)")  # what a street's name ends with
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道)$")
 _TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
 _ARTICLES = "各每全本该此这那其所等一两几多"
 
@@ -477,7 +478,7 @@ def town_name_at(text: str, at: int) -> str:
     import jieba.posseg as posseg
 
     town = _town_after(text, at)
-    name = re.sub(r"(?:镇|乡|街道)$", "", town)
+    name = _TOWN_SUFFIX.sub("", town)
     words = list(posseg.cut(name)) if town else []
     if not town or gazetteer().scan(town) or any(w.flag[:1] in ("u", "p", "c") for w in words) or (
             len(words[0].word) > 1 and words[0].flag in ("v", "vn")):

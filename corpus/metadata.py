@@ -862,7 +862,7 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
             return ("公告" if m.group(1) else "") + re.sub(r"\s+", "", written), (lines[k - 1][0], end)  # (〔十四届〕第四十八号)
         if (m := _ANNOUNCEMENT_NO.search(line.strip())) and m.group(1) and line.strip()[:m.start()].endswith("公告") \
                 and m.end() == len(line.strip()):
-            return written[len(written) - (m.end() - m.start()) - 2:], (start, end)  # …常务委员会公告(第123号)
+            return written[written.rindex("公告"):], (start, end)  # …常务委员会公告(第123号)
     for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
         if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
             return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)

@@ -162,8 +162,16 @@ class PlaceResolver:
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
-        known = tuple(covered[0] for _surface, codes in dropped
-                      if len(covered := [p for c in codes if (p := self.gaz.get(c)) and self._local(self.covering(p))]) == 1)
+        covered: dict[str, bool] = {}  # code → has a local document of its own or its parents' (read once per code)
+
+        def covered_places(codes: set[str]) -> list[Place]:
+            places = [p for c in codes if (p := self.gaz.get(c)) is not None]
+            for p in places:
+                if p.code not in covered:
+                    covered[p.code] = bool(self._local(self.covering(p)))
+            return [p for p in places if covered[p.code]]
+
+        known = tuple(cands[0] for _surface, codes in dropped if len(cands := covered_places(codes)) == 1)
         if known:  # a name several places share, one of them covered: that one (通州 with 北京通州区's documents), so
             matches, dropped = self.gaz.find_all(text, known)  # a town written after it is read (通州张家湾镇)
         matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
@@ -179,8 +187,7 @@ class PlaceResolver:
                 named.setdefault(m.place.code, m.place)
         places = list(named.values())
         scope = PlaceScope(places=places, name_parts=[m.surface for m in parts])
-        uncovered = {surface for surface, codes in dropped
-                     if all(not self._local(self.covering(p)) for c in codes if (p := self.gaz.get(c)) is not None)}
+        uncovered = {surface for surface, codes in dropped if not covered_places(codes)}
         other_place = bool(places) or any(surface not in uncovered for surface, _ in dropped)
         for surface, _codes in dropped:
             if surface in uncovered and not (surface.isascii() and other_place):
