@@ -39,7 +39,10 @@ class VersionConfig:
 
 CONFIG = VersionConfig()
 
+# the notice a document comes wrapped in: 关于印发《…》的通知, or a call for comments on a draft it names (关于对《…(草案)》
+# 公开征求意见的公告, 关于《…(征求意见稿)》公开征求社会公众意见的通知)
 _WRAPPER_RE = re.compile(r"^.*?关于(?:印发|转发|发布|公布)?\s*《?(.+?)》?\s*的?(?:通知|决定)?$")
+_COMMENT_CALL_RE = re.compile(r"^.*?关于对?\s*《(.+?)》\s*(?:公开)?(?:征求|征集)[^《》]{0,8}?意见(?:建议)?的?(?:通知|公告|函)?$")
 _FILLER_RE = re.compile(r"进一步|若干|有关|关于|的")
 _NOISE_RE = re.compile(
     r"(?:19|20)\d{2}\s*(?:年度?|[-—~至]\s*(?:19|20)?\d{2,4}\s*年?)?|[(（][^()（）]{0,12}[)）]|"
@@ -50,7 +53,7 @@ _NOISE_RE = re.compile(
 def normalised_title(title: str) -> str:
     """The title's subject: no issuer prefix, notice wrapper, years, version or draft marks, punctuation."""
     s = search_form(title or "")
-    if m := _WRAPPER_RE.match(s):
+    if m := _COMMENT_CALL_RE.match(s) or _WRAPPER_RE.match(s):
         s = m.group(1)
     elif "关于" in s:
         s = s[s.index("关于") + 2 :]

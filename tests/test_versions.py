@@ -76,6 +76,21 @@ def test_draft_and_final(tmp_path):
     assert "征求意见稿" in version_note(by_id["draft.txt"], by_id)
 
 
+def test_a_call_for_comments_on_a_draft_is_a_version_of_the_adopted_text(tmp_path):
+    """关于对《X(草案)》公开征求意见的公告 wraps the draft X: the adopted X is its newer version."""
+    assert normalised_title("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告") == "山西省民营经济发展促进条例"
+    assert normalised_title("自治区商务厅关于《宁夏回族自治区招商引资优惠政策(征求意见稿)》公开征求社会公众意见的公告") \
+        == "宁夏回族自治区招商引资优惠政策"
+    assert normalised_title("关于贯彻落实《中小企业促进条例》的实施意见") != "中小企业促进条例"  # implementing it: another document
+    (tmp_path / "draft.txt").write_text("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告\n"
+                                        "现对《山西省民营经济发展促进条例(草案)》公开征求意见。\n第一条 为了维护民营经济组织合法权益，制定本条例。\n"
+                                        "山西省司法厅\n2023年6月29日\n", "utf-8")
+    (tmp_path / "final.txt").write_text("山西省民营经济发展促进条例\n(2023年11月30日山西省第十四届人民代表大会常务委员会第六次会议通过)\n"
+                                        "第一条 为了保护民营经济组织合法权益，制定本条例。\n", "utf-8")
+    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    assert by_id["draft.txt"].meta.is_draft and by_id["draft.txt"].meta.superseded_by == "final.txt"
+
+
 def test_different_places_are_not_versions(tmp_path):
     text = "{city}人民政府关于推进制造业高质量发展的若干意见\n一、总则\n为推进制造业发展，制定本意见。\n{city}人民政府\n{day}\n"
     (tmp_path / "a.txt").write_text(text.format(city="余姚市", day="2020年12月30日"), "utf-8")
