@@ -93,7 +93,8 @@ class AnswerPipeline:
         elif len(scope.per_place) > 1:
             answer = self._sections(question, scope, scope.per_place, lambda q, place: self.places.about(q, scope, place))
         elif len(scope.per_edition) > 1:
-            answer = self._sections(question, scope, scope.per_edition, self.places.about_edition)
+            answer = self._sections(question, scope, scope.per_edition,
+                                    lambda q, edition: self.places.about_edition(q, edition, scope.edition_marks))
         else:
             answer = self._decide(question, found, trace.doc_ids)
             notes = self.places.notes(scope, answer)

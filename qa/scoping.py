@@ -35,7 +35,8 @@ class Scope:
     unplaced: dict[str, str] = field(default_factory=dict)  # a document naming no place → the uncovered place asked
     reposted: dict[str, str] = field(default_factory=dict)  # a lower place's copy of a named place's policy → that place
     lower: set[str] = field(default_factory=set)  # a place's documents under a named one, asked for (广州哪个区…)
-    per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several years named (2018年) → its documents
+    per_edition: dict[str, set[str]] = field(default_factory=dict)  # each of several editions named (2018年) → its documents
+    edition_marks: list[tuple[int, int, str]] = field(default_factory=list)  # where the question names each edition
 
     @property
     def place_names(self) -> list[str]:
@@ -105,10 +106,17 @@ class PlaceScoper:
         return _apart(question_search, mentions, place, first_leads=True)
 
     @staticmethod
-    def about_edition(question_search: str, year: str) -> str:
-        """The question as it concerns the document of `year` (2018年), one of several it names (see `_apart`)."""
-        return _apart(question_search, [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(
-            question_search)], year, nested=False)
+    def about_edition(question_search: str, edition: str, marks: list[tuple[int, int, str]] | None = None) -> str:
+        """The question as it concerns `edition` (2018年, 征求意见稿), one of several it names where `marks` say (see
+        `_apart`; by default its years), with what it asks of the change between them asked of this one alone
+        (…的写法有什么不同 → …的写法是什么; 门槛降到多少 → 门槛是多少)."""
+        marks = marks if marks is not None else [(m.start(), m.end(), f"{m.group(1)}年")
+                                                 for m in _DOC_YEAR.finditer(question_search)]
+        own = _apart(question_search, marks, edition, nested=False)
+        if not edition.endswith("年"):  # its own marks select its documents: they are not what is asked
+            for start, end, label in marks:
+                own = own.replace(question_search[start:end], "", 1) if label == edition else own
+        return _CHANGE_TO.sub("是", _CHANGE.sub("是什么", own))
 
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
@@ -129,6 +137,8 @@ class PlaceScoper:
         editions = list(EDITION.finditer(question_search))  # 2024年那版和2025年版: either
         named = sorted({int(m.group(1)) for m in _DOC_YEAR.finditer(question_search)})
         if not editions and len(named) < 2:
+            if not scope.per_place:
+                self._named_editions(scope, question_search, set(self.docs) if scope.doc_ids is None else scope.doc_ids)
             return scope
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
         known = {d: _years(self.docs[d]) for d in pool}
@@ -138,6 +148,9 @@ class PlaceScoper:
         if len(named) > 1 and not scope.per_place and all(of_year.values()) \
                 and len({frozenset(docs) for docs in of_year.values()}) == len(named):
             scope.per_edition = {f"{y}年": docs for y, docs in of_year.items()}  # 2018年版…，2020年版…: each its own
+            scope.edition_marks = [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(question_search)]
+        if not scope.per_edition and not scope.per_place:
+            self._named_editions(scope, question_search, pool)
         if not editions:
             return scope
         years = {int(m.group(1)) for m in editions}
@@ -148,6 +161,49 @@ class PlaceScoper:
         elif any("版" in m.group(0) for m in editions):
             scope.missing_edition = next(m.group(0) for m in editions if "版" in m.group(0))
         return scope
+
+    def _named_editions(self, scope: Scope, question_search: str, pool: set[str]) -> None:
+        """Editions a question names other than by year, each its own part when it names two (or more) that select
+        different documents: a five-year plan's period (“十三五”规划纲要和“十四五”规划纲要); the draft and the adopted
+        text of one policy (征求意见稿…正式通过的文本); its older and its newer version (旧版…新版, 原来…后来)."""
+        marks = [(m.start(), m.end(), f"“十{m.group(1)}五”") for m in _PERIOD.finditer(question_search)]
+        for kind, pattern in (("征求意见稿", _DRAFT_EDITION), ("正式文本", _ADOPTED_EDITION),
+                              ("旧版", _OLDER_EDITION), ("新版", _NEWER_EDITION)):
+            marks += [(m.start(), m.end(), kind) for m in pattern.finditer(question_search)]
+        marks.sort()
+        chosen = {}
+        for label in dict.fromkeys(label for *_, label in marks):
+            chosen[label] = self._edition_documents(label, pool)
+        chosen = {label: docs for label, docs in chosen.items() if docs}
+        for first, second in (("征求意见稿", "正式文本"), ("旧版", "新版")):  # a pair means both or neither
+            if (first in chosen) != (second in chosen):
+                chosen.pop(first, None), chosen.pop(second, None)
+        if len(chosen) > 1 and len({frozenset(docs) for docs in chosen.values()}) == len(chosen):
+            scope.per_edition = chosen
+            scope.edition_marks = [mark for mark in marks if mark[2] in chosen]
+
+    def _edition_documents(self, label: str, pool: set[str]) -> set[str]:
+        """The documents of `pool` that are the edition `label` names: a plan of that period, or, in a policy of
+        which `pool` holds several versions, its drafts, its adopted texts, its older or its newest adopted ones."""
+        if label.startswith("“十"):
+            period = label.strip("“”")
+            numeral = period[1]
+            return {d for d in pool if period in (title := search_form(self.docs[d].meta.title))
+                    or f"第十{numeral}个五年" in title}
+        groups: dict[str, list[Document]] = {}
+        for d in pool:
+            if group := self.docs[d].meta.version_group:
+                groups.setdefault(group, []).append(self.docs[d])
+        out = set()
+        for members in groups.values():
+            drafts = [m for m in members if m.meta.is_draft]
+            adopted = [m for m in members if not m.meta.is_draft]
+            if label in ("征求意见稿", "正式文本") and drafts and adopted:
+                out |= {m.doc_id for m in (drafts if label == "征求意见稿" else adopted)}
+            dates = sorted({m.meta.date for m in adopted if m.meta.date})
+            if label in ("旧版", "新版") and len(dates) > 1:
+                out |= {m.doc_id for m in adopted if m.meta.date and (m.meta.date < dates[-1]) == (label == "旧版")}
+        return out
 
     def notes(self, scope: Scope, answer: Answer) -> list[str]:
         """Warnings an answer needs: uncovered places, a rule that is national or a parent region's (not the asked
@@ -206,6 +262,18 @@ def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_lea
 # 2022年印发的那份
 _DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及或]{0,24}?)(?:版|那份|这份|政策|文件|通知|意见|办法|规定|细则|措施"
                        r"|方案|清单|纲要|规划)")
+# how a question names one edition of a policy other than by its year: a five-year plan's period, a draft and the
+# adopted text, an older and a newer version
+_EDITION_NOUN = r"(?:的?(?:文本|版本|版|稿|条例|规定|办法|措施|意见|规划纲要|规划|纲要))?"
+_PERIOD = re.compile(r"[“\"]?十([一二三四五六七八九])五[”\"]?(?:时期|期间)?" + _EDITION_NOUN)
+_DRAFT_EDITION = re.compile(r"(?:公开)?征求意见(?:稿|的|时)|意见稿|草案|送审稿|修改稿" + _EDITION_NOUN)
+_ADOPTED_EDITION = re.compile(r"(?:正式|审议)(?:通过|印发|发布|公布|出台|施行|实施)?(?:的|时|后)?" + _EDITION_NOUN
+                              + r"|通过(?:的|后|时)(?:文本|版本|版|条例)|定稿")
+_OLDER_EDITION = re.compile(r"(?:旧版|老版|原版|原来|早先|此前|之前|修订前|最早)" + _EDITION_NOUN)
+_NEWER_EDITION = re.compile(r"(?:新版|修订后|后来|现行|最新)" + _EDITION_NOUN)
+# what a question comparing editions asks of the change, asked of one edition alone
+_CHANGE = re.compile(r"(?:有|发生了?)?(?:什么|啥|哪些|何)(?:不同|不一样|区别|变化|差别|差异|调整)")
+_CHANGE_TO = re.compile(r"(?:改成|改为|变成|换成|调成|调整为|调到|降到|降至|提高到|提高至|增加到|变为)了?")
 # where what a question says of one of its places ends: a break, a conjunction, or a word the places share
 _SEGMENT_END = re.compile(r"[，,。？?；;、]|和|与|及|或|分别|各自|各|都")
 _JOINED = re.compile(r"\s*(?:[、,，]|和|与|及|以及|或|或者|跟)\s*")  # two places listed together

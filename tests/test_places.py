@@ -309,6 +309,33 @@ def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
     assert not scoper.edition(scoper.resolve(one), one).per_edition
 
 
+def test_a_question_naming_a_draft_and_the_adopted_text_asks_each_its_own_part(tmp_path):
+    """征求意见稿…正式通过的文本…有什么不同: each edition of the policy answers for itself, what is asked of the change
+    asked of each (…写法是什么), its own edition's words not asked of its text."""
+    (tmp_path / "draft.txt").write_text("关于《西藏自治区促进中小企业发展条例(征求意见稿)》公开征求意见的通知\n"
+                                        "第二条 本条例适用于在本自治区内依法设立的中小企业。\n西藏自治区司法厅\n2022年5月9日\n",
+                                        encoding="utf-8")
+    (tmp_path / "final.txt").write_text("西藏自治区促进中小企业发展条例\n(2022年12月9日西藏自治区第十一届人民代表大会常务委员会"
+                                        "第四十次会议通过)\n第二条 本条例所称中小企业,是指在本自治区行政区域内依法设立的企业。\n",
+                                        encoding="utf-8")
+    (tmp_path / "plan13.txt").write_text("东丽区国民经济和社会发展第十三个五年规划纲要\n(2016-2020年)\n", encoding="utf-8")
+    (tmp_path / "plan14.txt").write_text("东丽区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = "西藏中小企业条例第二条的适用范围，征求意见稿和正式通过的条例写法有什么不一样？"
+    scope = scoper.edition(scoper.resolve(q), q)
+    assert scope.per_edition == {"征求意见稿": {"draft.txt"}, "正式文本": {"final.txt"}}
+    draft, final = (scoper.about_edition(q, e, scope.edition_marks) for e in ("征求意见稿", "正式文本"))
+    assert "正式" not in draft and "征求意见" not in final and "不一样" not in draft + final
+    assert "第二条的适用范围" in draft and "写法是什么" in final
+    q = "东丽区的“十三五”规划纲要和“十四五”规划纲要里给出的发展目标分别是什么？"  # listed: what follows is both's
+    scope = scoper.edition(scoper.resolve(q), q)
+    assert scope.per_edition == {"“十三五”": {"plan13.txt"}, "“十四五”": {"plan14.txt"}}
+    assert all("给出的发展目标" in scoper.about_edition(q, e, scope.edition_marks) for e in scope.per_edition)
+    one = "西藏中小企业条例正式通过的文本第二条怎么写的？"  # one edition named: no parts
+    assert not scoper.edition(scoper.resolve(one), one).per_edition
+
+
 def test_an_undated_copy_is_not_dated_by_the_predecessor_it_builds_on(tmp_path):
     """在2016年…暂行办法基础上 names the older rule's year, not this copy's: a question about the 2019 rule keeps it."""
     (tmp_path / "news.txt").write_text("此次《激励办法》是在2016年6月出台的《广西招商引资激励暂行办法》基础上制定的。\n"
