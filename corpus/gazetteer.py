@@ -145,6 +145,7 @@ class Gazetteer:
         self._latin: dict[str, set[str]] = {}  # tone-less pinyin of names, short forms and former names
         self._latin_weak: dict[str, set[str]] = {}  # … of short forms too ordinary to count in Chinese text
         self._zones_under: dict[tuple[str, str], list[str]] = {}  # (parent code, zone type) → zone codes
+        self._zone_shorts: dict[str, set[str]] = {}  # ordinary-word short forms: names only in their zones' (隆回高新区)
         self._build(rows)
         self._add_history(changes)
         country = Place(COUNTRY_CODE, "全国", "全国", "country")
@@ -153,8 +154,10 @@ class Gazetteer:
             self._names.setdefault(word, set()).add(COUNTRY_CODE)
         # one table for the scan: full names win over short forms, which win over former names
         self._lookup: dict[str, frozenset[str]] = {}
-        for table in (self._history, self._shorts, self._names):
+        for table in (self._zone_shorts, self._history, self._shorts, self._names):
             self._lookup.update({k: frozenset(v) for k, v in table.items()})
+        self._zone_only = frozenset(k for k in self._zone_shorts if k not in self._history and k not in self._shorts
+                                    and k not in self._names)
         self._latin_lookup = {k: frozenset(v) for k, v in self._latin.items() if k not in _english_words()}
         self._weak_lookup = {k: frozenset(v - self._latin.get(k, set())) for k, v in self._latin_weak.items()
                              if k not in _english_words()}
@@ -176,6 +179,7 @@ class Gazetteer:
             "zones": [[parent, kind, codes] for (parent, kind), codes in self._zones_under.items()],
             "latin": {k: sorted(v) for k, v in self._latin_lookup.items()},
             "weak": {k: sorted(v) for k, v in self._weak_lookup.items()},
+            "zone_only": sorted(self._zone_only),
         }
 
     @classmethod
@@ -187,6 +191,7 @@ class Gazetteer:
         gaz._zones_under = {(parent, kind): list(codes) for parent, kind, codes in data["zones"]}
         gaz._latin_lookup = {k: frozenset(v) for k, v in data["latin"].items()}
         gaz._weak_lookup = {k: frozenset(v) for k, v in data["weak"].items()}
+        gaz._zone_only = frozenset(data["zone_only"])
         gaz._index()
         return gaz
 
@@ -229,6 +234,8 @@ class Gazetteer:
                 for above in (parent, *(self.places[c] for c in parents[1:])) if parent else ():
                     if above.level != "country" and len(above.short) >= 2:  # …after its city or province: 河南登封,
                         self._names.setdefault(above.short + short, set()).add(code)  # 郑州登封 (登封 alone: a verb)
+                if level == "county" and short[0] not in _AFFIX and short[-1] not in _AFFIX:
+                    self._zone_shorts.setdefault(short, set()).add(code)  # …or before a zone type: 隆回高新区
             if is_zone:
                 zone_type = next((ZONE_TYPES[t] for t in ZONE_TYPES if name.endswith(t)), "")
                 if zone_type and parent is not None:
@@ -312,6 +319,10 @@ class Gazetteer:
                 if (cands and surface not in names and i + size < n and s[i + size] in _AFFIX
                         and not _word_starts(s, i + size)):
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name (济宁|县域 is not)
+                if cands and surface in self._zone_only and (not _zone_after(s, i + size)[0] or out and out[-1][1] == i
+                                                             and not any(set(out[-1][3]) & set(self.places[c].parents)
+                                                                         for c in cands)):
+                    continue  # 兴化 (a verb) names 兴化市 only in its zone's name, 兴化经济开发区; not after another place (武汉东湖高新区)
                 if cands and surface not in names and _ROAD.match(s, i + size):
                     continue  # 祁连山路, 南京西路, 长江路: a street named after a place (or its mountain or river)
                 if cands and size == 2 and (_split_by_a_word(s, i, i + size) if surface not in names
@@ -371,6 +382,11 @@ class Gazetteer:
             out.append(PlaceMatch(start, end, surface, place))
             taken = end
         return out, dropped
+
+    def zone_only(self, match: PlaceMatch) -> bool:
+        """Is `match` a zone named by a county short form that is an ordinary word elsewhere (隆回高新区)?"""
+        county = self.get(match.place.parents[0]) if match.place.level == "zone" and match.place.parents else None
+        return county is not None and county.short in self._zone_only and match.surface.startswith(county.short)
 
     def _choose(self, cands: set[str], sure: list[Place]) -> Place | None:
         places = [self.places[c] for c in cands]

@@ -11,7 +11,7 @@ clause. Place data and name matching come from corpus.gazetteer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from corpus.clean import search_form
@@ -174,6 +174,7 @@ class PlaceResolver:
         known = tuple(cands[0] for _surface, codes in dropped if len(cands := covered_places(codes)) == 1)
         if known:  # a name several places share, one of them covered: that one (通州 with 北京通州区's documents), so
             matches, dropped = self.gaz.find_all(text, known)  # a town written after it is read (通州张家湾镇)
+        matches = [m for m in matches if not self._named_elsewhere(m, covered_places)]
         matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         s = search_form(text)
         qualifiers = {
@@ -223,6 +224,13 @@ class PlaceResolver:
         if not places:  # only ambiguous names, none of which the corpus covers: nothing to search
             scope.doc_ids = set()
         return scope
+
+    def _named_elsewhere(self, match: PlaceMatch, covered_places: Callable[[set[str]], list[Place]]) -> bool:
+        """Is `match` a zone read from an ordinary word (东湖高新区: 南昌 东湖区's) that no document covers, while documents
+        of other places write the name (武汉's 东湖高新区)? Then the corpus means its own zone by it."""
+        if not self.gaz.zone_only(match) or covered_places({match.place.code}):
+            return False
+        return any(match.surface in doc.search_text for doc in self.docs.values())
 
     def below(self, place: Place) -> set[str]:
         """Documents whose region lies under `place` (not `place` itself)."""

@@ -156,6 +156,16 @@ def test_an_ordinary_word_short_form_names_its_county_right_after_its_city_or_pr
     assert not gaz.find("兴业强县富民")  # no place before it: the ordinary word
 
 
+def test_an_ordinary_word_short_form_names_its_county_in_its_zones_name():
+    """兴化 (a verb), 隆回 (a time word to jieba): alone no place, but 兴化经济开发区 and 隆回高新区 are those counties'
+    zones; not after another place, whose zone it is (武汉东湖高新区 is no zone of 南昌's 东湖区)."""
+    gaz = gazetteer()
+    assert not gaz.find("要兴化产业") and not gaz.find("隆回")
+    assert [m.place.name for m in gaz.find("兴化经济开发区2022年工业开票")] == ["江苏省泰州市兴化市兴化经济技术开发区"]
+    assert [m.place.parents[0] for m in gaz.find("来源:隆回高新技术产业开发区")] == ["430524"]  # 隆回县
+    assert [m.place.name for m in gaz.find("武汉东湖高新区")] == ["湖北省武汉市"]
+
+
 def test_a_town_right_after_its_county_or_city_is_a_place_under_it():
     """The table stops at counties; a town written right after one (东莞市道滘镇, 平利县城关镇) is a place under it,
     but not a word jieba's dictionary reads otherwise (乡镇, 重点乡, 港口镇), one led by a preposition (对乡镇) or a

@@ -150,6 +150,21 @@ def test_uncovered_place_is_refused_without_a_national_rule(tmp_path):
     assert not answer.answerable and not answer.citations and "苏州高新区" in answer.answer
 
 
+def test_a_zone_named_by_an_ordinary_word_is_uncovered_unless_the_corpus_writes_it_elsewhere(tmp_path):
+    """兴化经济开发区 with only a 靖江 document: an uncovered sibling, not the 泰州 neighbour's rule; 东湖高新区 where a
+    武汉 document writes it: the corpus's own zone, not 南昌 东湖区's."""
+    (tmp_path / "jingjiang.txt").write_text("靖江经济技术开发区简介\n靖江经济技术开发区2022年工业开票984.6亿元。\n",
+                                            encoding="utf-8")
+    (tmp_path / "wuhan.txt").write_text("武汉市人民政府关于支持东湖高新区生命健康产业发展的若干措施\n"
+                                        "一、东湖高新区对新落户企业给予奖励。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    scope = resolver.resolve("兴化经济开发区2022年工业开票销售是多少？")
+    assert [p.name for p in scope.uncovered] == ["江苏省泰州市兴化市兴化经济技术开发区"] and not scope.doc_ids
+    scope = resolver.resolve("东湖高新区对新落户企业奖励多少？")
+    assert not scope.uncovered and not scope.ambiguous
+
+
 def test_a_towns_document_serves_its_county_labelled_but_not_a_sibling_town(tmp_path):
     (tmp_path / "daojiao.txt").write_text("关于印发《道滘镇专项资金管理办法》的通知\n对新认定的高新技术企业奖励10万元。\n"
                                           "东莞市道滘镇人民政府\n2022年8月1日\n", "utf-8")
