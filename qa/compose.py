@@ -24,7 +24,7 @@ from qa.figures import asked_figures, numbers, states_asked_kind
 from qa.gate import ASKS_STATUS, KIND_NAMES, GateDecision
 from qa.places import place_of
 from qa.question import Question
-from qa.retriever import Candidate
+from qa.retriever import Candidate, Retrieval
 from qa.schema import Answer, Citation
 from qa.terms import TermWeights
 
@@ -237,7 +237,11 @@ class ExtractiveComposer:
 
     # --- answers --------------------------------------------------------------------------------------
     def compose(self, question: Question, cands: list[Candidate], gate: GateDecision,
-                query_vector: list[float] | None, today: date) -> Answer:
+                query_vector: list[float] | None, today: date,
+                part_search: Callable[[Question], Retrieval] | None = None) -> Answer:
+        """The answer from `cands`: the best sentences of the best clauses, every part of a question in several
+        answered by its own sentence or said to be absent; a part no chosen document answers is looked for on its
+        own (`part_search`: 可克达拉…多少个？阿里地区…多少个？ in two reports)."""
         cfg = self.config
         scored = self.score_sentences(question, cands[:cfg.max_clauses + 2], query_vector)
         # only documents that write every question word the best passage writes: a clause of another document
@@ -273,6 +277,9 @@ class ExtractiveComposer:
                 # the chosen clauses first; else another clause of the same document (its contact line …)
                 hit = self._part_hit(sub, chosen, query_vector, before) or \
                     self._part_hit(sub, same_doc, query_vector, before)
+                if hit is None and part_search is not None:
+                    own = part_search(sub)
+                    hit = self._part_hit(sub, own.candidates[:cfg.own_part_clauses], own.query_vector)
                 if hit is None:
                     absent_parts.append(part)
                     continue

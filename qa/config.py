@@ -48,6 +48,7 @@ class AnswerConfig:
     dense_sentences: int = 12  # at most this many sentences (of the two best clauses) are embedded per answer
     dense_sentence_chars: int = 160
     max_clauses: int = 2  # clauses an answer quotes for a one-part question
+    own_part_clauses: int = 2  # a part the chosen clauses leave unanswered: its own best clauses looked at
     second_clause_gain: float = 0.15  # a second clause must add this much question coverage
     second_clause_score: float = 0.7  # … and rank within this share of the first
     complete_coverage: float = 0.95

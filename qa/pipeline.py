@@ -150,7 +150,8 @@ class AnswerPipeline:
         question, decision = self.judge(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)
-        return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today())
+        return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today(),
+                                     part_search=lambda part: self.retriever.search(part, doc_ids))
 
     def _with_other_parts(self, question: Question, about: Answer, doc_id: str) -> Answer:
         """A question whose other parts ask about the same document's text, not its facts (…的文号是什么？是经第几次
