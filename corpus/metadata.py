@@ -108,7 +108,8 @@ _PART_NUMBER_RE = re.compile(r"\s*\([一二三四五六七八九十\d]{1,3}\)$")
 _DRAFT_RE = re.compile(r"征求意见稿|意见征求稿|草案|送审稿|讨论稿|\(稿\)")
 # a report on a draft plan or budget (…与2023年计划(草案)的报告, a congress's standing form): the report is adopted
 _REPORT_ON_DRAFT = re.compile(r"[(（]?草案[)）]?(?=的报告$)")
-_OUT_FOR_COMMENT_RE = re.compile(r"《([^《》\n]{4,100}[(（](?:征求意见稿|意见征求稿)[)）])》(?:[^\n]{0,24}?征求意见|意见)")
+_OUT_FOR_COMMENT_RE = re.compile(r"《([^《》\n]{4,100}?(?:[(（][^()（）\n]{0,6}?(?:征求意见稿|意见征求稿|草案|送审稿)[)）])+)》"
+                                 r"(?:[^\n]{0,24}?征求意见|意见)")
 # a national organ: the State Council, the Party centre, the NPC, a ministry or national administration
 # a notice calling for comments on a text (关于公开征集《…》意见的公告, 关于…公开征求意见的通知): the text is a draft
 _CALL_FOR_COMMENT_RE = re.compile(r"征(?:求|集)[^。]{0,80}?意见(?:和建议|建议)?的(?:公告|通知|函|启事)$")

@@ -42,7 +42,8 @@ CONFIG = VersionConfig()
 # the notice a document comes wrapped in: 关于印发《…》的通知, or a call for comments on a draft it names (关于对《…(草案)》
 # 公开征求意见的公告, 关于《…(征求意见稿)》公开征求社会公众意见的通知)
 _WRAPPER_RE = re.compile(r"^.*?关于(?:印发|转发|发布|公布)?\s*《?(.+?)》?\s*的?(?:通知|决定)?$")
-_COMMENT_CALL_RE = re.compile(r"^.*?关于对?\s*《(.+?)》\s*(?:公开)?(?:征求|征集)[^《》]{0,8}?意见(?:建议)?的?(?:通知|公告|函)?$")
+_COMMENT_CALL_RE = re.compile(r"^.*?关于(?:对?\s*《(.+?)》\s*(?:公开)?(?:征求|征集)[^《》]{0,8}?|(?:公开)?(?:征求|征集)\s*《(.+?)》\s*的?)"
+                              r"意见(?:建议)?的?(?:通知|公告|函)?$")
 _FILLER_RE = re.compile(r"进一步|若干|有关|关于|的")
 _NOISE_RE = re.compile(
     r"(?:19|20)\d{2}\s*(?:年度?|[-—~至]\s*(?:19|20)?\d{2,4}\s*年?)?|[(（][^()（）]{0,12}[)）]|"
@@ -53,7 +54,9 @@ _NOISE_RE = re.compile(
 def normalised_title(title: str) -> str:
     """The title's subject: no issuer prefix, notice wrapper, years, version or draft marks, punctuation."""
     s = search_form(title or "")
-    if m := _COMMENT_CALL_RE.match(s) or _WRAPPER_RE.match(s):
+    if m := _COMMENT_CALL_RE.match(s):
+        s = m.group(1) or m.group(2)
+    elif m := _WRAPPER_RE.match(s):
         s = m.group(1)
     elif "关于" in s:
         s = s[s.index("关于") + 2 :]
@@ -69,12 +72,19 @@ def _subject(doc: Document, config: VersionConfig) -> tuple[str, frozenset[str]]
     import jieba
 
     subject = normalised_title(doc.meta.title)
+    if _ANNOUNCEMENT.search(subject) and (law := _PROMULGATED.search(doc.search_text[:400])):
+        subject = normalised_title(law.group(1))  # …常务委员会公告(第6号)《…条例》已由…通过: the law it promulgates
     if len(subject) < config.min_title_chars:
         return "", frozenset()
     kind = m.group(0) if (m := TITLE_KIND_RE.search(subject)) else ""
     words = {w for w in jieba.lcut(subject) if len(w) >= 2 and w not in _FORM_WORDS}
     places = {m.surface for m in gazetteer().find(" ".join(words))}  # the place is compared on its own
     return kind, frozenset(words - places)
+
+
+# an announcement promulgating a law, and the law it names (《云南省中小企业促进条例》已由…会议…通过,现予公布)
+_ANNOUNCEMENT = re.compile(r"公告(?:第?[\d一二三四五六七八九十百〇零]+号)?$")
+_PROMULGATED = re.compile(r"《([^《》\n]{4,60})》\s*已(?:由|经|于)")
 
 
 def _alike(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], config: VersionConfig) -> bool:

@@ -757,6 +757,9 @@ def test_a_call_for_comments_with_no_title_line_is_the_draft_it_names(tmp_path):
     meta = _meta(tmp_path / "t.txt", "新市民是城市建设的生力军,为促进新市民安居乐业,结合本市实际,起草形成了《某市促进新市民安居乐业政策举措"
                  "(征求意见稿)》。现向社会公开征求意见(含公平竞争)。\n公开征求意见时间为2024年12月6日至2025年1月5日。\n")
     assert meta.title == "某市促进新市民安居乐业政策举措(征求意见稿)" and meta.is_draft
+    meta = _meta(tmp_path / "s.txt", "为优化民营经济发展环境,根据《中华人民共和国民营经济促进法》,省发展改革委研究起草了《某省民营经济促进条例"
+                 "(草案征求意见稿)》,现向社会公开征求意见。\n一、电子邮件发至:a@b.cn。\n")  # a draft marked (草案…)
+    assert meta.title == "某省民营经济促进条例(草案征求意见稿)" and meta.is_draft
 
 
 def test_a_standing_committees_announcement_number_is_the_documents_number(tmp_path):

@@ -81,6 +81,7 @@ def test_a_call_for_comments_on_a_draft_is_a_version_of_the_adopted_text(tmp_pat
     assert normalised_title("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告") == "山西省民营经济发展促进条例"
     assert normalised_title("自治区商务厅关于《宁夏回族自治区招商引资优惠政策(征求意见稿)》公开征求社会公众意见的公告") \
         == "宁夏回族自治区招商引资优惠政策"
+    assert normalised_title("关于公开征求《江西省优化营商环境条例(草案)》意见建议的通知") == "江西省优化营商环境条例"
     assert normalised_title("关于贯彻落实《中小企业促进条例》的实施意见") != "中小企业促进条例"  # implementing it: another document
     (tmp_path / "draft.txt").write_text("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告\n"
                                         "现对《山西省民营经济发展促进条例(草案)》公开征求意见。\n第一条 为了维护民营经济组织合法权益，制定本条例。\n"
@@ -89,6 +90,17 @@ def test_a_call_for_comments_on_a_draft_is_a_version_of_the_adopted_text(tmp_pat
                                         "第一条 为了保护民营经济组织合法权益，制定本条例。\n", "utf-8")
     by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
     assert by_id["draft.txt"].meta.is_draft and by_id["draft.txt"].meta.superseded_by == "final.txt"
+
+
+def test_an_announcement_promulgating_a_law_is_a_version_of_that_law(tmp_path):
+    """云南省人大常委会公告(第6号)《云南省中小企业促进条例》已由…通过: the 2008 text is an older version of the 2021 law."""
+    (tmp_path / "old.txt").write_text("云南省人大常委会公告\n(第6号)\n《云南省中小企业促进条例》已由云南省第十一届人民代表大会常务委员会"
+                                      "第三次会议于2008年5月29日审议通过,现予公布。\n云南省人民代表大会常务委员会\n2008年5月29日\n"
+                                      "第一条 为了改善中小企业经营环境,制定本条例。\n", "utf-8")
+    (tmp_path / "new.txt").write_text("云南省中小企业促进条例\n(2021年7月29日云南省第十三届人民代表大会常务委员会第二十五次会议修订)\n"
+                                      "第一条 为了优化中小企业经营环境,制定本条例。\n云南省人民代表大会常务委员会\n2021年7月29日\n", "utf-8")
+    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    assert by_id["old.txt"].meta.superseded_by == "new.txt"
 
 
 def test_different_places_are_not_versions(tmp_path):
