@@ -282,6 +282,9 @@ def _normalise_spaces(buf: _Buffer) -> int:
     return count
 
 
+_TITLE_OPENING = re.compile(r"关于[^，,。；;]{2,38}$")  # a short line opening a title, no clause of prose
+
+
 def _join_broken_lines(buf: _Buffer) -> int:
     """Join a prose line broken mid-sentence (optionally across one blank line) to the next."""
     spans = buf.lines()
@@ -304,6 +307,7 @@ def _join_broken_lines(buf: _Buffer) -> int:
             and not _HEADING_START_RE.match(nxt)
             and not re.match(r"^[^，,。]{1,8}[:：]", nxt)
             and not FIELD_LABEL_RE.match(nxt)  # 发布机构 仙桃市人民政府 发文日期 …: a field line, not the sentence's rest
+            and not _TITLE_OPENING.match(nxt)  # 关于《…条例 (a title's first line below a cut-off summary)
         ):
             edits.append((e, spans[j][0], ""))
         i = j if edits and edits[-1][0] == e else i + 1

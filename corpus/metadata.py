@@ -176,7 +176,8 @@ def extract_meta(
     meta.valid_until = over.get("valid_until") or valid_until
     meta.status = over.get("status") or _status(search_text)
     draft = _DRAFT_RE.search(_REPORT_ON_DRAFT.sub("", _simple(title))) or any(
-        _DRAFT_RE.search(line) and len(line.strip()) <= 20 for _, _, line in lines[:6]
+        _DRAFT_RE.search(line) and len(line.strip()) <= 20 or _CALL_FOR_COMMENT_RE.search(_simple(line.strip()))
+        for _, _, line in lines[:6]  # (a heading calling for comments: …关于征求《…》意见建议的公告)
     ) or _OUT_FOR_COMMENT_RE.search(search_text[:300]) or _CALL_FOR_COMMENT_RE.search(_simple(title))  # 顺德正对《…办法(征求意见稿)》…进行征求意见: a report on a draft
     meta.is_draft = over["is_draft"] if "is_draft" in over else bool(draft)
     for key in over:  # a manifest value is not stated by any line of the text
@@ -861,9 +862,9 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
         written = text[start:end].strip()  # (in the text's own script)
         if k and lines[k - 1][2].strip().endswith("公告") and (m := _ANNOUNCEMENT_NO.fullmatch(line.strip())):
             return ("公告" if m.group(1) else "") + re.sub(r"\s+", "", written), (lines[k - 1][0], end)  # (〔十四届〕第四十八号)
-        if (m := _ANNOUNCEMENT_NO.search(line.strip())) and m.group(1) and line.strip()[:m.start()].endswith("公告") \
+        if (m := _ANNOUNCEMENT_NO.search(line.strip())) and line.strip()[:m.start()].endswith("公告") \
                 and m.end() == len(line.strip()):
-            return written[written.rindex("公告"):], (start, end)  # …常务委员会公告(第123号)
+            return written[written.rindex("公告"):], (start, end)  # …常务委员会公告(第123号), …公告第20號
     for start, end, line in lines[:16]:  # a line holding nothing but a number that lost its 号 (洪政办发〔2024〕3)
         if m := _BARE_DOC_NO_RE.fullmatch(line.strip()):
             return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", (start, end)

@@ -149,7 +149,8 @@ ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 
              "policies-blind51": 14, "policies-blind53": 9, "policies-blind58": 10, "policies-blind60": 10,
              "policies-blind61": 9, "policies-blind62": 10, "policies-blind63": 8, "policies-blind64": 11,
              "policies-blind65": 8, "policies-blind68": 9, "policies-blind69": 8, "policies-blind70": 8,
-             "policies-blind73": 18, "policies-blind74": 11, "policies-blind75": 10, "policies-blind76": 8}
+             "policies-blind73": 18, "policies-blind74": 11, "policies-blind75": 10, "policies-blind76": 8,
+             "policies-blind77": 15, "policies-blind78": 9, "policies-blind80": 8}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
@@ -762,12 +763,22 @@ def test_a_call_for_comments_with_no_title_line_is_the_draft_it_names(tmp_path):
     assert meta.title == "某省民营经济促进条例(草案征求意见稿)" and meta.is_draft
 
 
+def test_a_title_below_a_summary_cut_off_mid_sentence_is_not_run_into_it(tmp_path):
+    """摘要:…征求意见截止时间2025 / 关于《…发展 / 促进条例(征求意见稿)》 / 公开征求意见的公告: the summary's cut
+    sentence does not swallow the title's first line, so the title is read whole."""
+    meta = _meta(tmp_path / "d.txt", "事关民营经济发展!某省公开征求意见→\n\n2025-03-10 01:29\n\n摘要:为了优化民营经济发展环境,"
+                 "现将《某省民营经济发展促进条例(征求意见稿)》全文公布,广泛征求社会各方面意见,征求意见截止时间2025\n\n"
+                 "关于《某省民营经济发展\n\n促进条例(征求意见稿)》\n\n公开征求意见的公告\n\n为了优化民营经济发展环境,现将草案公布。\n")
+    assert meta.title == "关于《某省民营经济发展促进条例(征求意见稿)》公开征求意见的公告" and meta.is_draft
+
+
 def test_a_standing_committees_announcement_number_is_the_documents_number(tmp_path):
     head = "某省民营经济促进条例\n某省人民代表大会常务委员会公告\n"
     body = "《某省民营经济促进条例》已由某省人民代表大会常务委员会第十九次会议于2025年11月27日通过,现予公布。\n"
     assert _meta(tmp_path / "a.txt", head + "〔十四届〕第四十八号\n" + body).doc_number == "〔十四届〕第四十八号"
     assert _meta(tmp_path / "b.txt", head + "(第47号)\n" + body).doc_number == "公告(第47号)"
     assert _meta(tmp_path / "c.txt", "某省人民代表大会常务委员会公告(第123号)\n" + body).doc_number == "公告(第123号)"
+    assert _meta(tmp_path / "e.txt", "某省人民代表大会常务委员会公告第20號\n" + body).doc_number == "公告第20號"
     assert _meta(tmp_path / "d.txt", "某省人民代表大会常务委员会\n第四十八号\n" + body).doc_number == ""  # no 公告 above it
 
 
