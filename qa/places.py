@@ -29,7 +29,7 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # which-word, then a place word as a word of its own (not 哪些市场主体)
 _WHICH = {"哪", "哪个", "哪些", "哪几个", "哪一个"}
 _PLACE_WORDS = {"县级市", "县区", "区县", "县市", "地级市", "城市", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "街道",
-                "开发区", "园区", "高新区", "新区"}
+                "开发区", "园区", "高新区", "新区", "地方", "地区"}
 _WHICH_EN = re.compile(r"\bwhich (?:cities|city|counties|county|districts|district|zones?)\b", re.I)
 
 
@@ -263,7 +263,7 @@ def _names_something(match: PlaceMatch, matches: list[PlaceMatch], s: str) -> bo
 
 def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:
     """Does one of two neighbouring names only say where the other lies? A parent written right before its
-    child ("宁波余姚", "宁波市海曙区", "Ningbo's Haishu"), or after it as an English apposition ("Huli District,
+    child ("宁波余姚", "宁波市海曙区", "济南的平阴", "Ningbo's Haishu"), or after it as an English apposition ("Huli District,
     Xiamen", "Haishu District of Ningbo")."""
     if first.place.code in second.place.parents:
         return _PARENT_FIRST.fullmatch(gap) is not None
@@ -271,7 +271,7 @@ def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:
     return latin and second.place.code in first.place.parents and _CHILD_FIRST.fullmatch(gap) is not None
 
 
-_PARENT_FIRST = re.compile(r"(?:['’]s)?\s*")
+_PARENT_FIRST = re.compile(r"(?:['’]s|的)?\s*")  # 宁波余姚, 济南的平阴, Ningbo's Haishu
 _CHILD_FIRST = re.compile(r"[A-Za-z\s]{0,24}?(?:,|\bof\b|\bin\b)\s*", re.IGNORECASE)
 
 

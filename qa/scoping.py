@@ -98,10 +98,11 @@ class PlaceScoper:
         """The question as it concerns `place`, one of several it names (see `_apart`)."""
         found = self.resolver.gaz.find_all(question_search)[0]
         mentions = []
-        for k, m in enumerate(found):  # a parent written right before a named place is part of its name (石家庄市栾城区)
-            if m.place.name in scope.per_place and not (k + 1 < len(found) and found[k + 1].start == m.end
+        for k, m in enumerate(found):  # a parent written right before a named place is part of its name (石家庄市栾城区,
+            if m.place.name in scope.per_place and not (k + 1 < len(found) and found[k + 1].start == m.end  # 济南的平阴)
                                                         and found[k + 1].place.name in scope.per_place):
-                parent = found[k - 1] if k and found[k - 1].end == m.start else None
+                parent = found[k - 1] if k and question_search[found[k - 1].end:m.start] in ("", "的") \
+                    and found[k - 1].place.code in m.place.parents else None
                 mentions.append((parent.start if parent else m.start, m.end, m.place.name))
         return _apart(question_search, mentions, place, first_leads=True)
 
@@ -116,7 +117,7 @@ class PlaceScoper:
         if not edition.endswith("年"):  # its own marks select its documents: they are not what is asked
             for start, end, label in marks:
                 own = own.replace(question_search[start:end], "", 1) if label == edition else own
-        return _CHANGE_TO.sub("是", _CHANGE.sub("是什么", own))
+        return _EDITION_WORDS.sub("", _CHANGE_TO.sub("是", _CHANGE.sub("是什么", own)))
 
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
@@ -170,6 +171,8 @@ class PlaceScoper:
         for kind, pattern in (("征求意见稿", _DRAFT_EDITION), ("正式文本", _ADOPTED_EDITION),
                               ("旧版", _OLDER_EDITION), ("新版", _NEWER_EDITION)):
             marks += [(m.start(), m.end(), kind) for m in pattern.finditer(question_search)]
+        if any(label == "征求意见稿" for *_, label in marks):  # a draft and the new text (…草案和…通过的新条例)
+            marks = [(start, end, "正式文本" if label == "新版" else label) for start, end, label in marks]
         marks.sort()
         chosen = {}
         for label in dict.fromkeys(label for *_, label in marks):
@@ -265,12 +268,15 @@ _DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及�
 # how a question names one edition of a policy other than by its year: a five-year plan's period, a draft and the
 # adopted text, an older and a newer version
 _EDITION_NOUN = r"(?:的?(?:文本|版本|版|稿|条例|规定|办法|措施|意见|规划纲要|规划|纲要))?"
+_EDITION_YEAR = r"(?:(?:19|20)\d{2}\s*年的?)?"  # 2020年草案, 2025年修订通过的文本: the year is the edition's too
 _PERIOD = re.compile(r"[“\"]?十([一二三四五六七八九])五[”\"]?(?:时期|期间)?" + _EDITION_NOUN)
-_DRAFT_EDITION = re.compile(r"(?:公开)?征求意见(?:稿|的|时)|意见稿|草案|送审稿|修改稿" + _EDITION_NOUN)
-_ADOPTED_EDITION = re.compile(r"(?:正式|审议)(?:通过|印发|发布|公布|出台|施行|实施)?(?:的|时|后)?" + _EDITION_NOUN
-                              + r"|通过(?:的|后|时)(?:文本|版本|版|条例)|定稿")
-_OLDER_EDITION = re.compile(r"(?:旧版|老版|原版|原来|早先|此前|之前|修订前|最早)" + _EDITION_NOUN)
-_NEWER_EDITION = re.compile(r"(?:新版|修订后|后来|现行|最新)" + _EDITION_NOUN)
+_DRAFT_EDITION = re.compile(_EDITION_YEAR + r"(?:(?:公开)?征求意见(?:稿|的|时)|意见稿|草案|送审稿|修改稿)" + _EDITION_NOUN)
+_ADOPTED_EDITION = re.compile(_EDITION_YEAR + r"(?:(?:修订|修正)?(?:正式|审议)(?:通过|印发|发布|公布|出台|施行|实施)?(?:的|时|后)?"
+                              + _EDITION_NOUN + r"|(?:修订|修正)?通过(?:的|后|时)新?(?:文本|版本|版|条例)|定稿)")
+_OLDER_EDITION = re.compile(_EDITION_YEAR + r"(?:旧版|老版|原版|原来|早先|此前|之前|修订前|最早)" + _EDITION_NOUN)
+_NEWER_EDITION = re.compile(_EDITION_YEAR + r"(?:新版|新(?=条例|规定|办法|文本)|修订后|后来|现行|最新)" + _EDITION_NOUN)
+# words naming an edition, not what its text says (…修正版…有什么不同)
+_EDITION_WORDS = re.compile(r"(?:修正|修订|新|旧|老|原)版本?")
 # what a question comparing editions asks of the change, asked of one edition alone
 _CHANGE = re.compile(r"(?:有|发生了?)?(?:什么|啥|哪些|何)(?:不同|不一样|区别|变化|差别|差异|调整)")
 _CHANGE_TO = re.compile(r"(?:改成|改为|变成|换成|调成|调整为|调到|降到|降至|提高到|提高至|增加到|变为)了?")

@@ -88,6 +88,8 @@ def test_several_places_are_resolved_each(resolver):
     assert resolver.resolve("首轮流片补助多少").doc_ids is None  # no place: the whole corpus
     assert [p.short for p in resolver.resolve("郑州新郑的电子信息产业").places] == ["新郑"]  # parent + child
     assert [p.short for p in resolver.resolve("郑州市和新郑市分别怎么支持").places] == ["郑州", "新郑"]
+    assert [p.short for p in resolver.resolve("郑州的新郑和中牟分别怎么支持").places] == ["新郑", "中牟"]  # 郑州的: where
+    assert resolver.resolve("河南哪个地方补贴流片？").doc_ids != resolver.resolve("河南补贴流片？").doc_ids  # a lower place
 
 
 def test_english_place_names_and_their_qualifiers(resolver):
@@ -347,6 +349,10 @@ def test_a_question_naming_a_draft_and_the_adopted_text_asks_each_its_own_part(t
     scope = scoper.edition(scoper.resolve(q), q)
     assert scope.per_edition == {"“十三五”": {"plan13.txt"}, "“十四五”": {"plan14.txt"}}
     assert all("给出的发展目标" in scoper.about_edition(q, e, scope.edition_marks) for e in scope.per_edition)
+    q = "2020年西藏条例草案和2022年通过的新条例，第二条的说法有什么不同？"  # a draft and the new text, with years
+    scope = scoper.edition(scoper.resolve(q), q)
+    assert scope.per_edition == {"征求意见稿": {"draft.txt"}, "正式文本": {"final.txt"}}
+    assert "2022" not in scoper.about_edition(q, "征求意见稿", scope.edition_marks)
     one = "西藏中小企业条例正式通过的文本第二条怎么写的？"  # one edition named: no parts
     assert not scoper.edition(scoper.resolve(one), one).per_edition
 
