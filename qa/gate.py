@@ -379,7 +379,8 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
         return None  # an unfinished list may still name what a which question asks
     ends = {d.doc_id: c for d in {c.doc.doc_id: c.doc for c in found.candidates}.values()
             if (c := cut_off(d, max_tail)) is not None
-            and not (checkable and states_asked_kind(question, d.search_text[c.sentence:c.end]))}
+            and not (checkable and states_asked_kind(question, tail := d.search_text[c.sentence:c.end])
+                     and not _respective_value_cut(question, tail))}
     if not ends:
         return None
     unfinished = {d: weights.coverage(question.terms, c.doc.search_text[c.sentence:c.end]) for d, c in ends.items()}
@@ -391,6 +392,33 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
             if cut is None or cand.chunk.start + m.end() <= cut.sentence:
                 complete = max(complete, weights.coverage(question.terms, m.group()))
     return (ends[doc_id], []) if top > complete else None
+
+
+def _respective_value_cut(question: Question, sentence: str) -> bool:
+    """Does an unfinished `sentence` that gives each of a list its own figure (农业、工业、服务业…分别给予2‰、1‰) break
+    off before the figure of the item the question asks (服务业)? The items are the list nearest before the first
+    分别 (outside brackets), each read by its own words: the first one's last characters, the last one's first, the
+    middle ones whole."""
+    at = sentence.find("分别")
+    if at < 0:
+        return False
+    clauses = re.split(r"[，,：:；;]", _BRACKETED.sub("", sentence[:at]))
+    listing = next((c for c in reversed(clauses) if "、" in c), "")  # the nearest list before it
+    items = re.split(r"[、]|和|及", listing)
+    if len(items) < 2:
+        return False
+    size = max(2, min((len(i) for i in items[1:-1]), default=2))
+    own = [items[0][-size:], *items[1:-1], items[-1][:size]]
+    asked = [k for k, item in enumerate(own) if item.strip() and item.strip() in question.search]
+    last = sentence[sentence.rfind("分别") + 2:]
+    values = [v for v in re.split(r"[、]", last[:min((last.find(c) for c in "，,；;。" if c in last), default=len(last))])
+              if re.search(r"\d", v)]
+    if values and re.search(r"\d\s*$", values[-1]):
+        values = values[:-1]  # …100万元、5: the last figure is cut before its unit
+    return bool(asked and values) and min(asked) >= len(values)  # (none given yet: the list itself is cut, not an item)
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 # the drafting formulas that leave a rule to another document: 按《…》执行, 参照《…》规定办理, 另行制定

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import random
 
-from qa.gate import DEFAULT_FILE, FEATURES, GATE_FILE, GateModel, _number_word, _siblings, _year_spans, fit
+from qa.gate import (
+    DEFAULT_FILE,
+    FEATURES,
+    GATE_FILE,
+    GateModel,
+    _number_word,
+    _respective_value_cut,
+    _siblings,
+    _year_spans,
+    fit,
+)
+from qa.question import parse_question
 
 
 def _sample(answerable: bool, rng: random.Random) -> dict[str, float]:
@@ -80,3 +91,18 @@ def test_a_document_breaking_off_after_a_clause_separator_is_cut_off(tmp_path):
     assert cut is not None and cut.tail == "以及首次认定的国家级、"
     path.write_text("某新区措施\n(四)对新认定的高新技术企业,给予10万元补助。\n", encoding="utf-8")
     assert cut_off(load_document(path), 60) is None
+
+
+def test_a_list_of_respective_figures_cut_off_before_the_asked_items():
+    """农业、工业、服务业…分别给予2‰、1‰ (cut off): the 服务业 figure is missing, the 工业 one is stated; 国家、省…分别
+    按照100万元 (cut): the 省 figure is missing; …100万元、5 (cut before its unit): the second figure is missing too."""
+    s = ("第五条 对投资者当年完成农业、工业、服务业固定资产投资分别达到1亿元、5亿元、3亿元以上的招商引资项目(不含房地产、"
+         "商业综合体开发和矿产资源采选项目), 经认定, 由自治区招商引资专项资金一次性分别给予固定资产投资额2‰、1‰")
+    assert _respective_value_cut(parse_question("服务业项目投资3亿元以上按固定资产投资额的多少比例奖补？"), s)
+    assert not _respective_value_cut(parse_question("工业项目投资5亿元以上奖补比例多少？"), s)
+    s = "对经国家、省商务部门认定的电子商务示范企业或园区,分别按照100万元"
+    assert _respective_value_cut(parse_question("对经省商务部门认定的电子商务示范企业奖励多少钱？"), s)
+    assert not _respective_value_cut(parse_question("国家认定的电子商务示范企业奖多少？"), s)
+    s = "对新认定的国家、省级、市级新型研发机构、重点实验室等平台载体,一次性分别给予最高100万元、5"
+    assert _respective_value_cut(parse_question("对新认定的省级重点实验室一次性给多少钱？"), s)
+    assert not _respective_value_cut(parse_question("新认定的企业技术中心给多少钱？"), "对新认定的企业技术中心给予100万元")
