@@ -240,8 +240,9 @@ class ExtractiveComposer:
                 query_vector: list[float] | None, today: date,
                 part_search: Callable[[Question], Retrieval] | None = None) -> Answer:
         """The answer from `cands`: the best sentences of the best clauses, every part of a question in several
-        answered by its own sentence or said to be absent; a part no chosen document answers is looked for on its
-        own (`part_search`: 可克达拉…多少个？阿里地区…多少个？ in two reports)."""
+        answered by its own sentence or said to be absent; a part the chosen clauses do not name fully is looked
+        for on its own too (`part_search`: 可克达拉…多少个？阿里地区…多少个？ in two reports), and the sentence naming
+        it better answers it."""
         cfg = self.config
         scored = self.score_sentences(question, cands[:cfg.max_clauses + 2], query_vector)
         # only documents that write every question word the best passage writes: a clause of another document
@@ -277,9 +278,14 @@ class ExtractiveComposer:
                 # the chosen clauses first; else another clause of the same document (its contact line …)
                 hit = self._part_hit(sub, chosen, query_vector, before) or \
                     self._part_hit(sub, same_doc, query_vector, before)
-                if hit is None and part_search is not None:
-                    own = part_search(sub)
-                    hit = self._part_hit(sub, own.candidates[:cfg.own_part_clauses], own.query_vector)
+                focus = sub.focus or sub.terms  # (a later part read with the sentence that answered the one before)
+                named = 0.0 if hit is None else self.weights.coverage(
+                    focus, _text(hit) if before is None else f"{_text(before)} {_text(hit)}")
+                if part_search is not None and named < 1.0:
+                    own = part_search(sub)  # a part the chosen clauses name only in part: its own best clauses
+                    alt = self._part_hit(sub, own.candidates[:cfg.own_part_clauses], own.query_vector)
+                    if alt is not None and self.weights.coverage(focus, _text(alt)) > named:
+                        hit = alt
                 if hit is None:
                     absent_parts.append(part)
                     continue
@@ -515,7 +521,7 @@ _WHICH_SEVERAL = "哪些|哪几[个份项]|哪[两二三四五六七八九][个�
 _BASIS_NAMED = re.compile(rf"(?:{_BASIS_VERBS})\S{{0,24}}?(?:文件|通知|意见|办法|决定|规定|措施|方案|细则)")
 _REPEAL_VERBS = "废止|停止执行|不再执行"
 _DOC_FIELDS: dict[str, re.Pattern[str]] = {
-    "doc_number": re.compile(r"文号|字号|发文号|几号文"),
+    "doc_number": re.compile(r"文号|字号|发文号|几号文|第几号"),  # 第几号公告, 国务院令第几号: an announcement's number
     "valid_from": re.compile(r"(施行|实施|生效|执行)(?![到至])\S{0,4}(日期|时间|何时|什么时候|哪天)|(何时|什么时候|哪天)\S{0,12}(施行|实施|生效)"
                              r"|自何时起"),
     "valid_until": re.compile(r"有效期|失效|到期|(执行|实施)期限|有效至"

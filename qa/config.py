@@ -49,6 +49,8 @@ class AnswerConfig:
     dense_sentence_chars: int = 160
     max_clauses: int = 2  # clauses an answer quotes for a one-part question
     own_part_clauses: int = 2  # a part the chosen clauses leave unanswered: its own best clauses looked at
+    traditional_share: float = 0.05  # a text is in traditional script when simplifying changes this share of it
+    copy_overlap: float = 0.8  # a copy's chunk holds a passage when it has this share of its character bigrams
     second_clause_gain: float = 0.15  # a second clause must add this much question coverage
     second_clause_score: float = 0.7  # … and rank within this share of the first
     complete_coverage: float = 0.95

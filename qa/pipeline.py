@@ -27,6 +27,7 @@ from qa.compose import (
     refusal,
 )
 from qa.config import AnswerConfig
+from qa.copies import in_askers_script
 from qa.figures import expected_units
 from qa.gate import AnswerabilityGate, GateDecision, GateModel, draft_instead
 from qa.question import EDITION, Question, chinese_number, parse_question
@@ -150,6 +151,8 @@ class AnswerPipeline:
         question, decision = self.judge(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)
+        cands = in_askers_script(cands, question.raw, self.docs, self.chunks_of,  # quoted in the asker's script
+                                 self.config.traditional_share, self.config.copy_overlap)
         return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today(),
                                      part_search=lambda part: self.retriever.search(part, doc_ids))
 

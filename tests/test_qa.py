@@ -701,6 +701,8 @@ def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("滨政字〔2024〕4号是一份什么文件？")) == ["title"]
     assert asked_fields(parse_question("晋市政办〔2025〕4号印发的是什么方案？")) == ["title"]
     assert asked_fields(parse_question("这项补贴是什么文件规定的，补多少？")) == []
+    assert asked_fields(parse_question("公布这部条例的常委会公告是第几号？")) == ["doc_number"]  # an announcement's number
+    assert asked_fields(parse_question("这个条例是国务院令第幾號？")) == ["doc_number"]
     assert asked_fields(parse_question("想提意见，该找谁、打什么电话？")) == ["contact", "contact_person"]
     assert asked_fields(parse_question("公开征求意见，意见最晚要在哪天之前提交？")) == ["comment_until"]
     assert asked_fields(parse_question("想提建议，发邮件的话发到哪个邮箱？")) == ["email"]
@@ -912,3 +914,29 @@ def test_a_date_asked_by_the_pages_own_field_label_is_quoted_from_that_field(mod
         "2019819日\n")
     answer = qa.ask("《某某市扶持产业发展政策(2019年)》的成文日期是哪天？")
     assert answer.answerable and "2019-08-19" in answer.citations[0].quote
+
+
+def test_a_passage_is_quoted_from_the_copy_in_the_askers_script(tmp_path, model_dir):
+    """One law in a simplified and a traditional copy: a question in simplified Chinese quotes the simplified copy,
+    one in traditional script the traditional copy."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind78/heilongjiang_sme_promotion_regulation_2022.txt",
+                             "policies-blind78/heilongjiang_sme_promotion_regulation_2022_trad.txt")
+    simplified = qa.ask("黑龙江促进中小企业发展条例所称中小企业是指哪些企业？")
+    assert simplified.answerable and simplified.citations[0].source.endswith("2022.txt")
+    assert "依法设立" in simplified.answer
+    trad = qa.ask("黑龍江促進中小企業發展條例所稱中小企業是指哪些企業？")
+    assert trad.answerable and trad.citations[0].source.endswith("_trad.txt")
+
+
+def test_each_part_of_a_question_is_answered_by_the_passage_naming_it_best(tmp_path, model_dir):
+    """光伏电站…？加氢站…？ with a policy on the one and a news report on the other: the second part is answered from
+    the report's 加氢站 sentence, not from the policy's 最高补贴 clause, which names only its cap word."""
+    qa = _qa_over(tmp_path, model_dir, solar=(
+        "舟山市人民政府关于支持光伏产业发展的若干措施\n一、对新建光伏电站按装机容量每千瓦补贴200元，单个项目最高补贴300万元。\n"
+        "二、对光伏组件生产企业新增投资给予5%补助。\n三、光伏电站并网后连续三年给予电价补贴。\n舟山市人民政府\n2024年3月1日\n"),
+        news=("舟山新闻网讯 近日，舟山市召开能源工作会议，部署全年能源保供工作。会议指出，要加快新型能源体系建设，推动港口岸电"
+              "改造。会上介绍，今年全市将新建加氢站3座，对新建加氢站按设备投资额的30%给予补助，最高补助500万元。会议还要求各县区"
+              "做好迎峰度夏准备。\n"))
+    answer = qa.ask("舟山对新建光伏电站按装机容量每千瓦补贴多少钱？新建加氢站最高补助多少？")
+    assert answer.answerable and "200元" in answer.answer and "500万元" in answer.answer
+    assert {c.source for c in answer.citations} == {"solar.txt", "news.txt"}

@@ -1,0 +1,61 @@
+"""The copy of a passage in the asker's script.
+
+A corpus may hold one text twice, in simplified and in traditional script (a repost, a Hong Kong or Taiwan site's
+copy). A question asked in simplified Chinese, or in another language, is answered by quoting the simplified copy;
+one asked in traditional script by the traditional copy, wherever that copy holds the same passage. Copies are the
+members of one version group with the same draft status and date (or one undated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import lru_cache
+
+from corpus.clean import to_simplified
+from corpus.schema import Chunk, Document
+from qa.retriever import Candidate
+
+
+def traditional(text: str, share: float) -> bool:
+    """Is `text` in traditional script: does simplifying it change at least `share` of its Han characters?"""
+    han = changed = 0
+    for a, b in zip(text, to_simplified(text), strict=True):
+        if "\u4e00" <= a <= "\u9fff":
+            han += 1
+            changed += a != b
+    return bool(han) and changed / han >= share
+
+
+def in_askers_script(cands: list[Candidate], question: str, docs: Mapping[str, Document],
+                     chunks_of: Callable[[str], list[Chunk]], share: float, overlap: float) -> list[Candidate]:
+    """`cands` with each passage from a copy in the other script replaced by the same passage of a copy in the
+    question's script: the chunk of that copy holding at least `overlap` of the passage's character bigrams."""
+    wanted = traditional(question, share)
+    script = lru_cache(maxsize=None)(lambda doc_id: traditional(docs[doc_id].text[:3000], share))
+    out = []
+    for cand in cands:
+        doc = cand.doc
+        if script(doc.doc_id) == wanted or not doc.meta.version_group:
+            out.append(cand)
+            continue
+        copies = [d for d in docs.values() if d.doc_id != doc.doc_id and d.meta.version_group == doc.meta.version_group
+                  and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
+                                                                or not doc.meta.date) and script(d.doc_id) == wanted]
+        grams = _bigrams(cand.chunk.search_text)
+        best, share_held = None, 0.0
+        for copy in copies:
+            for chunk in chunks_of(copy.doc_id):
+                held = len(grams & _bigrams(chunk.search_text)) / len(grams) if grams else 0.0
+                if held > share_held:
+                    best, share_held = (copy, chunk), held
+        out.append(replace(cand, doc=best[0], chunk=best[1]) if best and share_held >= overlap else cand)
+    unique: dict[str, Candidate] = {}
+    for cand in out:  # a passage both copies gave is quoted once
+        unique.setdefault(cand.chunk.chunk_id, cand)
+    return list(unique.values())
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(text.split())
+    return {text[i:i + 2] for i in range(len(text) - 1)}
