@@ -319,10 +319,8 @@ class Gazetteer:
                 if (cands and surface not in names and i + size < n and s[i + size] in _AFFIX
                         and not _word_starts(s, i + size)):
                     continue  # 安新 in 雄安新区: a short form glued to a suffix is part of another name (济宁|县域 is not)
-                if cands and surface in self._zone_only and (not _zone_after(s, i + size)[0] or out and out[-1][1] == i
-                                                             and not any(set(out[-1][3]) & set(self.places[c].parents)
-                                                                         for c in cands)):
-                    continue  # 兴化 (a verb) names 兴化市 only in its zone's name, 兴化经济开发区; not after another place (武汉东湖高新区)
+                if cands and surface in self._zone_only and not self._names_own_zone(s, i, i + size, cands, out):
+                    continue  # 兴化 (a verb) names 兴化市 only in its zone's name, 兴化经济开发区
                 if cands and surface not in names and _ROAD.match(s, i + size):
                     continue  # 祁连山路, 南京西路, 长江路: a street named after a place (or its mountain or river)
                 if cands and size == 2 and (_split_by_a_word(s, i, i + size) if surface not in names
@@ -335,6 +333,15 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def _names_own_zone(self, s: str, start: int, end: int, cands: set[str],
+                        before: list[tuple[int, int, str, set[str]]]) -> bool:
+        """Is the ordinary word at `start`–`end` a county's short form in its zone's name (兴化|经济开发区), not written
+        right after another place whose zone it is (武汉|东湖高新区: no zone of 南昌's 东湖区)?"""
+        if not _zone_after(s, end)[0]:
+            return False
+        previous = before[-1] if before and before[-1][1] == start else None
+        return previous is None or any(set(previous[3]) & set(self.places[c].parents) for c in cands)
 
     def find(self, text: str, context: tuple[Place, ...] = ()) -> list[PlaceMatch]:
         """Places named in `text`, ambiguous names resolved by the others (and `context`) or dropped."""

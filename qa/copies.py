@@ -33,13 +33,14 @@ def in_askers_script(cands: list[Candidate], question: str, docs: Mapping[str, D
     question's script: the chunk of that copy holding at least `overlap` of the passage's character bigrams."""
     wanted = traditional(question, share)
     script = lru_cache(maxsize=None)(lambda doc_id: traditional(docs[doc_id].text[:3000], share))
+    members = lru_cache(maxsize=None)(lambda group: [d for d in docs.values() if d.meta.version_group == group])
     out = []
     for cand in cands:
         doc = cand.doc
-        if script(doc.doc_id) == wanted or not doc.meta.version_group:
+        if not doc.meta.version_group or script(doc.doc_id) == wanted:
             out.append(cand)
             continue
-        copies = [d for d in docs.values() if d.doc_id != doc.doc_id and d.meta.version_group == doc.meta.version_group
+        copies = [d for d in members(doc.meta.version_group) if d.doc_id != doc.doc_id
                   and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
                                                                 or not doc.meta.date) and script(d.doc_id) == wanted]
         grams = _bigrams(cand.chunk.search_text)
@@ -57,5 +58,6 @@ def in_askers_script(cands: list[Candidate], question: str, docs: Mapping[str, D
 
 
 def _bigrams(text: str) -> set[str]:
+    """The character bigrams of `text`, whitespace aside."""
     text = "".join(text.split())
     return {text[i:i + 2] for i in range(len(text) - 1)}

@@ -174,13 +174,14 @@ class PlaceScoper:
         if any(label == "征求意见稿" for *_, label in marks):  # a draft and the new text (…草案和…通过的新条例)
             marks = [(start, end, "正式文本" if label == "新版" else label) for start, end, label in marks]
         marks.sort()
-        chosen = {}
+        chosen: dict[str, set[str]] = {}
         for label in dict.fromkeys(label for *_, label in marks):
-            chosen[label] = self._edition_documents(label, pool)
-        chosen = {label: docs for label, docs in chosen.items() if docs}
-        for first, second in (("征求意见稿", "正式文本"), ("旧版", "新版")):  # a pair means both or neither
-            if (first in chosen) != (second in chosen):
-                chosen.pop(first, None), chosen.pop(second, None)
+            if docs := self._edition_documents(label, pool):
+                chosen[label] = docs
+        for pair in (("征求意见稿", "正式文本"), ("旧版", "新版")):  # a pair means both or neither
+            if sum(label in chosen for label in pair) == 1:
+                for label in pair:
+                    chosen.pop(label, None)
         if len(chosen) > 1 and len({frozenset(docs) for docs in chosen.values()}) == len(chosen):
             scope.per_edition = chosen
             scope.edition_marks = [mark for mark in marks if mark[2] in chosen]

@@ -28,6 +28,13 @@ def two_versions(tmp_path):
     return {d.doc_id: d for d in docs}
 
 
+def _loaded(folder, **texts: str) -> dict:
+    """The documents written here (file stem → text), loaded and linked as a corpus."""
+    for stem, text in texts.items():
+        (folder / f"{stem}.txt").write_text(text, "utf-8")
+    return {d.doc_id: d for d in load_corpus(folder)[0]}
+
+
 def test_versions_are_linked_and_newest_heads(two_versions):
     old, new = two_versions["plan_2023.txt"], two_versions["plan_2025.txt"]
     assert old.meta.date == date(2023, 5, 29) and new.meta.date == date(2025, 3, 1)
@@ -83,23 +90,21 @@ def test_a_call_for_comments_on_a_draft_is_a_version_of_the_adopted_text(tmp_pat
         == "宁夏回族自治区招商引资优惠政策"
     assert normalised_title("关于公开征求《江西省优化营商环境条例(草案)》意见建议的通知") == "江西省优化营商环境条例"
     assert normalised_title("关于贯彻落实《中小企业促进条例》的实施意见") != "中小企业促进条例"  # implementing it: another document
-    (tmp_path / "draft.txt").write_text("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告\n"
-                                        "现对《山西省民营经济发展促进条例(草案)》公开征求意见。\n第一条 为了维护民营经济组织合法权益，制定本条例。\n"
-                                        "山西省司法厅\n2023年6月29日\n", "utf-8")
-    (tmp_path / "final.txt").write_text("山西省民营经济发展促进条例\n(2023年11月30日山西省第十四届人民代表大会常务委员会第六次会议通过)\n"
-                                        "第一条 为了保护民营经济组织合法权益，制定本条例。\n", "utf-8")
-    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    by_id = _loaded(tmp_path, draft=("山西省司法厅关于对《山西省民营经济发展促进条例(草案)》公开征求意见的公告\n现对《山西省"
+                                     "民营经济发展促进条例(草案)》公开征求意见。\n第一条 为了维护民营经济组织合法权益，制定本条例。\n"
+                                     "山西省司法厅\n2023年6月29日\n"),
+                    final=("山西省民营经济发展促进条例\n(2023年11月30日山西省第十四届人民代表大会常务委员会第六次会议通过)\n"
+                           "第一条 为了保护民营经济组织合法权益，制定本条例。\n"))
     assert by_id["draft.txt"].meta.is_draft and by_id["draft.txt"].meta.superseded_by == "final.txt"
 
 
 def test_an_announcement_promulgating_a_law_is_a_version_of_that_law(tmp_path):
     """云南省人大常委会公告(第6号)《云南省中小企业促进条例》已由…通过: the 2008 text is an older version of the 2021 law."""
-    (tmp_path / "old.txt").write_text("云南省人大常委会公告\n(第6号)\n《云南省中小企业促进条例》已由云南省第十一届人民代表大会常务委员会"
-                                      "第三次会议于2008年5月29日审议通过,现予公布。\n云南省人民代表大会常务委员会\n2008年5月29日\n"
-                                      "第一条 为了改善中小企业经营环境,制定本条例。\n", "utf-8")
-    (tmp_path / "new.txt").write_text("云南省中小企业促进条例\n(2021年7月29日云南省第十三届人民代表大会常务委员会第二十五次会议修订)\n"
-                                      "第一条 为了优化中小企业经营环境,制定本条例。\n云南省人民代表大会常务委员会\n2021年7月29日\n", "utf-8")
-    by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    by_id = _loaded(tmp_path, old=("云南省人大常委会公告\n(第6号)\n《云南省中小企业促进条例》已由云南省第十一届人民代表大会常务"
+                                   "委员会第三次会议于2008年5月29日审议通过,现予公布。\n云南省人民代表大会常务委员会\n2008年5月29日\n"
+                                   "第一条 为了改善中小企业经营环境,制定本条例。\n"),
+                    new=("云南省中小企业促进条例\n(2021年7月29日云南省第十三届人民代表大会常务委员会第二十五次会议修订)\n"
+                         "第一条 为了优化中小企业经营环境,制定本条例。\n云南省人民代表大会常务委员会\n2021年7月29日\n"))
     assert by_id["old.txt"].meta.superseded_by == "new.txt"
 
 
