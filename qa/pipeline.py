@@ -98,6 +98,10 @@ class AnswerPipeline:
                                     lambda q, edition: self.places.about_edition(q, edition, scope.edition_marks))
         else:
             answer = self._decide(question, found, trace.doc_ids)
+            if answer.answerable and (instead := self.places.sibling_instead(scope, answer)):
+                asked, sibling = instead
+                answer = refusal(text, f"知识库中没有{asked.name}的相关规定：找到的条款讲的是{sibling.name}，"
+                                       f"不是{asked.name}的政策，不能代替回答。", [f"所引条款属于{sibling.name}"])
             notes = self.places.notes(scope, answer)
             answer.warnings[:0] = notes
             if answer.answerable and notes:  # where the rule comes from is part of the answer, not a footnote

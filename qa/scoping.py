@@ -209,6 +209,21 @@ class PlaceScoper:
                 out |= {m.doc_id for m in adopted if m.meta.date and (m.meta.date < dates[-1]) == (label == "旧版")}
         return out
 
+    def sibling_instead(self, scope: Scope, answer: Answer) -> tuple[Place, Place] | None:
+        """(the one place asked, a sibling of it) when an answer comes from documents not within the asked place and
+        its quotes name a sibling (a county of the same city: 南城县 for 宜黄县) but never the asked place: the
+        passages are the sibling's rule, not the asked place's."""
+        if len(scope.places) != 1 or not scope.places[0].parents or scope.places[0].code == COUNTRY_CODE:
+            return None
+        asked = scope.places[0]
+        if any((p := self.resolver.doc_place(c.source)) is not None and (p.code == asked.code or p.within(asked.code))
+               for c in answer.citations):
+            return None
+        named = [m.place for c in answer.citations for m in self.resolver.gaz.find(c.quote)]
+        if any(p.code == asked.code or p.within(asked.code) for p in named):
+            return None
+        return next(((asked, p) for p in named if p.code not in asked.parents and asked.parents[0] in p.parents), None)
+
     def notes(self, scope: Scope, answer: Answer) -> list[str]:
         """Warnings an answer needs: uncovered places, a rule that is national or a parent region's (not the asked
         place's own), an older version or a draft."""

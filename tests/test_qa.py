@@ -940,3 +940,15 @@ def test_each_part_of_a_question_is_answered_by_the_passage_naming_it_best(tmp_p
     answer = qa.ask("舟山对新建光伏电站按装机容量每千瓦补贴多少钱？新建加氢站最高补助多少？")
     assert answer.answerable and "200元" in answer.answer and "500万元" in answer.answer
     assert {c.source for c in answer.citations} == {"solar.txt", "news.txt"}
+
+
+def test_a_parents_passage_about_a_sibling_does_not_answer_for_the_asked_place(tmp_path, model_dir):
+    """A city's compilation of its counties' rules: 宜黄县 is answered by none of them (the 南城县 line is 南城's rule),
+    while 南城县 itself is answered."""
+    qa = _qa_over(tmp_path, model_dir, fuzhou=(
+        "抚州市及各县区关于高新技术企业奖励优惠政策汇总\n抚州市人民政府\n2025年7月28日\n"
+        "南城县：对新认定的国家高新技术企业给予一次性15万元奖励，重新认定的给予5万元奖励。\n"))
+    sibling = qa.ask("宜黄县对新认定的国家高新技术企业奖励多少？")
+    assert not sibling.answerable and "南城" in sibling.answer
+    own = qa.ask("南城县对新认定的国家高新技术企业奖励多少？")
+    assert own.answerable and "15万元" in own.answer
