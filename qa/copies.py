@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from functools import lru_cache
 
 from corpus.clean import to_simplified
 from corpus.schema import Chunk, Document
@@ -27,34 +26,56 @@ def traditional(text: str, share: float) -> bool:
     return bool(han) and changed / han >= share
 
 
-def in_askers_script(cands: list[Candidate], question: str, docs: Mapping[str, Document],
-                     chunks_of: Callable[[str], list[Chunk]], share: float, overlap: float) -> list[Candidate]:
-    """`cands` with each passage from a copy in the other script replaced by the same passage of a copy in the
-    question's script: the chunk of that copy holding at least `overlap` of the passage's character bigrams."""
-    wanted = traditional(question, share)
-    script = lru_cache(maxsize=None)(lambda doc_id: traditional(docs[doc_id].text[:3000], share))
-    members = lru_cache(maxsize=None)(lambda group: [d for d in docs.values() if d.meta.version_group == group])
-    out = []
-    for cand in cands:
-        doc = cand.doc
-        if not doc.meta.version_group or script(doc.doc_id) == wanted:
-            out.append(cand)
-            continue
-        copies = [d for d in members(doc.meta.version_group) if d.doc_id != doc.doc_id
-                  and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
-                                                                or not doc.meta.date) and script(d.doc_id) == wanted]
-        grams = _bigrams(cand.chunk.search_text)
-        best, share_held = None, 0.0
-        for copy in copies:
-            for chunk in chunks_of(copy.doc_id):
-                held = len(grams & _bigrams(chunk.search_text)) / len(grams) if grams else 0.0
-                if held > share_held:
-                    best, share_held = (copy, chunk), held
-        out.append(replace(cand, doc=best[0], chunk=best[1]) if best and share_held >= overlap else cand)
-    unique: dict[str, Candidate] = {}
-    for cand in out:  # a passage both copies gave is quoted once
-        unique.setdefault(cand.chunk.chunk_id, cand)
-    return list(unique.values())
+class ScriptCopies:
+    """The copies of a corpus's documents in either script, read once per corpus: each document's script and its
+    version group's members are worked out the first time an answer needs them, not again for every answer."""
+
+    def __init__(self, docs: Mapping[str, Document], chunks_of: Callable[[str], list[Chunk]], share: float,
+                 overlap: float) -> None:
+        self.docs, self.chunks_of, self.share, self.overlap = docs, chunks_of, share, overlap
+        self._script: dict[str, bool] = {}
+        self._groups: dict[str, list[Document]] | None = None
+
+    def traditional(self, doc_id: str) -> bool:
+        if doc_id not in self._script:
+            self._script[doc_id] = traditional(self.docs[doc_id].text[:3000], self.share)
+        return self._script[doc_id]
+
+    def members(self, group: str) -> list[Document]:
+        if self._groups is None:
+            groups: dict[str, list[Document]] = {}
+            for doc in self.docs.values():
+                if doc.meta.version_group:
+                    groups.setdefault(doc.meta.version_group, []).append(doc)
+            self._groups = groups
+        return self._groups.get(group, [])
+
+    def in_askers_script(self, cands: list[Candidate], question: str) -> list[Candidate]:
+        """`cands` with each passage from a copy in the other script replaced by the same passage of a copy in the
+        question's script: the chunk of that copy holding at least `overlap` of the passage's character bigrams."""
+        wanted = traditional(question, self.share)
+        out = []
+        for cand in cands:
+            doc = cand.doc
+            if not doc.meta.version_group or self.traditional(doc.doc_id) == wanted:
+                out.append(cand)
+                continue
+            copies = [d for d in self.members(doc.meta.version_group) if d.doc_id != doc.doc_id
+                      and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
+                                                                    or not doc.meta.date)
+                      and self.traditional(d.doc_id) == wanted]
+            grams = _bigrams(cand.chunk.search_text)
+            best, share_held = None, 0.0
+            for copy in copies:
+                for chunk in self.chunks_of(copy.doc_id):
+                    held = len(grams & _bigrams(chunk.search_text)) / len(grams) if grams else 0.0
+                    if held > share_held:
+                        best, share_held = (copy, chunk), held
+            out.append(replace(cand, doc=best[0], chunk=best[1]) if best and share_held >= self.overlap else cand)
+        unique: dict[str, Candidate] = {}
+        for cand in out:  # a passage both copies gave is quoted once
+            unique.setdefault(cand.chunk.chunk_id, cand)
+        return list(unique.values())
 
 
 def _bigrams(text: str) -> set[str]:

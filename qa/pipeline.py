@@ -27,7 +27,7 @@ from qa.compose import (
     refusal,
 )
 from qa.config import AnswerConfig
-from qa.copies import in_askers_script
+from qa.copies import ScriptCopies
 from qa.figures import expected_units
 from qa.gate import AnswerabilityGate, GateDecision, GateModel, draft_instead
 from qa.question import EDITION, Question, chinese_number, parse_question
@@ -63,6 +63,7 @@ class AnswerPipeline:
         self.retriever = HybridRetriever(index=index, docs=docs, weights=self.weights, config=config)
         self.gate = AnswerabilityGate(gate_model, self.weights, config)
         self.composer = ExtractiveComposer(self.weights, config, embed=index.embed_passages, chunks_of=chunks_of)
+        self.scripts = ScriptCopies(docs, chunks_of, config.traditional_share, config.copy_overlap)
 
     def prepare(self, text: str) -> Trace:
         """Parse, resolve places and retrieve: everything before the decision."""
@@ -155,8 +156,7 @@ class AnswerPipeline:
         question, decision = self.judge(question, found, doc_ids)
         if not decision.answerable:
             return self.composer.refuse(question, decision, cands)
-        cands = in_askers_script(cands, question.raw, self.docs, self.chunks_of,  # quoted in the asker's script
-                                 self.config.traditional_share, self.config.copy_overlap)
+        cands = self.scripts.in_askers_script(cands, question.raw)  # quoted in the asker's script
         return self.composer.compose(question, cands, decision, found.query_vector, self.today or date.today(),
                                      part_search=lambda part: self.retriever.search(part, doc_ids))
 
