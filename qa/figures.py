@@ -261,3 +261,33 @@ def states_asked_kind(question: Question, text: str) -> float:
 def numbers(text: str) -> list[str]:
     """Every Arabic number in `text` (the guard checks each against the quotes)."""
     return re.findall(r"\d+(?:[.,]\d+)*", text)
+
+
+# 每 before a word that counts recipients or periods (每家企业, 每户, 每人, 每个, 每年): the award to one of them is
+# the figure itself, whether or not the text writes 每; any other measure (每亩, 每平方米, 每千瓦时, 每台) asks a rate
+_PER_RECIPIENT_OR_PERIOD = "人名位家户个项件次批所座条年月日天周季期"
+_PER = re.compile(r"每\s*([\u4e00-\u9fff]{1,3})")
+_FIGURE_BEFORE = r"[\d零〇一二两三四五六七八九十百千万亿.]\s*"
+
+
+def asked_per_unit(question: Question, texts: Sequence[str]) -> str:
+    """The measure a figure question asks a rate per (每亩补助多少 → 亩; 每平方米 → 平方米): the longest word after
+    its 每 that `texts` write after a figure as a unit (so 每增长, 每超过 ask no rate); '' when there is none, or it
+    counts recipients or periods."""
+    if not question.wants_figure or question.crosslingual:
+        return ""
+    joined = "\n".join(texts)
+    for m in _PER.finditer(question.search):
+        word = m.group(1)
+        if word[0] in _PER_RECIPIENT_OR_PERIOD:
+            continue
+        for size in range(len(word), 0, -1):
+            if re.search(_FIGURE_BEFORE + re.escape(word[:size]), joined):
+                return word[:size]
+    return ""
+
+
+def states_per(unit: str, text: str) -> bool:
+    """Does `text` state a figure per `unit` (每亩补助1000元, 400万元/亩, 亩均税收, 每平方米不超过300元)?"""
+    u = re.escape(unit)
+    return bool(states_figure(text) and re.search(rf"每\s*{u}|[/／]\s*{u}|{u}\s*均", text))

@@ -32,7 +32,7 @@ from corpus.clean import search_form
 from corpus.gazetteer import gazetteer
 from corpus.schema import Document
 from qa.config import AnswerConfig
-from qa.figures import SENTENCE, states_asked_kind
+from qa.figures import SENTENCE, asked_per_unit, states_asked_kind, states_per
 from qa.question import EDITION, Question, chinese_number, without_own_statements
 from qa.retriever import Candidate, Retrieval
 from qa.terms import TermWeights, match
@@ -200,6 +200,11 @@ class AnswerabilityGate:
             decision.veto = (f"知识库中的《{cut.doc.meta.title or cut.doc.doc_id}》原文在“{cut.tail}”处中断"
                              "（文件不完整），其中没有所问的规定")
             decision.missing = terms + [t for t in decision.missing if t not in terms]
+        elif per := _per_unit_unstated(question, found, self.weights, self.config.gate_features):
+            cand, start, end, unit = per
+            decision.quote = (cand.doc.doc_id, start, end)
+            decision.veto = f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》没有给出按每{unit}计的标准"
+            decision.missing = [f"每{unit}"] + decision.missing
         if decision.veto:
             decision.answerable, decision.outright = False, True
             decision.reasons.append(decision.veto)
@@ -326,6 +331,28 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
         return None  # a sentence for the asked year says nearly as much (到2024年年底总量达到7000亿元 beside a 2026 target)
     _, cand, start, end, stated = best[0]
     return cand, start, end, _shown_years(stated), _shown_years(asked)
+
+
+def _per_unit_unstated(question: Question, found: Retrieval, weights: TermWeights, n: int,
+                       ) -> tuple[Candidate, int, int, str] | None:
+    """For a one-part question asking a rate per a measure (每亩补贴多少, 每平方米补多少): the best sentence of the
+    best `n` candidates and the measure, when none of their sentences states a figure per it (a report giving
+    only the yearly total of a subsidy, or the 亩 of a park's area, does not say what is paid per 亩)."""
+    cands = found.candidates[:n]
+    if len(question.parts) > 1 or not cands:
+        return None
+    unit = asked_per_unit(question, [c.chunk.search_text for c in cands])
+    if not unit:
+        return None
+    focus, best = question.focus or question.terms, None
+    for cand in cands:
+        for m in SENTENCE.finditer(cand.chunk.search_text):
+            if states_per(unit, m.group()):
+                return None
+            score = weights.coverage(focus, m.group().lower())
+            if best is None or score > best[0]:
+                best = (score, cand, cand.chunk.start + m.start(), cand.chunk.start + m.end())
+    return (best[1], best[2], best[3], unit) if best else None
 
 
 _SENTENCE_END = "。！？!?；;"

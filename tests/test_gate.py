@@ -106,3 +106,22 @@ def test_a_list_of_respective_figures_cut_off_before_the_asked_items():
     s = "对新认定的国家、省级、市级新型研发机构、重点实验室等平台载体,一次性分别给予最高100万元、5"
     assert _respective_value_cut(parse_question("对新认定的省级重点实验室一次性给多少钱？"), s)
     assert not _respective_value_cut(parse_question("新认定的企业技术中心给多少钱？"), "对新认定的企业技术中心给予100万元")
+
+
+def test_a_rate_per_measure_needs_a_figure_per_that_measure():
+    """每亩补贴多少 asks a rate: a report giving a yearly total, or a park's area in 亩, does not state it; 400万元/亩,
+    每亩补助1000元 and 亩均 do. 每家企业, 每年 and 每增长 ask no rate per a measure."""
+    from qa.figures import asked_per_unit, states_per
+
+    total = ["每年设立梅花鹿产业发展基金2000万元,补贴保费1530万元。", "1.8万亩高标准果园星罗棋布,存栏12.25万只。"]
+    deer = parse_question("东丰县养梅花鹿，政府按每只鹿补贴多少钱？")
+    assert asked_per_unit(deer, total) == "只"
+    assert not any(states_per("只", s) for s in total)
+    acre = parse_question("贡嘎县对企业种植矮化苹果每亩补贴多少？")
+    assert asked_per_unit(acre, total) == "亩"
+    assert states_per("亩", "经验收合格每亩补助1000元") and states_per("亩", "投资强度不低于400万元/亩")
+    assert states_per("亩", "亩均税收不低于15万元") and not states_per("亩", "园区规划面积3000亩")
+    assert asked_per_unit(parse_question("平果工业区自建标准厂房每平方米补贴多少？"), ["厂房5000平方米"]) == "平方米"
+    for q in ("对新认定的企业每家奖励多少？", "县财政每年安排多少资金？", "产值每增长1个百分点奖励多少？",
+              "每亩补贴的政策什么时候出台的？"):
+        assert asked_per_unit(parse_question(q), total + ["增长10%"]) == ""
