@@ -156,9 +156,10 @@ class PlaceResolver:
 
     def covering(self, place: Place) -> set[str]:
         """Documents whose region is `place` or one of its parents (national ones included), and those of the towns
-        right under it (a town's rule is part of its county's or city's; the note says whose it is)."""
-        return {d for d, p in self._places.items() if p is not None and (
-            place.within(p.code) or p.level == "town" and p.parents[:1] == (place.code,))}
+        right under it, and of a county's zones (a town's or a county's zone's rule is part of its county's or
+        city's; the note says whose it is)."""
+        return {d for d, p in self._places.items() if p is not None and (place.within(p.code) or p.parents[:1] == (
+            place.code,) and (p.level == "town" or p.level == "zone" and place.level == "county"))}
 
     def resolve(self, text: str) -> PlaceScope:
         matches, dropped = self.gaz.find_all(text)
@@ -287,7 +288,7 @@ def coverage_note(doc: Document, place: Place | None) -> str:
         return f"这是{issuer}发布的全国性规定，适用于{place.short}"
     if place.within(doc_place.code):
         return f"这是{doc_place.name}的{LEVEL_LABEL[doc_place.level]}规定，{place.short}在其范围内"
-    if doc_place.level == "town" and doc_place.parents[:1] == (place.code,):
+    if doc_place.level in ("town", "zone") and doc_place.parents[:1] == (place.code,):
         return f"这是{place.short}下辖的{doc_place.name[len(place.name):]}的规定，只适用于该地"
     return f"这是{doc_place.name}的规定，不适用于{place.short}"
 

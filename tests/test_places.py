@@ -10,7 +10,7 @@ import pytest
 
 from corpus.pipeline import BUNDLED_CORPUS, load_corpus
 from index.embed import default_model_dir, ensure_model
-from qa.places import PlaceResolver, coverage_note
+from qa.places import PlaceResolver, coverage_note, place_of
 from qa.scoping import PlaceScoper
 from qa.service import PolicyQA
 
@@ -177,6 +177,19 @@ def test_a_towns_document_serves_its_county_labelled_but_not_a_sibling_town(tmp_
     assert "东莞下辖的道滘镇的规定" in coverage_note(docs[0], city.places[0])
     sibling = resolver.resolve("东莞中堂镇对高新技术企业奖励多少")
     assert [p.name for p in sibling.uncovered] == ["广东省东莞市中堂镇"]
+
+
+def test_a_county_zones_document_serves_its_county_labelled_but_not_its_city_nor_a_sibling(tmp_path):
+    (tmp_path / "yanshan.txt").write_text("盐山经济技术开发区招商引资优惠政策\n盐山经济技术开发区管委会\n"
+                                          "入区管道装备企业固定资产投资5000万元以上的，奖励50万元。\n", "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    assert place_of(docs[0]).level == "zone"
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    county = resolver.resolve("盐山县对管道装备企业奖励多少")
+    assert county.doc_ids == {"yanshan.txt"} and not county.uncovered
+    assert "盐山下辖的" in coverage_note(docs[0], county.places[0])
+    assert [p.name for p in resolver.resolve("沧州市对管道装备企业奖励多少").uncovered] == ["河北省沧州市"]
+    assert [p.name for p in resolver.resolve("海兴县对管道装备企业奖励多少").uncovered] == ["河北省沧州市海兴县"]
 
 
 def test_national_rule_is_labelled_for_a_named_place(qa):
