@@ -353,7 +353,9 @@ def _title_end(s: str) -> bool:
     return bool(_TITLE_END_RE.search(_TRAILING_PARENS_RE.sub("", s)))
 
 
-def _title_like(s: str) -> bool:
+def _title_like(s: str, labelled: bool = False) -> bool:
+    """Could `s` be a title? `labelled`: the value of a 标题/名称 field, which may open as a sentence does (对省政协…
+    提案的会办意见)."""
     return (
         6 <= len(s) <= 100
         and "。" not in s
@@ -368,9 +370,10 @@ def _title_like(s: str) -> bool:
         and not re.fullmatch(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月", s)  # 2021年4月: a plan's date line
         and not (_is_orgs(s) and "关于" not in s)
         and not any(marker.match(s) for _, marker in MARKERS)  # 一、背景依据, 1.发展…: a heading inside the text
-        and not s.startswith(("为", "為", "根据", "根據", "依据", "依據"))  # 为深入贯彻落实…, 根据《…: a sentence's
-        # opening purpose or basis clause, cut before its comma
-        and not re.match(r"[对對](?!外)", s)  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
+        and (labelled or not s.startswith(("为", "為", "根据", "根據", "依据", "依據")))  # 为深入贯彻落实…, 根据《…: a
+        # sentence's opening purpose or basis clause, cut before its comma
+        and (labelled or not re.match(r"[对對](?!外)", s))  # 对总投资额…的项目: a rule's object clause (not 对外开放…)
+        and not _BARE_DOC_NO_RE.fullmatch(s)  # 湘工信提案函〔2025〕138: a document number whose 号 was lost
         and not _DATELINE.match(s)  # 南宁讯(记者 周红梅): a news report's dateline
         and not re.fullmatch(r"【?[^【】\s]{2,40}[讯訊]】?", s)  # 【天地网讯】, 中国花生交易网(m.…cn)讯: a news source's mark
         and not re.search(r"[|｜]", s)  # 有效性状态 | 废止日期 | 暂无 |: a row of a page's field table
@@ -396,7 +399,7 @@ def _title(text: str, lines: list[Line], header: list[str]) -> tuple[str, tuple[
             value = value[:_glued_end(value)]  # 原标题:…若干政策的通知各县(区)人民政府,…: the addressees are not the title
             if (kind := _NOTICE_KIND.search(value)) and _is_orgs(value[kind.end():]):
                 value = value[:kind.end()]  # …的通知市人民政府办公室: the signature's unit run on from the next line
-        if label in _TITLE_LABELS and _title_like(value):
+        if label in _TITLE_LABELS and _title_like(value, labelled=True):
             if span is not None and (at := lines_text(lines, span).find(value)) >= 0:
                 return text[span[0] + at : span[0] + at + len(value)], span
             return value, span
@@ -969,10 +972,12 @@ def _town_throughout(head: str, place) -> Place | None:
 
     gaz = gazetteer()
     counts: dict[str, int] = {}
+    read_to = 0  # where the last name read ends: 湖南乡乡嘴 names 湖南乡 once, not again at its second 乡
     for m in re.finditer(r"镇|乡|街道", head):
         for size in (3, 2):  # the longer name first: 马驹桥, not 驹桥
-            if m.start() >= size and (name := town_name_at(head, m.start() - size)):
+            if m.start() - size >= read_to and (name := town_name_at(head, m.start() - size)):
                 counts[name] = counts.get(name, 0) + 1
+                read_to = m.start() - size + len(name)
                 break
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:

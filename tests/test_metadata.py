@@ -810,3 +810,14 @@ def test_a_news_sources_mark_is_no_title(tmp_path):
     for mark in ("【天地网讯】", "中国花生交易网(m.example.cn)讯"):
         meta = _meta(tmp_path / "n.txt", mark + "\n近年来,宕昌县把中药材产业作为富民强县的主导产业,全县种植面积达到40万亩,带动农户增收致富。\n")
         assert meta.title == "", mark
+
+
+def test_a_labelled_title_may_open_as_a_sentence_and_a_bare_number_is_no_title(tmp_path):
+    """A 名称 field is the title even when it opens with 对 (对…提案的会办意见); a number whose 号 was lost
+    (湘工信提案函〔2025〕138) is not; a company named like a town (湖南乡乡嘴食品) names no town twice."""
+    meta = _meta(tmp_path / "r.txt", "对省政协十三届三次会议第0406号提案的会办意见\n\n  • 发布机构:\n  • 发文日期:2025-06-11 16:08\n"
+                 "  • 名称:对省政协十三届三次会议第0406号提案的会办意见\n\n湘工信提案函〔2025〕138\n\n省文化和旅游厅:\n"
+                 "近年来,省工业和信息化厅支持武冈卤制品产业发展,助力武冈卤菜文化生态保护。我厅编制出台的《湖南省食品行业"
+                 "“十四五”发展规划》提出发展酱卤制品。武冈卤菜进一步做大做强做优。湖南乡乡嘴食品有限公司获评专精特新企业。\n")
+    assert meta.title == "对省政协十三届三次会议第0406号提案的会办意见"
+    assert "乡" not in meta.region
