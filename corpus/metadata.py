@@ -702,6 +702,10 @@ def _date_lines(body: list[Line], k: int) -> tuple[str, int]:
     return "", -1
 
 
+# the labels of the date a document was issued on, which a page may give beside the date it posted the copy
+_ISSUE_DATE_LABELS = ("印发日期", "发文日期", "制发日期", "发文时间")
+
+
 def parse_date(s: str) -> date | None:
     """The first date in `s`, in any common form: 2019年3月5日, 二〇一九年三月五日, 2019-03-05."""
     m = _PARTS_RE.search(s)
@@ -766,7 +770,7 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
     for (_, _, prev), (s, e, ln) in zip(body[:20], body[1:20], strict=False):  # a signature without its signer
         if _NOTICE_CLOSE.search(prev) and _is_date_line(ln) and (d := parse_date(ln)):
             return d, (s, e)  # 现将《…》印发给你们,请…认真贯彻执行。 / 2021年10月29日
-    for label, value, span in fields:
+    for label, value, span in sorted(fields, key=lambda f: f[0] not in _ISSUE_DATE_LABELS):  # 印发日期 before 发布日期
         if label in _DATE_LABELS and (d := parse_date(value)):
             return d, span
     if d := _labelled_date(header, _ANY_DATE_LABEL):  # a label the field list does not know: 公开发布日期:2022-04-02

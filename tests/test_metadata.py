@@ -821,3 +821,10 @@ def test_a_labelled_title_may_open_as_a_sentence_and_a_bare_number_is_no_title(t
                  "“十四五”发展规划》提出发展酱卤制品。武冈卤菜进一步做大做强做优。湖南乡乡嘴食品有限公司获评专精特新企业。\n")
     assert meta.title == "对省政协十三届三次会议第0406号提案的会办意见"
     assert "乡" not in meta.region
+
+
+def test_the_issue_date_field_outranks_the_pages_posting_date(tmp_path):
+    meta = _meta(tmp_path / "n.txt", "文号:金发〔2024〕32号\n\n国家金融监督管理总局关于建立支持小微企业融资协调工作机制的通知\n\n"
+                 "发布日期:2024-11-08\n政策级别 国家部委级 适用范围 全国\n印发日期 2024-10-28 执行日期 自 2024-10-28 至 长期有效\n\n"
+                 "各金融监管局:\n为做好小微企业融资工作,现将有关事项通知如下。\n")
+    assert meta.date == date(2024, 10, 28)
