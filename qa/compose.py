@@ -704,9 +704,22 @@ def _squashed(text: str) -> str:
 # the unit a notice says drafted the text (秀山高新区管委会牵头起草了《…》), not a first-person 我局
 _DRAFTED = re.compile(r"(?:^|[,，。;；\s])((?![我本])[\u4e00-\u9fff()（）]{2,30}?(?:委员会|管委会|政府|局|厅|委|办公室|办|中心|部))"
                       r"(?:牵头|负责|组织)?起草了?《")
+# a report's lead naming who issued the policy it reports (马尾区委、区政府近日正式出台《…》): for a text with no issuer
+_ISSUED_BY = re.compile(r"(?:^|[,，。;；\s])((?![我本记])[\u4e00-\u9fff()（）、]{2,30}?(?:委员会|管委会|政府|局|厅|委|办公室|办|中心|部))"
+                        r"(?:近日|日前|近期|正式|联合|研究)*(?:出台|印发|发布|制定|公布)了?《([^《》\n]{4,80})》")
 # a question after the signature's date (落款日期, 成文日期, 哪天签发的), not the page's publication date
 _SIGNED_ASKED = re.compile(r"落款|成文|签发|签署")
 _ISSUE_DATE_ASKED = re.compile(r"(?:印发|出台|发文|制定)\S{0,4}(?:日期|时间|何时|什么时候|哪天|哪一天)|(?:哪天|哪一天|何时|什么时候)\S{0,2}(?:印发|出台)")
+
+
+def _issued_by(question: Question, doc: Document) -> tuple[int, int] | None:
+    """Where a text that names no issuer of its own says who issued the policy it is about: the unit before
+    出台/印发《…》 whose name is the text's title or the one the question quotes (a report's lead)."""
+    names = [search_form(n) for n in (*question.quoted, doc.meta.title) if n]
+    for m in _ISSUED_BY.finditer(doc.search_text):
+        if any(m.group(2) in n or n in m.group(2) for n in names):
+            return m.span(1)
+    return None
 
 
 def _only_reported(question: Question, doc: Document) -> bool:
@@ -821,6 +834,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         elif field == "issuer" and "起草" in question.search and (drafted := _DRAFTED.search(doc.search_text)):
             at, end = drafted.span(1)  # 由谁牵头起草: the unit the notice says drafted it (…管委会牵头起草了《…》)
             span, shown, label = _line_span(doc.text, at, end), doc.text[at:end], "起草单位"
+        elif field == "issuer" and field not in evidence and (issued := _issued_by(question, doc)):
+            at, end = issued  # a report naming no issuer of its own: the one its lead says issued the policy
+            span, shown, label = _line_span(doc.text, at, end), doc.text[at:end], "出台单位"
         elif field == "date" and _only_reported(question, doc):
             lines.append(f"《{meta.title}》是一篇报道，其日期是报道的日期，没有写明所问文件的印发日期。")
             reported = True

@@ -458,3 +458,18 @@ def test_tenths_and_percentage_points_ask_a_rate():
     assert parse_question("产业扶持资金能按几个点拿？").unit == "%"
     assert parse_question("每超过全区平均多少个百分点才奖励？").unit == "%"
     assert parse_question("全市建了几个点位？").unit == "个"  # 点位: places, not points
+
+
+def test_a_report_naming_no_issuer_is_answered_with_the_unit_its_lead_says_issued_the_policy(tmp_path):
+    from corpus.pipeline import load_document
+    from qa.compose import compose_about_document
+
+    path = tmp_path / "news.txt"
+    path.write_text("马尾区“扶持龙头壮大产业”专项行动实施方案出台\n2021-04-21 12:00:42来源:福州新闻网作者:朱丽萍\n"
+                    "福州新闻网4月21日讯(记者 朱丽萍)4月21日,记者从马尾区发展和改革局获悉,为全力扶引大龙头,马尾区委、区政府"
+                    "近日正式出台《马尾区“扶持龙头壮大产业”专项行动实施方案》。\n方案指出,马尾区要集中力量培育壮大龙头企业。\n",
+                    encoding="utf-8")
+    doc = load_document(path)
+    answer = compose_about_document(parse_question("《马尾区“扶持龙头壮大产业”专项行动实施方案》是谁出台的？"), doc,
+                                    lambda _: [], 1.0, named=True)
+    assert answer is not None and answer.answerable and "马尾区委、区政府" in answer.answer
