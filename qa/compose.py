@@ -224,12 +224,13 @@ class ExtractiveComposer:
         best = own[0]
         keep = [s.span for s in own[1:self.config.max_sentences]
                 if s.score >= best.score * self.config.sentence_keep_ratio and s.score > 0]
-        if question.wants_figure and not any(
-                asked_figures(question, cand.doc.search_text[s.start:s.end]) for s in [best.span, *keep]):
-            with_fig = next((s.span for s in own if asked_figures(question, cand.doc.search_text[s.span.start:s.span.end])),
-                            None)
-            if with_fig is not None:
-                keep.append(with_fig)
+        def states(span: Span) -> bool:  # the asked figure, or the asked definition (所称…是指)
+            text = cand.doc.search_text[span.start:span.end]
+            return bool(asked_figures(question, text)) if question.wants_figure else states_asked_kind(question, text) > 0
+
+        if (question.wants_figure or question.asks == "definition") and not any(states(s) for s in [best.span, *keep]) \
+                and (stating := next((s.span for s in own if states(s.span)), None)) is not None:
+            keep.append(stating)
         first = _with_body(cand, best.span)
         rest = {_with_body(cand, s) for s in keep} - {first}
         return [first, *sorted((s for s in rest if not (first.start <= s.start and s.end <= first.end)),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.clean import search_form
-from qa.question import CAP, Question, _pos_cut
+from qa.question import CAP, DEFINES, Question, _pos_cut
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 NUMBER = re.compile(rf"\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{2,}}|[一二两三四五六七八九十]")
@@ -250,6 +250,8 @@ def states_identifier(text: str) -> bool:
 def states_asked_kind(question: Question, text: str) -> float:
     """1 when `text` states the kind of fact asked for (or nothing specific is asked): a figure in the asked
     unit or of the asked role, a date, a code such as a phone or file number for a bare 多少."""
+    if question.asks == "definition":
+        return float(bool(DEFINES.search(text)))
     if question.asks in ("date", "duration") and not question.unit:
         return float(bool(_DATE.search(text)) or bool(asked_figures(question, text)))
     if question.wants_figure:

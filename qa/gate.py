@@ -663,4 +663,4 @@ def _unquoted(question: Question, found: Retrieval) -> list[str]:
     return out
 
 
-KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限"}
+KIND_NAMES = {"quantity": "数额", "date": "日期", "duration": "期限", "definition": "定义"}

@@ -194,7 +194,12 @@ def _written_in_another_language(search: str) -> bool:
     return latin > sum(1 for w, _, _ in _pos_cut(search) if _CJK.search(w)) if latin else not _CJK.search(search)
 
 
-_KIND_ORDER = ("duration", "date", "quantity", "how", "yesno", "which", "")
+_KIND_ORDER = ("duration", "date", "quantity", "definition", "how", "yesno", "which", "")
+# a question asking what a term means (“民营企业”的定义写法是什么, 对中小企业的界定): the words naming the kind of fact,
+# which a text states as 本条例所称民营企业,是指…, not as words of its own
+DEFINITION = re.compile(r"的?(?:定义|界定|含义)(?:的?(?:写法|表述|说法|内容))?")
+# how a text states a definition
+DEFINES = re.compile(r"是指|指的是|系指|所称")
 
 
 def _asks(search: str, english: bool = False) -> str:
@@ -207,6 +212,8 @@ def _asks(search: str, english: bool = False) -> str:
 
 
 def _clause_asks(search: str) -> str:
+    if DEFINITION.search(search) and not re.search("多少|几", search):
+        return "definition"
     asked = [(m.start(), kind) for kind, pattern in _FIGURE_INTERROGATIVES for m in re.finditer(pattern, search)]
     if _DURATION_NOUN.search(search):
         return "duration"
@@ -377,6 +384,8 @@ def parse_question(raw: str, places: tuple[str, ...] = (), writes: Callable[[str
     search = _written_amounts(re.sub(r"\s+", " ", search_form(raw.strip())).strip())
     crosslingual = _written_in_another_language(search)
     terms_text = A_NOT_A.sub(lambda m: " " * len(m.group()), search)  # 能不能享受: 享受, not 不能
+    if _asks(search, crosslingual) == "definition":  # …的定义写法是什么: what is asked of the term, not a term
+        terms_text = DEFINITION.sub("", terms_text)  # (and the term defined is the focus: 民营企业”是什么)
     for place in sorted(places, key=len, reverse=True):  # …but the level a place's last character starts (湖北省级首台套)
         terms_text = re.sub(re.escape(place) + r"(?!级)|" + re.escape(place[:-1]) + f"(?={re.escape(place[-1])}级)",
                             lambda m: " " * len(m.group()), terms_text)

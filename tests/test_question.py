@@ -460,6 +460,19 @@ def test_tenths_and_percentage_points_ask_a_rate():
     assert parse_question("全市建了几个点位？").unit == "个"  # 点位: places, not points
 
 
+def test_a_question_asking_what_a_term_means_asks_a_definition():
+    """…的定义写法是什么, 对“中小企业”的界定, 怎么定义的: the words naming the kind of fact are no terms; the term is the
+    focus, and a text states it as 本条例所称…是指."""
+    from qa.figures import states_asked_kind
+
+    q = parse_question("浙江民营企业发展促进条例对“民营企业”的定义写法是什么?")
+    assert q.asks == "definition" and q.focus == ("民营企业",) and not {"定义", "写法"} & set(q.terms)
+    assert parse_question("黑龙江中小企业条例对“中小企业”的界定是什么？").asks == "definition"
+    assert states_asked_kind(q, "本条例所称民营企业,是指依法设立的企业。")
+    assert not states_asked_kind(q, "第二条 本省行政区域内民营企业发展促进有关工作,适用本条例。")
+    assert parse_question("定义为专精特新的企业奖励多少？").asks == "quantity"
+
+
 def test_a_report_naming_no_issuer_is_answered_with_the_unit_its_lead_says_issued_the_policy(tmp_path):
     from corpus.pipeline import load_document
     from qa.compose import compose_about_document
