@@ -117,7 +117,7 @@ class PlaceScoper:
         if not edition.endswith("年"):  # its own marks select its documents: they are not what is asked
             for start, end, label in marks:
                 own = own.replace(question_search[start:end], "", 1) if label == edition else own
-        return _EDITION_WORDS.sub("", _CHANGE_TO.sub("是", _CHANGE.sub("是什么", own)))
+        return _tidied(_EDITION_WORDS.sub("", _CHANGE_TO.sub("是", _CHANGE.sub("是什么", own))))
 
     def _is_national(self, doc_id: str) -> bool:
         place = self.resolver.doc_place(doc_id)
@@ -296,6 +296,21 @@ _EDITION_WORDS = re.compile(r"(?:修正|修订|新|旧|老|原)版本?")
 # what a question comparing editions asks of the change, asked of one edition alone
 _CHANGE = re.compile(r"(?:有|发生了?)?(?:什么|啥|哪些|何)(?:不同|不一样|区别|变化|差别|差异|调整)")
 _CHANGE_TO = re.compile(r"(?:改成|改为|变成|换成|调成|调整为|调到|降到|降至|提高到|提高至|增加到|变为)了?")
+# a conjunction left with nothing after it once the other edition is taken out (…的界定,2018年和是什么?)
+_DANGLING = re.compile(r"(?:以及|和|与|及|跟)(?=\s*(?:[,，。？?；;]|是什么|$))|(?<=[,，])\s*(?:以及|和|与|及|跟)")
+# a last clause asking nothing of its own but what the clause before it names (…的界定,2018年是什么?)
+_BARE_LAST = re.compile(r"(.*[^\s,，])[,，]\s*((?:19|20)\d{2}\s*年)?\s*(是什么[?？]?)")
+
+
+def _tidied(text: str) -> str:
+    """A sub-question as an asker would write it: no conjunction left dangling, a last clause holding only its
+    edition's year and 是什么 joined to the clause it asks about (2018年…的界定是什么?)."""
+    text = re.sub(r"[,，]\s*(?=[,，?？]|$)", "", _DANGLING.sub("", text))
+    if m := _BARE_LAST.fullmatch(text):
+        text = f"{m.group(2) or ''}{m.group(1)}{m.group(3)}"
+    return text
+
+
 # where what a question says of one of its places ends: a break, a conjunction, or a word the places share
 _SEGMENT_END = re.compile(r"[，,。？?；;、]|和|与|及|或|分别|各自|各|都")
 _JOINED = re.compile(r"\s*(?:[、,，]|和|与|及|以及|或|或者|跟)\s*")  # two places listed together

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.clean import search_form
 from corpus.pipeline import BUNDLED_CORPUS, load_corpus
 from index.embed import default_model_dir, ensure_model
 from qa.places import PlaceResolver, coverage_note, place_of
@@ -396,3 +397,11 @@ def test_a_name_several_places_share_means_the_one_the_corpus_covers(tmp_path):
     scope = resolver.resolve("通州张家湾镇对专精特新企业奖励多少")
     assert [p.name for p in scope.uncovered] == ["北京市通州区张家湾镇"]
     assert resolver.resolve("朝阳区对专精特新企业奖励多少").ambiguous == ["朝阳区"]  # none of them covered
+
+
+def test_an_editions_part_reads_as_a_question_of_its_own():
+    """…的界定,2018年修正版和2022年新版有什么不一样: each edition's part asks 2018年…的界定是什么, no conjunction left
+    dangling where the other edition was taken out."""
+    q = search_form("黑龙江中小企业条例对“中小企业”的界定，2018年修正版和2022年新版有什么不一样？")
+    assert PlaceScoper.about_edition(q, "2018年") == "2018年黑龙江中小企业条例对“中小企业”的界定是什么?"
+    assert PlaceScoper.about_edition(q, "2022年") == "2022年黑龙江中小企业条例对“中小企业”的界定是什么?"
