@@ -172,7 +172,12 @@ class PlaceResolver:
                     covered[p.code] = bool(self._local(self.covering(p)))
             return [p for p in places if covered[p.code]]
 
-        known = tuple(cands[0] for _surface, codes in dropped if len(cands := covered_places(codes)) == 1)
+        named = {m.place.code for m in matches}
+        within = [[p for c in codes if (p := self.gaz.get(c)) is not None and named & set(p.parents)] for _, codes in dropped]
+        # a name several places share: the one inside a place the text names beside it (Licheng District, Quanzhou),
+        # else the one covered (通州 with 北京通州区's documents)
+        known = tuple(inside[0] if len(inside) == 1 else cands[0] for (_surface, codes), inside in zip(dropped, within,
+                      strict=True) if len(inside) == 1 or len(cands := covered_places(codes)) == 1)
         if known:  # a name several places share, one of them covered: that one (通州 with 北京通州区's documents), so
             matches, dropped = self.gaz.find_all(text, known)  # a town written after it is read (通州张家湾镇)
         matches = [m for m in matches if not self._named_elsewhere(m, covered_places)]
@@ -265,7 +270,7 @@ def _names_something(match: PlaceMatch, matches: list[PlaceMatch], s: str) -> bo
 def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:
     """Does one of two neighbouring names only say where the other lies? A parent written right before its
     child ("宁波余姚", "宁波市海曙区", "济南的平阴", "Ningbo's Haishu"), or after it as an English apposition ("Huli District,
-    Xiamen", "Haishu District of Ningbo")."""
+    Xiamen", "Haishu District of Ningbo", "Licheng District (Quanzhou)")."""
     if first.place.code in second.place.parents:
         return _PARENT_FIRST.fullmatch(gap) is not None
     latin = not _CJK_RE.search(first.surface + second.surface)
@@ -273,7 +278,7 @@ def _qualifies(first: PlaceMatch, second: PlaceMatch, gap: str) -> bool:
 
 
 _PARENT_FIRST = re.compile(r"(?:['’]s|的)?\s*")  # 宁波余姚, 济南的平阴, Ningbo's Haishu
-_CHILD_FIRST = re.compile(r"[A-Za-z\s]{0,24}?(?:,|\bof\b|\bin\b)\s*", re.IGNORECASE)
+_CHILD_FIRST = re.compile(r"[A-Za-z\s]{0,24}?(?:,|\(|\bof\b|\bin\b)\s*", re.IGNORECASE)
 
 
 def coverage_note(doc: Document, place: Place | None) -> str:

@@ -102,6 +102,17 @@ def test_english_place_names_and_their_qualifiers(resolver):
     assert [p.short for p in scope.uncovered] == ["上海"] and scope.doc_ids == {"national_2020_8.txt"}
 
 
+def test_a_shared_english_name_is_the_place_inside_the_one_written_beside_it(tmp_path):
+    """Licheng is 鲤城 (泉州), 历城 (济南) or 荔城 (莆田): beside Quanzhou it is 鲤城, even where a 山东 document covers 历城."""
+    (tmp_path / "licheng.txt").write_text("鲤城区加大企业创新扶持力度\n鲤城区每年安排500万元专项资金支持企业创新。\n", "utf-8")
+    (tmp_path / "shandong.txt").write_text("山东省中小企业促进条例\n第一条 为了促进中小企业发展,制定本条例。\n", "utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    for q in ("How much does Licheng District (Quanzhou) spend each year?", "How much does Licheng District, Quanzhou spend?"):
+        scope = resolver.resolve(q)
+        assert [p.short for p in scope.places] == ["鲤城"] and not scope.uncovered and "licheng.txt" in scope.doc_ids
+
+
 def test_ambiguous_name_is_never_guessed(resolver):
     scope = resolver.resolve("朝阳区首轮流片补助多少")  # 北京 or 长春: neither is covered
     assert scope.places == [] and scope.ambiguous == ["朝阳区"] and scope.doc_ids == set()
