@@ -143,3 +143,10 @@ def test_readings_without_tone_marks_or_in_lenticular_brackets_are_stripped():
     assert clean("各省(sheng)轄市(shi)人民政府(fu),企(qi)(qi)業(ye)(ye)(ye)").text == "各省轄市人民政府,企業"
     assert clean("深【shēn】圳【zhèn】市福田区").text == "深圳市福田区"
     assert clean("第(a)项和第(b)项、面积(km)").text == "第(a)项和第(b)项、面积(km)"
+
+
+def test_a_full_stop_between_digits_is_searched_as_a_decimal_point():
+    from corpus.clean import search_form
+
+    text = "2003年实现工业总产值2。5亿元。2004年将突破3亿元。"
+    assert search_form(text) == "2003年实现工业总产值2.5亿元。2004年将突破3亿元。" and len(search_form(text)) == len(text)
