@@ -181,3 +181,10 @@ def test_a_town_right_after_its_county_or_city_is_a_place_under_it():
     assert gaz.find(gaz.find("东莞市道滘镇")[0].place.name)[-1].place.code == town.code  # read back from its name
     assert [m.place.name for m in gaz.find("沈阳市和平区解放路街道")][-1].endswith("解放路街道")  # a verb with a one-character word
     assert [m.place.name for m in gaz.find("大兴区旧宫镇")] == ["北京市大兴区旧宫镇"]  # 旧宫: a rare word, a name
+
+
+def test_a_zone_is_named_by_its_county_however_jieba_reads_the_name():
+    """灵石经开区: jieba reads 灵|石经|开区, yet the county's short form before a zone word names its zone."""
+    found = gazetteer().find("灵石经开区和古县经开区的规划面积各是多少")
+    assert [m.surface for m in found] == ["灵石经开区", "古县经开区"]
+    assert not gazetteer().find("和布展")  # no zone word after it: a word taking half the name still wins
