@@ -146,7 +146,5 @@ def test_readings_without_tone_marks_or_in_lenticular_brackets_are_stripped():
 
 
 def test_a_full_stop_between_digits_is_searched_as_a_decimal_point():
-    from corpus.clean import search_form
-
     text = "2003年实现工业总产值2。5亿元。2004年将突破3亿元。"
     assert search_form(text) == "2003年实现工业总产值2.5亿元。2004年将突破3亿元。" and len(search_form(text)) == len(text)
