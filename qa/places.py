@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from corpus.clean import search_form
 from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
 from corpus.schema import Document
-from qa.question import noun_at
+from qa.question import noun_at, quoted_spans
 
 __all__ = [
     "Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of", "region_places",
@@ -188,6 +188,10 @@ class PlaceResolver:
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
         parts = [m for m in matches if _names_something(m, matches, s)]
+        quoted = [(q.start(1), q.end(1)) for q in quoted_spans(s, titles=False)]
+        in_name = [m for m in matches if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in quoted)]
+        if len(in_name) < len(matches):  # a place inside a quoted name (“成都经济区”) beside a place asked outside it
+            parts += [m for m in in_name if m not in parts]
         named: dict[str, Place] = {}
         for m in matches:
             if m.place.code not in qualifiers and m not in parts:

@@ -140,6 +140,8 @@ class PlaceScoper:
         if not editions and len(named) < 2:
             if not scope.per_place:
                 self._named_editions(scope, question_search, set(self.docs) if scope.doc_ids is None else scope.doc_ids)
+            if named and not scope.per_edition:
+                self._other_editions_dropped(scope, named[0])
             return scope
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
         known = {d: _years(self.docs[d]) for d in pool}
@@ -162,6 +164,15 @@ class PlaceScoper:
         elif any("版" in m.group(0) for m in editions):
             scope.missing_edition = next(m.group(0) for m in editions if "版" in m.group(0))
         return scope
+
+    def _other_editions_dropped(self, scope: Scope, year: int) -> None:
+        """A question naming one year of a policy loosely (2015年的五大经济区重点工作方案) leaves out the other editions of
+        the policies it has a document of that year of (the 2016 方案): they are versions of the one it names."""
+        pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
+        groups = {self.docs[d].meta.version_group for d in pool if year in _years(self.docs[d])} - {""}
+        others = {d for d in pool if self.docs[d].meta.version_group in groups and year not in _years(self.docs[d])}
+        if others:
+            scope.doc_ids = pool - others
 
     def _named_editions(self, scope: Scope, question_search: str, pool: set[str]) -> None:
         """Editions a question names other than by year, each its own part when it names two (or more) that select

@@ -416,3 +416,21 @@ def test_an_editions_part_reads_as_a_question_of_its_own():
     q = search_form("黑龙江中小企业条例对“中小企业”的界定，2018年修正版和2022年新版有什么不一样？")
     assert PlaceScoper.about_edition(q, "2018年") == "2018年黑龙江中小企业条例对“中小企业”的界定是什么?"
     assert PlaceScoper.about_edition(q, "2022年") == "2022年黑龙江中小企业条例对“中小企业”的界定是什么?"
+
+
+def test_a_year_named_loosely_leaves_out_the_other_editions_of_that_policy(tmp_path):
+    """2015年的五大经济区重点工作方案: the 2016 edition of the same 方案 is not asked about; a draft and its adopted text
+    named beside the year still get a part each."""
+    for year in (2015, 2016):
+        (tmp_path / f"plan{year}.txt").write_text(
+            f"四川省人民政府办公厅\n关于印发全省五大经济区{year}年重点工作方案的通知\n川办函〔{year}〕160号 {year}年9月1日\n"
+            f"各市(州)人民政府:\n现将《成都经济区{year}年重点工作方案》印发你们,请认真组织实施。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    assert docs[0].meta.version_group and docs[0].meta.version_group == docs[1].meta.version_group
+    scoper = PlaceScoper({d.doc_id: d for d in docs})
+    q = search_form("四川2015年的五大经济区重点工作方案，具体印发了哪五个经济区的方案？")
+    assert scoper.edition(scoper.resolve(q), q).doc_ids == {"plan2015.txt"}
+    q = search_form("四川五大经济区重点工作方案，2015年那版叫“成都经济区”，2016年那版改叫什么了？")
+    scope = scoper.edition(scoper.resolve(q), q)
+    assert [p.short for p in scope.places] == ["四川"]  # 成都 is part of the quoted name “成都经济区”
+    assert scope.doc_ids == {"plan2015.txt", "plan2016.txt"}
