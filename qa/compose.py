@@ -592,13 +592,20 @@ def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Do
 
 
 # the same facts asked in English (which body issued…, what is the document number…, when was it issued…)
-_ISSUED_EN = r"(?:issue[sd]?|release[sd]?|publish(?:ed|es)?|promulgate[sd]?|sign(?:ed|s)?|posted)"
+_ISSUED_EN = r"(?:issue[sd]?|release[sd]?|publish(?:ed|es)?|promulgate[sd]?|sign(?:ed|s)?|posted|adopt(?:ed|s)?)"
 _ISSUING_EN = rf"(?:{_ISSUED_EN}|drafted)"  # … or who drafted it (a draft's unit)
 _DOC_FIELDS_EN: dict[str, re.Pattern[str]] = {
     "issuer": re.compile(rf"\b(?:which|what)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:body|bodies|department|bureau|office|agency|"
                          rf"authority|organi[sz]ation|unit|government|commission|committee)s?\b[^?]{{0,40}}?\b{_ISSUING_EN}\b"
                          rf"|\bwho\s+{_ISSUING_EN}\b|\bissu(?:ing|er)\s+(?:body|authority|department|office)\b", re.I),
     "doc_number": re.compile(r"\bdocument\s+(?:number|no\.?)|\b(?:reference|file|serial)\s+number\b", re.I),
+    "valid_from": re.compile(r"\b(?:come|came|comes|coming|enter(?:ed|s)?|went|go(?:es)?)\s+into\s+(?:force|effect)\b"
+                             r"|\btak(?:e|es|en|ing)\s+effect\b|\beffective\s+(?:date|from)\b|\bin\s+force\s+(?:from|since)\b",
+                             re.I),
+    "comment_until": re.compile(r"\b(?:send|submit|give|make|provide)\w*\s+(?:\w+\s+){0,3}?(?:comments?|feedback|opinions?)"
+                                r"\b[^?]{0,60}?\b(?:until|by|before|deadline)\b|\b(?:comments?|feedback|consultation)\s+"
+                                r"(?:period|deadline)\b|\bdeadline\s+for\s+(?:comments?|feedback)\b"
+                                r"|\buntil\s+what\s+date\b[^?]{0,80}?\b(?:comments?|feedback)\b", re.I),
     "date": re.compile(rf"\bwhen\s+(?:was|were|did)\b[^?]{{0,80}}?\b{_ISSUED_EN}\b|\bwhat\s+date\b[^?]{{0,80}}?"
                        rf"\b{_ISSUED_EN}\b|\b(?:issue|issuing|release|publication)\s+date\b", re.I),
 }

@@ -486,3 +486,15 @@ def test_a_report_naming_no_issuer_is_answered_with_the_unit_its_lead_says_issue
     answer = compose_about_document(parse_question("《马尾区“扶持龙头壮大产业”专项行动实施方案》是谁出台的？"), doc,
                                     lambda _: [], 1.0, named=True)
     assert answer is not None and answer.answerable and "马尾区委、区政府" in answer.answer
+
+
+def test_document_facts_asked_in_english_include_entry_into_force_and_the_comment_deadline():
+    from qa.compose import asked_fields
+
+    assert asked_fields(parse_question("When did Zhejiang's Regulation on Promoting Private Enterprises come into force?")) \
+        == ["valid_from"]
+    assert asked_fields(parse_question("When does the regulation take effect, and which body adopted it?")) \
+        == ["issuer", "valid_from"]
+    assert asked_fields(parse_question("Until what date could the public send comments on the draft regulation?")) \
+        == ["comment_until"]
+    assert asked_fields(parse_question("How much does the zone give for each new patent?")) == []
