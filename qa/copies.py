@@ -50,6 +50,19 @@ class ScriptCopies:
             self._groups = groups
         return self._groups.get(group, [])
 
+    def copy_in_askers_script(self, doc: Document, question: str) -> Document | None:
+        """A copy of `doc` in the question's script, when `doc` is in the other one (None otherwise)."""
+        wanted = traditional(question, self.share)
+        if not doc.meta.version_group or self.traditional(doc.doc_id) == wanted:
+            return None
+        return next((d for d in self._copies(doc) if self.traditional(d.doc_id) == wanted), None)
+
+    def _copies(self, doc: Document) -> list[Document]:
+        """The other members of `doc`'s version group with its draft status and date (or undated): its copies."""
+        return [d for d in self.members(doc.meta.version_group) if d.doc_id != doc.doc_id
+                and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
+                                                              or not doc.meta.date)]
+
     def in_askers_script(self, cands: list[Candidate], question: str) -> list[Candidate]:
         """`cands` with each passage from a copy in the other script replaced by the same passage of a copy in the
         question's script: the chunk of that copy holding at least `overlap` of the passage's character bigrams."""
@@ -60,10 +73,7 @@ class ScriptCopies:
             if not doc.meta.version_group or self.traditional(doc.doc_id) == wanted:
                 out.append(cand)
                 continue
-            copies = [d for d in self.members(doc.meta.version_group) if d.doc_id != doc.doc_id
-                      and d.meta.is_draft == doc.meta.is_draft and (d.meta.date == doc.meta.date or not d.meta.date
-                                                                    or not doc.meta.date)
-                      and self.traditional(d.doc_id) == wanted]
+            copies = [d for d in self._copies(doc) if self.traditional(d.doc_id) == wanted]
             grams = _bigrams(cand.chunk.search_text)
             best, share_held = None, 0.0
             for copy in copies:

@@ -145,6 +145,11 @@ class AnswerPipeline:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             named_doc = self._writes_title(question, self.docs[doc])  # 金昌市…若干政策措施的文号和印发日期是什么
             about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score, named=named_doc)
+            if about is not None and about.answerable and \
+                    (copy := self.scripts.copy_in_askers_script(self.docs[doc], question.raw)) is not None and \
+                    (quoted := compose_about_document(question, copy, self.chunks_of, cands[0].score)) is not None \
+                    and quoted.answerable and len(quoted.citations) >= len(about.citations):
+                about, doc = quoted, copy.doc_id  # the copy in the asker's script states the same facts
             if about is not None and not about.answerable:  # the named document does not state it: a copy may
                 about = next((a for d in self._copies([self.docs[doc]])
                               if (a := compose_about_document(question, d, self.chunks_of, cands[0].score))), about)
