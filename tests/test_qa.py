@@ -928,6 +928,17 @@ def test_a_passage_is_quoted_from_the_copy_in_the_askers_script(tmp_path, model_
     assert trad.answerable and trad.citations[0].source.endswith("_trad.txt")
 
 
+def test_a_document_fact_is_quoted_from_the_copy_in_the_askers_script(tmp_path, model_dir):
+    """The 施行日期 of a law held in both scripts (versions of one policy with its draft), asked in English: the
+    simplified copy is quoted."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind77/henan_business_environment_regulation_2025.txt",
+                             "policies-blind77/henan_business_environment_regulation_2025_trad.txt",
+                             "policies-blind77/henan_business_environment_regulation_2020_draft.txt")
+    answer = qa.ask("From what date does Henan's revised Regulation on Optimizing the Business Environment take effect?")
+    assert answer.answerable and "2026" in answer.answer
+    assert [c.source for c in answer.citations] == ["henan_business_environment_regulation_2025.txt"]
+
+
 def test_each_part_of_a_question_is_answered_by_the_passage_naming_it_best(tmp_path, model_dir):
     """光伏电站…？加氢站…？ with a policy on the one and a news report on the other: the second part is answered from
     the report's 加氢站 sentence, not from the policy's 最高补贴 clause, which names only its cap word."""
