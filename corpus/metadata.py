@@ -1075,7 +1075,12 @@ def _voice_level(head: str, voice: re.Pattern[str]) -> str | None:
 def _at_voice_level(gaz: Gazetteer, place: Place | None, head: str) -> Place | None:
     """A place read from a text's words, raised to the level the text speaks as: a 我市 text whose header names
     one of the city's counties (游客在金秀…景区; 我市召开…发布会) is the city's. Only the first person counts (全省 in a
-    city's text is its province), and a zone's own 我区 stays the zone."""
+    city's text is its province), and a zone's own 我区 stays the zone. A city read from a text speaking as a county
+    (全县) is the one county of it the text names, if it names one."""
+    if place is not None and place.level == "city" and _voice_level(head, _LOCAL_VOICE) == "county":
+        counties = {m.place.code: m.place for m in gaz.find(head) if m.place.level == "county" and m.place.within(place.code)}
+        if len(counties) == 1:  # 全县…《谷城县…办法》 in a text opening with 襄阳都市圈: the one county it names speaks
+            return next(iter(counties.values()))
     level = _voice_level(head, _FIRST_PERSON_VOICE)
     if place is None or level is None or level == "county" or _DEPTH.get(place.level, 0) <= _DEPTH[level]:
         return place

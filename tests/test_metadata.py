@@ -830,3 +830,9 @@ def test_the_issue_date_field_outranks_the_pages_posting_date(tmp_path):
                  "发布日期:2024-11-08\n政策级别 国家部委级 适用范围 全国\n印发日期 2024-10-28 执行日期 自 2024-10-28 至 长期有效\n\n"
                  "各金融监管局:\n为做好小微企业融资工作,现将有关事项通知如下。\n")
     assert meta.date == date(2024, 10, 28)
+
+
+def test_a_text_speaking_as_a_county_is_the_one_county_it_names_not_the_city_it_opens_with(tmp_path):
+    meta = _meta(tmp_path / "g.txt", "为促进县域经济发展,打造襄阳都市圈高质量发展重要支点,特制定如下政策措施。\n一、鼓励市场主体发展\n"
+                 "在全县“四上”企业中,每年评选5名“突出贡献企业家”。具体参照《谷城县突出贡献企业家评选办法》实施。\n")
+    assert meta.region == "湖北省襄阳市谷城县"
