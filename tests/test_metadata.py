@@ -833,6 +833,6 @@ def test_the_issue_date_field_outranks_the_pages_posting_date(tmp_path):
 
 
 def test_a_text_speaking_as_a_county_is_the_one_county_it_names_not_the_city_it_opens_with(tmp_path):
-    meta = _meta(tmp_path / "g.txt", "为促进县域经济发展,打造襄阳都市圈高质量发展重要支点,特制定如下政策措施。\n一、鼓励市场主体发展\n"
-                 "在全县“四上”企业中,每年评选5名“突出贡献企业家”。具体参照《谷城县突出贡献企业家评选办法》实施。\n")
+    head = (CORPORA / "policies-blind75/hubei_xiangyang_gucheng_county_economy_measures_nd.txt").read_text("utf-8")
+    meta = _meta(tmp_path / "g.txt", head[:2000])  # 襄阳都市圈 in its first sentence, 全县 and 《谷城县…》 below
     assert meta.region == "湖北省襄阳市谷城县"
