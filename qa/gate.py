@@ -14,7 +14,8 @@ state the rule for a sibling (市级单项冠军, 首期规模), a figure questi
 sentences all sit in paragraphs about another year (到2022年,…达4.28% for 到2025年), a figure question whose best
 sentence leaves the rule to a document the corpus lacks (按《…》执行, 另行制定), and a question whose words
 the best document writes only in the unfinished clause it breaks off with (an excerpt cut off mid-sentence
-states nothing about them), or whose asked figure would have to come from such an unfinished last sentence.
+states nothing about them), or whose asked figure would have to come from such an unfinished last sentence; and
+a question asking a rate per a measure (每亩补贴多少) whose best passages state no figure per it.
 """
 
 from __future__ import annotations
