@@ -331,15 +331,22 @@ def test_a_drafts_comment_deadline_and_telephone_are_document_facts():
     assert asked_fields(parse_question("这份规划是哪个部门作为发布机构挂出来的？")) == ["publisher"]  # not the issuer
 
 
+def _document(tmp_path, name: str, text: str):
+    """A document of `text`, loaded as the corpus stage loads a file."""
+    from corpus.pipeline import load_document
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_document(path)
+
+
 def test_a_drafts_comment_deadline_and_telephone_are_quoted_from_its_notice(tmp_path):
     from corpus.pipeline import load_document
     from qa.compose import compose_about_document
 
-    path = tmp_path / "draft.txt"
-    path.write_text("关于公开征求《某市制造业扶持措施(征求意见稿)》意见的公告\n为扶持企业发展,我局起草了该措施。"
+    doc = _document(tmp_path, "draft.txt", "关于公开征求《某市制造业扶持措施(征求意见稿)》意见的公告\n为扶持企业发展,我局起草了该措施。"
                     "公众所提意见请通过信件或电子邮件等方式于2022年12月19日前反馈至某市工业和信息化局。\n"
-                    "联系电话:0631-5201388\n某市工业和信息化局\n2022年12月12日\n", encoding="utf-8")
-    doc = load_document(path)
+                    "联系电话:0631-5201388\n某市工业和信息化局\n2022年12月12日\n")
     answer = compose_about_document(parse_question("征求意见到哪天截止？有意见打哪个电话？"), doc, lambda _: [], 1.0)
     assert answer is not None and answer.answerable
     assert "2022年12月19日" in answer.answer and "0631-5201388" in answer.answer
@@ -474,15 +481,11 @@ def test_a_question_asking_what_a_term_means_asks_a_definition():
 
 
 def test_a_report_naming_no_issuer_is_answered_with_the_unit_its_lead_says_issued_the_policy(tmp_path):
-    from corpus.pipeline import load_document
     from qa.compose import compose_about_document
 
-    path = tmp_path / "news.txt"
-    path.write_text("马尾区“扶持龙头壮大产业”专项行动实施方案出台\n2021-04-21 12:00:42来源:福州新闻网作者:朱丽萍\n"
+    doc = _document(tmp_path, "news.txt", "马尾区“扶持龙头壮大产业”专项行动实施方案出台\n2021-04-21 12:00:42来源:福州新闻网作者:朱丽萍\n"
                     "福州新闻网4月21日讯(记者 朱丽萍)4月21日,记者从马尾区发展和改革局获悉,为全力扶引大龙头,马尾区委、区政府"
-                    "近日正式出台《马尾区“扶持龙头壮大产业”专项行动实施方案》。\n方案指出,马尾区要集中力量培育壮大龙头企业。\n",
-                    encoding="utf-8")
-    doc = load_document(path)
+                    "近日正式出台《马尾区“扶持龙头壮大产业”专项行动实施方案》。\n方案指出,马尾区要集中力量培育壮大龙头企业。\n")
     answer = compose_about_document(parse_question("《马尾区“扶持龙头壮大产业”专项行动实施方案》是谁出台的？"), doc,
                                     lambda _: [], 1.0, named=True)
     assert answer is not None and answer.answerable and "马尾区委、区政府" in answer.answer
@@ -501,15 +504,13 @@ def test_document_facts_asked_in_english_include_entry_into_force_and_the_commen
 
 
 def test_a_sentence_wrapped_over_lines_is_one_sentence_but_headings_and_items_are_not(tmp_path):
-    from corpus.pipeline import chunk_document, load_document
+    from corpus.pipeline import chunk_document
     from qa.compose import sentences
     from qa.retriever import Candidate
 
-    path = tmp_path / "law.txt"
-    path.write_text("某省民营企业发展促进条例\n第三条 民营企业发展促进工作应当坚持竞争中性原则,保\n"
+    doc = _document(tmp_path, "law.txt", "某省民营企业发展促进条例\n第三条 民营企业发展促进工作应当坚持竞争中性原则,保\n"
                     "障民营企业依法平等使用资源要素,实现权利平等、机会平等、规则平等。\n一、发展目标\n到2025年,全省民营企业达到100万户。\n"
-                    "1.对新认定的企业,奖励10万元\n2.对新上规的企业,奖励5万元\n", encoding="utf-8")
-    doc = load_document(path)
+                    "1.对新认定的企业,奖励10万元\n2.对新上规的企业,奖励5万元\n")
     said = [doc.text[s.start:s.end] for c in chunk_document(doc) for s in sentences(Candidate(c, doc, 1.0))]
     assert any(s.startswith("第三条") and s.endswith("规则平等。") for s in said)
     assert "一、发展目标" in said and "1.对新认定的企业,奖励10万元" in said
