@@ -35,6 +35,7 @@ _WRAPPED = re.compile(r"[，,][^\n]*[\u4e00-\u9fff，,、]\Z")
 # … and the next line goes on with it (not a heading, an item, an article or a field of its own)
 _GOES_ON = re.compile(r"(?![一二三四五六七八九十]+、|[(（]|第[一二三四五六七八九十百零〇\d]+[编章节条款]|\d+[.、．]|[\u4e00-\u9fff]{1,6}[:：])"
                       r"[\u4e00-\u9fff]")
+_SECTION_HEADING = re.compile(r"\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")  # (一)坚持…,经济…坚实: a heading
 _UNWRAPPED = re.compile(r"(?<=[\u4e00-\u9fff，,、])\n(?=[\u4e00-\u9fff])")  # a sentence wrapped over lines, said on one
 _ANAPHORIC = re.compile(r"(?:该|此(?!外)|上述|前述|前款|这些|这项|这类)")  # a sentence about the one before it
 _ANNOTATION = re.compile(r"[(（][^()（）]{1,40}[)）][。；;]?")  # a parenthetical note after a sentence: the unit in charge
@@ -62,7 +63,8 @@ def sentences(cand: Candidate) -> list[Span]:
     text, base = cand.chunk.display_text, cand.chunk.start
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if m.group() == "\n" and _WRAPPED.search(text, start, m.start()) and _GOES_ON.match(text, m.end()):
+        if m.group() == "\n" and _WRAPPED.search(text, start, m.start()) and _GOES_ON.match(text, m.end()) \
+                and not _SECTION_HEADING.match(text, start):
             continue  # …坚持竞争中性原则,保 / 障民营企业…: prose wrapped mid-sentence goes on on the next line
         end = m.end() if text[m.start()] != "\n" else m.start()
         if text[start:end].strip():

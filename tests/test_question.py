@@ -510,7 +510,9 @@ def test_a_sentence_wrapped_over_lines_is_one_sentence_but_headings_and_items_ar
 
     doc = _document(tmp_path, "law.txt", "某省民营企业发展促进条例\n第三条 民营企业发展促进工作应当坚持竞争中性原则,保\n"
                     "障民营企业依法平等使用资源要素,实现权利平等、机会平等、规则平等。\n一、发展目标\n到2025年,全省民营企业达到100万户。\n"
+                    "(一)坚持强实体、兴产业,经济基础更加坚实\n工业规模不断壮大。\n"
                     "1.对新认定的企业,奖励10万元\n2.对新上规的企业,奖励5万元\n")
     said = [doc.text[s.start:s.end] for c in chunk_document(doc) for s in sentences(Candidate(c, doc, 1.0))]
     assert any(s.startswith("第三条") and s.endswith("规则平等。") for s in said)
     assert "一、发展目标" in said and "1.对新认定的企业,奖励10万元" in said
+    assert "(一)坚持强实体、兴产业,经济基础更加坚实" in said  # a heading holding a comma is no wrapped prose
