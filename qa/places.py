@@ -188,10 +188,12 @@ class PlaceResolver:
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
         parts = [m for m in matches if _names_something(m, matches, s)]
-        quoted = [(q.start(1), q.end(1)) for q in quoted_spans(s, titles=False)]
-        in_name = [m for m in matches if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in quoted)]
-        if len(in_name) < len(matches):  # a place inside a quoted name (“成都经济区”) beside a place asked outside it
-            parts += [m for m in in_name if m not in parts]
+        names = [(q.start(1), q.end(1)) for q in quoted_spans(s, titles=False)]  # “成都经济区”
+        quotes = [(q.start(1), q.end(1)) for q in quoted_spans(s)]  # … and 《titles》
+        outside = [m for m in matches if m not in parts and not any(a <= m.start < b for a, b in quotes)]
+        if outside:  # a place inside a quoted name, beside a place asked outside every quote and name, is the name's
+            parts += [m for m in matches if m not in parts
+                      and any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in names)]
         named: dict[str, Place] = {}
         for m in matches:
             if m.place.code not in qualifiers and m not in parts:
