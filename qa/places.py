@@ -172,14 +172,8 @@ class PlaceResolver:
                     covered[p.code] = bool(self._local(self.covering(p)))
             return [p for p in places if covered[p.code]]
 
-        named = {m.place.code for m in matches}
-        within = [[p for c in codes if (p := self.gaz.get(c)) is not None and named & set(p.parents)] for _, codes in dropped]
-        # a name several places share: the one inside a place the text names beside it (Licheng District, Quanzhou),
-        # else the one covered (通州 with 北京通州区's documents)
-        known = tuple(inside[0] if len(inside) == 1 else cands[0] for (_surface, codes), inside in zip(dropped, within,
-                      strict=True) if len(inside) == 1 or len(cands := covered_places(codes)) == 1)
-        if known:  # a name several places share, one of them covered: that one (通州 with 北京通州区's documents), so
-            matches, dropped = self.gaz.find_all(text, known)  # a town written after it is read (通州张家湾镇)
+        if known := self._shared_names_read(matches, dropped, covered_places):
+            matches, dropped = self.gaz.find_all(text, known)  # so a town written after it is read (通州张家湾镇)
         matches = [m for m in matches if not self._named_elsewhere(m, covered_places)]
         matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         s = search_form(text)
@@ -188,9 +182,9 @@ class PlaceResolver:
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
         parts = [m for m in matches if _names_something(m, matches, s)]
-        names = [(q.start(1), q.end(1)) for q in quoted_spans(s, titles=False)]  # “成都经济区”
-        quotes = [(q.start(1), q.end(1)) for q in quoted_spans(s)]  # … and 《titles》
-        outside = [m for m in matches if m not in parts and not any(a <= m.start < b for a, b in quotes)]
+        quotes = [(q.start(1), q.end(1), q.group().startswith("《")) for q in quoted_spans(s)]
+        names = [(a, b) for a, b, title in quotes if not title]  # “成都经济区”, not 《titles》
+        outside = [m for m in matches if m not in parts and not any(a <= m.start < b for a, b, _ in quotes)]
         if outside:  # a place inside a quoted name, beside a place asked outside every quote and name, is the name's
             parts += [m for m in matches if m not in parts
                       and any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in names)]
@@ -236,6 +230,20 @@ class PlaceResolver:
         if not places:  # only ambiguous names, none of which the corpus covers: nothing to search
             scope.doc_ids = set()
         return scope
+
+    def _shared_names_read(self, matches: list[PlaceMatch], dropped: list[tuple[str, set[str]]],
+                           covered_places: Callable[[set[str]], list[Place]]) -> tuple[Place, ...]:
+        """For each name several places share (`dropped`): the one inside a place the text names beside it
+        (Licheng District, Quanzhou), else the one the corpus covers (通州 with 北京通州区's documents), if just one."""
+        written = {m.place.code for m in matches}
+        known = []
+        for _surface, codes in dropped:
+            inside = [p for c in codes if (p := self.gaz.get(c)) is not None and written & set(p.parents)]
+            if len(inside) == 1:
+                known.append(inside[0])
+            elif len(covered := covered_places(codes)) == 1:
+                known.append(covered[0])
+        return tuple(known)
 
     def _named_elsewhere(self, match: PlaceMatch, covered_places: Callable[[set[str]], list[Place]]) -> bool:
         """Is `match` a zone read from an ordinary word (东湖高新区: 南昌 东湖区's) that no document covers, while documents

@@ -169,8 +169,9 @@ class PlaceScoper:
         """A question naming one year of a policy loosely (2015年的五大经济区重点工作方案) leaves out the other editions of
         the policies it has a document of that year of (the 2016 方案): they are versions of the one it names."""
         pool = scope.doc_ids if scope.doc_ids is not None else set(self.docs)
-        groups = {self.docs[d].meta.version_group for d in pool if year in _years(self.docs[d])} - {""}
-        others = {d for d in pool if self.docs[d].meta.version_group in groups and year not in _years(self.docs[d])}
+        of_year = {d for d in pool if year in _years(self.docs[d])}
+        groups = {self.docs[d].meta.version_group for d in of_year} - {""}
+        others = {d for d in pool - of_year if self.docs[d].meta.version_group in groups}
         if others:
             scope.doc_ids = pool - others
 
