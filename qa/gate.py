@@ -206,6 +206,11 @@ class AnswerabilityGate:
             decision.quote = (cand.doc.doc_id, start, end)
             decision.veto = f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》没有给出按每{unit}计的标准"
             decision.missing = [f"每{unit}"] + decision.missing
+        elif ungranted := _grant_unstated(question, found, self.weights, self.config.gate_features):
+            cand, start, end, grant = ungranted
+            decision.quote = (cand.doc.doc_id, start, end)
+            decision.veto = f"知识库中的《{cand.doc.meta.title or cand.doc.doc_id}》没有提到任何{grant}"
+            decision.missing = [grant] + [t for t in decision.missing if t != grant]
         if decision.veto:
             decision.answerable, decision.outright = False, True
             decision.reasons.append(decision.veto)
@@ -354,6 +359,32 @@ def _per_unit_unstated(question: Question, found: Retrieval, weights: TermWeight
             if best is None or score > best[0]:
                 best = (score, cand, cand.chunk.start + m.start(), cand.chunk.start + m.end())
     return (best[1], best[2], best[3], unit) if best else None
+
+
+# a grant the asker asks the amount of, and what any passage stating a grant writes (its verbs and nouns, either
+# script read as simplified: 给予奖励, 补助, 贴息, 减免, 返还, 资助, 扶持资金, 优惠)
+_GRANT_ASKED = re.compile(r"奖励|奖补|奖金|补贴|补助|资助|贴息|返还")
+_GRANT_STATED = re.compile(r"奖|补|贴|资助|扶持|返还|减免|免征|免收|减半|减征|优惠|给予|兑现")
+
+
+def _grant_unstated(question: Question, found: Retrieval, weights: TermWeights, n: int,
+                    ) -> tuple[Candidate, int, int, str] | None:
+    """For a one-part question asking the figure of a grant (补贴多少, 奖励多少万元, 贴息多少): the best sentence of
+    the best `n` candidates and the grant, when none of them states any grant at all (a report on a park's size
+    or output, or a count of firms, says nothing of what is paid)."""
+    cands = found.candidates[:n]
+    asked = _GRANT_ASKED.search(without_own_statements(question.search))
+    if len(question.parts) > 1 or not cands or not question.wants_figure or question.crosslingual or not asked:
+        return None
+    if any(_GRANT_STATED.search(f"{c.chunk.heading} {c.chunk.search_text}") for c in cands):
+        return None
+    focus, best = question.focus or question.terms, None
+    for cand in cands:
+        for m in SENTENCE.finditer(cand.chunk.search_text):
+            score = weights.coverage(focus, m.group().lower())
+            if best is None or score > best[0]:
+                best = (score, cand, cand.chunk.start + m.start(), cand.chunk.start + m.end())
+    return (best[1], best[2], best[3], asked.group()) if best else None
 
 
 _SENTENCE_END = "。！？!?；;"

@@ -595,6 +595,16 @@ def test_a_figure_stated_for_another_run_of_years_is_a_near_miss(model_dir, tmp_
     assert not other.answerable and "2013—2017" in veto and "2018—2022" in veto
 
 
+def test_a_grant_asked_of_passages_that_state_no_grant_is_a_near_miss(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "park.txt",
+        "西藏白朗:高原上的现代化瓜果蔬菜产业园\n如今白朗县把发展万亩有机果蔬作为重点,2018年白朗县新建高效温室大棚"
+        "4200亩,计划今年种植面积超过1万亩,预计产值达4亿元。\n园区已吸纳当地群众就业1200余人。\n")
+    assert "4200亩" in qa.ask("白朗县2018年新建了多少亩温室大棚？").answer
+    grant = qa.ask("白朗县新建蔬菜大棚，政府每座大棚补贴多少钱？")
+    assert not grant.answerable and "没有提到任何补贴" in grant.to_dict()["gate"]["veto"]
+    assert "4亿元" not in grant.answer.split("相关条款")[0]
+
+
 def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_path):
     qa = _seeds_and(tmp_path, model_dir, "measures.txt",
         "抚州市临川区稳定经济运行的若干政策措施\n为稳定经济运行,结合区实际,制定下列措施。\n一、财税政策(9项)\n"
