@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from corpus.clean import search_form
 from corpus.gazetteer import COUNTRY_CODE, Gazetteer, Place, PlaceMatch, gazetteer
 from corpus.schema import Document
-from qa.question import noun_at, quoted_spans
+from qa.question import noun_at, organisation_at, quoted_spans
 
 __all__ = [
     "Place", "PlaceResolver", "PlaceScope", "coverage_note", "find_places", "is_national", "place_of", "region_places",
@@ -181,7 +181,7 @@ class PlaceResolver:
             a.place.code if a.place.code in b.place.parents else b.place.code
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])
         }
-        parts = [m for m in matches if _names_something(m, matches, s)]
+        parts = [m for m in matches if _names_something(m, matches, s) or organisation_at(s, m.end)]
         quotes = [(q.start(1), q.end(1), q.group().startswith("《")) for q in quoted_spans(s)]
         names = [(a, b) for a, b, title in quotes if not title]  # “成都经济区”, not 《titles》
         outside = [m for m in matches if m not in parts and not any(a <= m.start < b for a, b, _ in quotes)]

@@ -102,6 +102,24 @@ def noun_at(text: str, at: int) -> bool:
     return word is not None and word[1].startswith(("n", "vn")) and not word[1].startswith(("ns", "nr"))
 
 
+# the kinds of body whose names a place may open: newspapers, news sites, broadcasters, firms, banks
+_ORGANISATION = re.compile(r"(?:日报|晚报|晨报|商报|都市报|新闻网|电视台|集团|有限责任公司|有限公司|股份公司|公司|银行)$")
+
+
+def organisation_at(text: str, at: int) -> bool:
+    """Does the name of a newspaper, news site, firm or bank go on from `text[at]`, right after a place that
+    opens it (黄冈|日报, 青岛|新闻网, 长春|皓月集团, 宁夏|华夏电源有限公司): up to four nouns, the last ending in the
+    kind of body (a verb or a function word between says the place is where something is done: 在霍山注册公司)?"""
+    joined = ""
+    for word, flag, _ in _pos_cut(text[at:at + 16])[:4]:
+        if not (flag.startswith("n") or flag in ("f", "l", "j")):
+            return False
+        joined += word
+        if _ORGANISATION.search(joined):
+            return True
+    return False
+
+
 def _is_content(word: str, flag: str) -> bool:
     w = word.strip().lower()
     if w[:1].isdigit():

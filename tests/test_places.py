@@ -434,3 +434,19 @@ def test_a_year_named_loosely_leaves_out_the_other_editions_of_that_policy(tmp_p
     scope = scoper.edition(scoper.resolve(q), q)
     assert [p.short for p in scope.places] == ["四川"]  # 成都 is part of the quoted name “成都经济区”
     assert scope.doc_ids == {"plan2015.txt", "plan2016.txt"}
+
+
+def test_a_place_opening_the_name_of_a_newspaper_or_a_firm_is_part_of_the_name(tmp_path):
+    """黄冈日报, 青岛新闻网, 长春皓月集团: the place names the body, not the place asked about; but where a verb stands
+    between (在霍山注册公司) or the place is asked itself (长春对新引进的集团总部), it is the place."""
+    (tmp_path / "z.txt").write_text("大庆市肇州县招商引资工作情况\n长春皓月集团计划总投资5亿元的肉牛产业加工项目落户肇州。\n",
+                                    encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    for named in ("长春皓月集团的肉牛加工项目落在了哪个县？", "黄冈日报那篇报道是哪天发的？", "青岛新闻网报道的项目投资多少？",
+                  "宁夏华夏电源有限公司的项目在哪里？"):
+        scope = resolver.resolve(named)
+        assert not scope.places and not scope.uncovered, named
+    assert [p.name for p in resolver.resolve("在霍山注册公司能拿多少奖励？").uncovered] == ["安徽省六安市霍山县"]
+    assert [p.name for p in resolver.resolve("长春对新引进的集团总部奖励多少？").uncovered] == ["吉林省长春市"]
+    assert [p.name for p in resolver.resolve("肇州对新引进的集团总部奖励多少？").places] == ["黑龙江省大庆市肇州县"]
