@@ -880,6 +880,13 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
     for label, value, _span in _fields([], list(header)):
         if label in _NUMBER_LABELS and (m := _DOC_NO_RE.match(value)):
             return m.group().strip(), None
+    for label, value, span in _fields(lines[:16], list(header)):  # 发布文号 | 甘肃省人民代表大会常务委员会公告(第48号) |
+        if label in _NUMBER_LABELS and (m := _ANNOUNCEMENT_NO.search(value)) and m.end() == len(value) \
+                and "公告" in value[:m.start()]:
+            if span is None:
+                return value, None
+            at = span[0] + next(line for s, _, line in lines if s == span[0]).find(value)
+            return text[at:at + len(value)], span  # in the text's own script
     for item in header:  # an unlabelled cell of the field block cleaned off (• 黑政办规〔2023〕4号)
         if m := _DOC_NO_RE.fullmatch(item.strip().lstrip(_BULLETS)):
             return m.group().strip(), None
