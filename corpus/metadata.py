@@ -1037,6 +1037,14 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
     near = [gaz.get(p.parents[0]) or p if p.level == "town" and counts.get(p.code, 0) < 2 else p for p in near]
     if near:  # the header's place, or the one inside it the text names most (江西日报 … 莲花县出台…, 全县)
         header = _deepest(near)
+        depth = max(len(p.parents) for p in near)
+        deepest = list({p.code: p for p in near if len(p.parents) == depth}.values())
+        named = {p.code: sum(n for code, n in counts.items() if code == p.code or p.code in gaz.get(code).parents)
+                 for p in deepest}  # (a place's towns and zones name it too)
+        ranked_deepest = sorted(named.values(), reverse=True)
+        if header in deepest and len(deepest) > 1 and ranked_deepest[0] > ranked_deepest[1]:  # of one level, not nested
+            header = max(deepest, key=lambda p: named[p.code])  # the one the text names most (陽春布德澤…廣西上思縣:
+            # 阳春 is a word of spring there)
         inside = [(code, n) for code, n in ranked if code != header.code and (p := gaz.get(code)) and p.within(header.code)]
         if inside and inside[0][1] >= 2 and (len(inside) == 1 or inside[0][1] > inside[1][1]):
             return _at_voice_level(gaz, gaz.get(inside[0][0]), head)

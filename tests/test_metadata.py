@@ -838,3 +838,10 @@ def test_a_text_speaking_as_a_county_is_the_one_county_it_names_not_the_city_it_
     head = (CORPORA / "policies-blind75/hubei_xiangyang_gucheng_county_economy_measures_nd.txt").read_text("utf-8")
     meta = _meta(tmp_path / "g.txt", head[:2000])  # 襄阳都市圈 in its first sentence, 全县 and 《谷城县…》 below
     assert meta.region == "湖北省襄阳市谷城县"
+
+
+def test_of_two_places_of_one_level_in_the_opening_lines_the_one_the_text_names_most_is_its_place(tmp_path):
+    """陽春布德澤 opens a report on 上思縣: 阳春 (a county's name, a word for spring there) is named once, 上思 throughout."""
+    text = ("陽春布德澤,萬物生光輝。3月26日,廣西上思縣智能蠶繭科技園項目開工,標志著上思桑蠶產業園建設邁入全新階段。\n"
+            "智能蠶繭科技園項目是上思縣推進桑蠶產業園建設的核心工程。上思縣將打造絲綢深加工產業園。\n")
+    assert _meta(tmp_path / "a.txt", text).region == "广西壮族自治区防城港市上思县"
