@@ -357,13 +357,14 @@ def _title_like(s: str, labelled: bool = False) -> bool:
     """Could `s` be a title? `labelled`: the value of a 标题/名称 field, which may open as a sentence does (对省政协…
     提案的会办意见)."""
     return (
-        6 <= len(s) <= 100
+        len(s.lstrip(_BULLETS)) >= 6 and len(s) <= 100  # • 商洛在线: a site's name in a page's bullet list
         and "。" not in s
         and not re.search(r"[,，;；]", s)
         and not s.endswith((":", "：", "、"))  # 100亿元、: a break in an enumeration
         and len(_CJK_CHARS.findall(s)) >= 4
         and not (s.startswith("(") and not _PLACE_LED.match(s)) and not s.startswith(("各", "附件"))
-        and not ((label := _LABEL_RE.match(s)) and not _names_places(label.group(1))  # 岳阳市华容县:… is a headline
+        and not ((label := _LABEL_RE.match(s)) and not _names_places(re.split(r"[!！]", label.group(1))[-1])  # 岳阳市
+                 # 华容县:… is a headline, after a site's exclamation too (世界球精选!台江:…)
                  and not (_is_orgs(label.group(1)) and label.group(2).startswith("关于")))  # 市政府:关于…的通知 too
         and not _DATE_RE.match(s)
         and not _closes_unopened(s)
@@ -938,8 +939,9 @@ def _names_places(s: str) -> bool:
     """Does `s` consist of place names only (岳阳市华容县)?"""
     from corpus.gazetteer import gazetteer
 
-    found = gazetteer().find(_simple(s))
-    return bool(found) and sum(f.end - f.start for f in found) >= len(s.strip()) - 1
+    found, shared = gazetteer().find_all(_simple(s))  # a name several places share (台江) is a place name too
+    named = sum(f.end - f.start for f in found) + sum(len(surface) for surface, _ in shared)
+    return bool(found or shared) and named >= len(s.strip()) - 1
 
 
 def _deepest(places: list) -> object | None:

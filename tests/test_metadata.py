@@ -845,3 +845,13 @@ def test_of_two_places_of_one_level_in_the_opening_lines_the_one_the_text_names_
     text = ("陽春布德澤,萬物生光輝。3月26日,廣西上思縣智能蠶繭科技園項目開工,標志著上思桑蠶產業園建設邁入全新階段。\n"
             "智能蠶繭科技園項目是上思縣推進桑蠶產業園建設的核心工程。上思縣將打造絲綢深加工產業園。\n")
     assert _meta(tmp_path / "a.txt", text).region == "广西壮族自治区防城港市上思县"
+
+
+def test_a_sites_name_in_a_bullet_list_is_no_title_and_a_place_led_headline_may_follow_a_sites_cry(tmp_path):
+    """• 商洛在线 under a headline is the site that carried the report, not its title nor its place; 世界球精选!台江:…
+    is a headline led by its place after a site's exclamation."""
+    body = "開年以來,臺江縣著力推進重大項目復工復產。臺江縣借助東西部協作契機引進項目。\n"
+    listed = _meta(tmp_path / "a.txt", "          • 商洛在線\n          • 2023-03-22 10:07:33\n" + body)
+    assert listed.title == "" and listed.region == "贵州省黔东南苗族侗族自治州台江县"
+    headline = _meta(tmp_path / "b.txt", "世界球精選!臺江:鉚足干勁施工忙 項目建設“加速跑”\n" + body)
+    assert headline.title == "世界球精選!臺江:鉚足干勁施工忙 項目建設“加速跑”"
