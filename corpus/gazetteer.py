@@ -324,9 +324,11 @@ class Gazetteer:
                 if cands and surface not in names and _ROAD.match(s, i + size):
                     continue  # 祁连山路, 南京西路, 长江路: a street named after a place (or its mountain or river)
                 if cands and size == 2 and (_split_by_a_word(s, i, i + size) and not _zone_after(s, i + size)[0]
+                                            and not _town_after(s, i + size)
                                             if surface not in names else _taken_from_left(s, i, i + size)):
                     continue  # 和布 in 和布展: jieba reads 和|布展, a word that takes half of the short form; 佳县 in 十佳|县
-                    # (a zone's name is a name however jieba reads it: 灵|石经|开区 is 灵石经开区)
+                    # (a zone's or a town's name after it makes it a name however jieba reads it: 灵|石经|开区 is
+                    # 灵石经开区, 龙|海港|尾镇 is 龙海 港尾镇)
                 if cands:
                     out.append((i, i + size, surface, set(cands)))
                     i += size

@@ -188,3 +188,11 @@ def test_a_zone_is_named_by_its_county_however_jieba_reads_the_name():
     found = gazetteer().find("灵石经开区和古县经开区的规划面积各是多少")
     assert [m.surface for m in found] == ["灵石经开区", "古县经开区"]
     assert not gazetteer().find("和布展")  # no zone word after it: a word taking half the name still wins
+
+
+def test_a_short_form_split_by_a_word_is_a_name_before_a_town_of_its_own():
+    """龙海港尾镇: jieba reads 龙|海港|尾镇, yet 龙海 with the town after it is 龙海区港尾镇, not 秦皇岛's 海港区; 和布展 is
+    still no place."""
+    found = gazetteer().find("龙海港尾镇那个汽车产业园规划用地多少亩")
+    assert [m.place.name for m in found] == ["福建省漳州市龙海区港尾镇"]
+    assert gazetteer().find("和布展的企业") == []
