@@ -145,6 +145,7 @@ def extract_meta(
     _note(evidence, "date", span)
     if (signed := _signed(lines, signature)) and signed != span:
         _note(evidence, "signed", signed)  # the 落款 where the issue date is read elsewhere (a page's 发布日期)
+    _note(evidence, "posted", _posted(lines, doc_date))  # the page's own date, where the issue date is another
     number, span = _doc_number(text, lines, header)
     _note(evidence, "doc_number", span)
     meta = DocMeta(
@@ -742,6 +743,24 @@ def lines_text(lines: list[Line], span: tuple[int, int]) -> str:
         if (s, e) == span:
             return line
     return ""
+
+
+_PAGE_DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发表于", "时间", "日期")  # a site's posting date fields
+
+
+def _posted(lines: list[Line], issued: date | None) -> tuple[int, int] | None:
+    """Where a page states the day it was posted (发布时间: 2021-08-02, a date with its time of day near the top),
+    when that day is not the issue date read (a notice signed 2021-07-26, posted 2021-08-02; a repost)."""
+    for label, value, span in _fields(lines[:20], []):
+        if label in _PAGE_DATE_LABELS and span and (m := re.search(DATE_PATTERN, value)) \
+                and (d := parse_date(m.group())) and d != issued:
+            line = next(ln for s, _, ln in lines if s == span[0])
+            at = span[0] + line.find(value) + m.start()  # (发布日期2023-02-03成文日期…: the date, not what runs on)
+            return at, at + len(m.group())
+    for start, _end, line in lines[:12]:
+        if (m := _STAMP.search(line)) and (d := parse_date(m.group(1))) and d != issued:
+            return start + m.start(1), start + m.end(1)
+    return None
 
 
 def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signature | None, byline: Byline | None,

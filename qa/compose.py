@@ -539,7 +539,8 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                               r"|(?<!截止)(?:用到|执行到|实施到|有效到)(?:哪天|哪一天|何时|什么时候|哪年)"),
     "date": re.compile(r"(印发|发布|出台|发文|公布|成文|答复|签发|下发|落款|签署)\S{0,4}(日期|时间|何时|什么时候|哪天|哪年)"
                        r"|落款\S{0,10}(日期|时间|何时|什么时候|哪天|哪一天|哪年)"  # 落款是哪个单位、哪一天
-                       r"|(哪天|何时|什么时候|哪一天|哪年|几月几[号日])\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出|落款|成文)"
+                       r"|(哪天|何时|什么时候|哪一天|哪年|几月几[号日])\S{0,12}(印发|发布|出台|发文|公布|答复|签发|下发|发的|发出|落款|成文"
+                       r"|挂出|挂网|挂到|挂上)"  # (a page posted: 哪天挂出来的)
                        r"|(文号|字号)[和与及、,]\S{0,2}(日期|时间)|(日期|时间)[和与及、,](文号|字号)"),  # listed beside the 文号
     "issuer": re.compile(r"(哪个|什么|哪家|哪一个|哪些|哪[两二三四五六七八九几][个家])\S{0,3}?(部门|单位|机关|机构)\S{0,4}(印发|发布|出台|制定|编制|发文|发的|下发|起草|牵头)"
                          r"|发文(单位|机关)|发布(单位|机关)|(由?谁)(牵头)?(印发|发布|出台|制定|编制|发文|下发|发的|起草|牵头)"
@@ -573,7 +574,7 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
                 "comment_until": "征求意见截止日期", "contact": "联系电话", "email": "电子邮箱", "contact_person": "联系人", "status": "文件状态",
-                "title": "标题", "publisher": "发布机构", "adopted": "审议通过"}
+                "title": "标题", "publisher": "发布机构", "adopted": "审议通过", "posted": "网页发布日期"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -725,6 +726,9 @@ _DRAFTED = re.compile(r"(?:^|[,，。;；\s])((?![我本])[\u4e00-\u9fff()（）
 # a report's lead naming who issued the policy it reports (马尾区委、区政府近日正式出台《…》): for a text with no issuer
 _ISSUED_BY = re.compile(r"(?:^|[,，。;；\s])((?![我本记])[\u4e00-\u9fff()（）、]{2,30}?(?:委员会|管委会|政府|局|厅|委|办公室|办|中心|部))"
                         r"(?:近日|日前|近期|正式|联合|研究)*(?:出台|印发|发布|制定|公布)了?《([^《》\n]{4,80})》")
+# a question after the page's own date (网上这份是哪天发布的, 网页上标的发布时间, 在区政府网站上是哪天挂出来的, 转载页面)
+_PAGE_ASKED = re.compile(r"网上|网页|网站|页面|门户网|转载|挂出|挂网|挂到")
+_ISSUE_ASKED_TOO = re.compile(r"落款|成文|签发|签署|印发日期|发文日期")
 # a question after the signature's date (落款日期, 成文日期, 哪天签发的), not the page's publication date
 _SIGNED_ASKED = re.compile(r"落款|成文|签发|签署")
 _ISSUE_DATE_ASKED = re.compile(r"(?:印发|出台|发文|制定)\S{0,4}(?:日期|时间|何时|什么时候|哪天|哪一天)|(?:哪天|哪一天|何时|什么时候)\S{0,2}(?:印发|出台)")
@@ -833,6 +837,9 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         return None
     meta = doc.meta
     evidence = meta.evidence
+    if "date" in fields_asked and "posted" in evidence and _PAGE_ASKED.search(question.search):
+        at = fields_asked.index("date")  # the page's date, and the issue date too where that is asked beside it
+        fields_asked[at:at + 1] = ["posted", "date"] if _ISSUE_ASKED_TOO.search(question.search) else ["posted"]
     lines, citations = [], []
     reported = False
     for field in fields_asked:
@@ -859,6 +866,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             lines.append(f"《{meta.title}》是一篇报道，其日期是报道的日期，没有写明所问文件的印发日期。")
             reported = True
             continue
+        elif field == "posted":
+            at, end = evidence["posted"]  # the page's own date asked (网上这份是哪天发布的), where the issue date is another
+            span = Span(at, end)
+            shown = _date_forms(posted)[0] if (posted := parse_date(doc.text[at:end])) else doc.text[at:end]
         elif field == "date" and "signed" in evidence and (asked := _SIGNED_ASKED.search(question.search)) and not (
                 "date" in evidence and f"{asked.group()}日期" in doc.text[slice(*evidence["date"])]):  # (成文日期: field)
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)

@@ -605,6 +605,19 @@ def test_a_grant_asked_of_passages_that_state_no_grant_is_a_near_miss(model_dir,
     assert "4亿元" not in grant.answer.split("相关条款")[0]
 
 
+def test_the_day_a_page_was_posted_is_answered_when_the_page_is_asked_about(model_dir, tmp_path):
+    qa = _seeds_and(tmp_path, model_dir, "plan.txt",
+        "泉州市洛江区人民政府关于印发洛江区国民经济和社会发展第十四个五年规划纲要的通知\n时间: 2021-08-02 10:56\n"
+        "泉洛政文〔2021〕25号\n各乡镇人民政府,区直有关单位:\n《洛江区国民经济和社会发展第十四个五年规划纲要》已经区人民代表"
+        "大会批准,现印发给你们,请认真组织实施。\n泉州市洛江区人民政府\n2021年7月26日\n")
+    posted = qa.ask("洛江区十四五规划纲要的印发通知，在区政府网站上是哪天挂出来的？")
+    assert posted.answerable and "2021-08-02" in posted.answer and "7月26日" not in posted.answer
+    issued = qa.ask("洛江区十四五规划纲要的印发通知是哪天印发的？")  # the notice's own date, not the page's
+    assert issued.answerable and "2021年7月26日" in issued.answer and "08-02" not in issued.answer
+    both = qa.ask("洛江区十四五规划纲要的印发通知，网页上标的发布时间是哪天？落款日期又是哪天？")
+    assert "2021-08-02" in both.answer and "2021年7月26日" in both.answer
+
+
 def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_path):
     qa = _seeds_and(tmp_path, model_dir, "measures.txt",
         "抚州市临川区稳定经济运行的若干政策措施\n为稳定经济运行,结合区实际,制定下列措施。\n一、财税政策(9项)\n"
