@@ -369,12 +369,13 @@ _GRANT_STATED = re.compile(r"奖|补|贴|资助|扶持|返还|减免|免征|免�
 
 def _grant_unstated(question: Question, found: Retrieval, weights: TermWeights, n: int,
                     ) -> tuple[Candidate, int, int, str] | None:
-    """For a one-part question asking the figure of a grant (补贴多少, 奖励多少万元, 贴息多少): the best sentence of
-    the best `n` candidates and the grant, when none of them states any grant at all (a report on a park's size
-    or output, or a count of firms, says nothing of what is paid)."""
+    """For a one-part question asking the figure of a grant or what or whether it is (补贴多少, 奖励多少万元, 给什么税收
+    奖励, 怎么补助, 有没有房租补贴): the best sentence of the best `n` candidates and the grant, when none of them
+    states any grant at all (a report on a park's size or output, or a count of firms, says nothing of what is paid)."""
     cands = found.candidates[:n]
     asked = _GRANT_ASKED.search(without_own_statements(question.search))
-    if len(question.parts) > 1 or not cands or not question.wants_figure or question.crosslingual or not asked:
+    if len(question.parts) > 1 or not cands or question.crosslingual or not asked \
+            or not (question.wants_figure or question.asks in ("how", "which", "yesno")):
         return None
     if any(_GRANT_STATED.search(f"{c.chunk.heading} {c.chunk.search_text}") for c in cands):
         return None

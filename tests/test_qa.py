@@ -603,6 +603,8 @@ def test_a_grant_asked_of_passages_that_state_no_grant_is_a_near_miss(model_dir,
     grant = qa.ask("白朗县新建蔬菜大棚，政府每座大棚补贴多少钱？")
     assert not grant.answerable and "没有提到任何补贴" in grant.to_dict()["gate"]["veto"]
     assert "4亿元" not in grant.answer.split("相关条款")[0]
+    how = qa.ask("白朗县对新建蔬菜大棚的企业怎么补贴？")  # how a grant is paid, of passages stating none
+    assert not how.answerable and "没有提到任何补贴" in how.to_dict()["gate"]["veto"]
 
 
 def test_the_day_a_page_was_posted_is_answered_when_the_page_is_asked_about(model_dir, tmp_path):
