@@ -255,6 +255,9 @@ _ASKED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # the base year of a comparison (较2020年降低17.5%, 比2015年翻一番, 与2020年相比): not the year a figure is for
 _BASE_YEAR = re.compile(r"(?:较|比|相比于|相较于?|对比|与)\s*$")
 _BASE_AFTER = re.compile(r"\s*年[^，,。；;]{0,8}?基础上")  # 在2020年增量的基础上实现倍增: a base too
+# a year naming the text that states a figure, not the year the figure is for (2024年1月的简介说…多少户; 2023年那份报告)
+_DOCUMENTS_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?\s*(?:[那这]一?[份篇版期]|的)?\s*"
+                             r"(?:[\u4e00-\u9fff]{0,4}?(?:简介|介绍|材料|资料|报告|报道|文章|年鉴|公报))")
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~|～|一)\s*((?:19|20)\d{2})\s*年")
 
 
@@ -312,7 +315,7 @@ def _another_years_figure(question: Question, found: Retrieval, weights: TermWei
     answering sentence of the best `n` candidates, the other years it is stated for and the asked ones, when every
     such sentence sits in a paragraph about other years (到2022年,…。…比重达4.28%; 2013年一2017年,…每年筹集10亿元);
     None otherwise."""
-    spans = _year_spans(without_own_statements(question.search))
+    spans = _year_spans(_DOCUMENTS_YEAR.sub(lambda m: " " * len(m.group()), without_own_statements(question.search)))
     if question.crosslingual or not question.wants_figure or len(spans) != 1:
         return None
     asked, focus = spans[0], question.focus or question.terms

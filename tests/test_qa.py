@@ -423,6 +423,16 @@ def test_a_figure_stated_for_another_target_year_is_a_near_miss(model_dir, tmp_p
     other = qa.ask("深圳到2025年全社会研发投入占GDP比重要达到多少？")
     veto = other.to_dict()["gate"]["veto"]
     assert not other.answerable and "2022" in veto and "2025" in veto and "4.28%" not in other.answer.split("相关条款")[0]
+    report = qa.ask("深圳2019年那份基础研究的文件说到2022年研发投入占GDP比重要达到多少？")  # two years: not one asked
+    assert report.answerable and "4.28%" in report.answer
+
+
+def test_a_year_naming_the_text_is_not_the_year_its_figure_is_for(model_dir, tmp_path):
+    qa = _qa_over(tmp_path, model_dir, profile="长春九台经济开发区基本情况简介【2024年1月】\n"
+                  "九台经济开发区成立于2003年7月,是吉林省批准设立的省级开发区。\n"
+                  "截至2021年底,全区共计签约落位企业646户,其中规上工业企业109户。\n")
+    asked = qa.ask("九台经济开发区2024年1月的基本情况简介说签约落位企业有多少户？")  # the profile's year, not the figure's
+    assert asked.answerable and "646" in asked.answer
 
 
 def test_the_document_a_policy_is_based_on_is_the_one_its_drafting_formula_cites(model_dir, tmp_path):
