@@ -1060,7 +1060,8 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
         header = _deepest(near)
         depth = max(len(p.parents) for p in near)
         deepest = list({p.code: p for p in near if len(p.parents) == depth}.values())
-        named = {p.code: sum(n for code, n in counts.items() if code == p.code or p.code in gaz.get(code).parents)
+        named = {p.code: sum(n for code, n in counts.items()
+                             if code == p.code or (q := gaz.get(code)) is not None and p.code in q.parents)
                  for p in deepest}  # (a place's towns and zones name it too)
         ranked_deepest = sorted(named.values(), reverse=True)
         if header in deepest and len(deepest) > 1 and ranked_deepest[0] > ranked_deepest[1]:  # of one level, not nested
