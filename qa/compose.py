@@ -21,9 +21,9 @@ from corpus.metadata import DATE_PATTERN, TITLE_KIND_RE, parse_date
 from corpus.schema import Chunk, Document
 from qa.config import AnswerConfig
 from qa.figures import asked_figures, numbers, states_asked_kind
-from qa.gate import ASKS_STATUS, KIND_NAMES, GateDecision
+from qa.gate import ASKS_STATUS, CLOSING, KIND_NAMES, GateDecision
 from qa.places import place_of
-from qa.question import Question
+from qa.question import Question, chinese_number
 from qa.retriever import Candidate, Retrieval
 from qa.schema import Answer, Citation
 from qa.terms import TermWeights
@@ -569,12 +569,16 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                        r"|^\S{0,30}?号(印发|发布|下发)?的?是(一份|一个)?(什么|哪份|哪个)(文件|通知|方案|办法|意见|规定|措施|计划|规划|政策)"),
     "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
     # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过 or 批准, a plan; 已经市政府第48次常务会议研究通过)
+    # the chapters of a law or regulation: how many, and what one is called (一共分几章, 第五章讲什么, 最后一章是第几章)
+    "chapters": re.compile(r"[几多少]章|最后一章|第几章|第[一二三四五六七八九十\d]+章\S{0,6}?(?:讲|叫|是|改|章名|标题|名称)\S{0,4}"
+                           r"(?:什么|啥|哪|名称)"),
     "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议|同意|审定|批准)|(通过|审议|批准)\S{0,2}的?(会议|日期)"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
                 "comment_until": "征求意见截止日期", "contact": "联系电话", "email": "电子邮箱", "contact_person": "联系人", "status": "文件状态",
-                "title": "标题", "publisher": "发布机构", "adopted": "审议通过", "posted": "网页发布日期"}
+                "title": "标题", "publisher": "发布机构", "adopted": "审议通过", "posted": "网页发布日期",
+                "chapters": "章节"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -638,6 +642,42 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
             and not any(_unbracketed(basis.group()) in _unbracketed(t) for t in titles):  # 南开区落实…工作方案: its own
         asked.append("basis")  # the 文号 asked is the one of the document named as the basis (not one its title names)
     return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher
+
+
+# a chapter's heading line (第三章 融资促进, 第十章　附则): its number and name
+_CHAPTER_HEADING = re.compile(r"(?m)^[ \t\u3000]*第([一二三四五六七八九十百零〇\d]{1,4})章[ \t\u3000]*([^\n]{0,30}?)[ \t\u3000]*$")
+_CHAPTER_ASKED = re.compile(r"第([一二三四五六七八九十\d]{1,3})章")
+_CHAPTER_COUNT_ASKED = re.compile(r"[几多少]章|最后一章|第几章")
+
+
+def _chapter_number(numeral: str) -> int | None:
+    value = int(numeral) if numeral.isdigit() else chinese_number(numeral)
+    return int(value) if value else None
+
+
+def _chapters_answered(question: Question, doc: Document) -> list[tuple[str, Span]]:
+    """The chapter headings that answer a question about a document's chapters, each with its line: the last one
+    for how many there are (where the text is known to reach its end: a table of contents, a closing 附则 or a
+    closing full stop), and each one the question names by number (第五章)."""
+    headings: dict[int, re.Match[str]] = {}
+    listed = False  # a table of contents lists the chapters before the text repeats them
+    for m in _CHAPTER_HEADING.finditer(doc.search_text):
+        if (n := _chapter_number(m.group(1))) is not None:
+            listed |= n in headings
+            headings.setdefault(n, m)  # (the table's line names the chapter as well as the heading)
+    if not headings:
+        return []
+    out = []
+    last = max(headings)
+    whole = listed or "附则" in headings[last].group(2) or doc.search_text.rstrip()[-1:] in CLOSING
+    if _CHAPTER_COUNT_ASKED.search(question.search) and whole:  # (附则 closes a law; a copy cut off may not reach it)
+        m = headings[last]
+        out.append((f"章数：共{last}章（最后一章：{doc.text[m.start(1) - 1:m.end()].strip()}）", Span(m.start(), m.end())))
+    for asked in dict.fromkeys(_CHAPTER_ASKED.findall(question.search)):
+        if (n := _chapter_number(asked)) is not None and (m := headings.get(n)) is not None:
+            out.append((f"第{asked}章：{doc.text[m.start(2):m.end(2)] or doc.text[m.start():m.end()].strip()}",
+                        Span(m.start(), m.end())))
+    return out
 
 
 def _date_forms(d: date) -> list[str]:
@@ -851,6 +891,13 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
                 citations.append(_line_citation(len(citations) + 1, doc, _line_span(doc.text, cited.start, cited.end),
                                                 chunks_of, score))
                 lines.append(f"{_FIELD_NAMES[field]}：《{cited.title}》（{cited.number}） [{len(citations)}]")
+            continue
+        if field == "chapters":
+            if not (chapters := _chapters_answered(question, doc)):
+                lines.append(f"《{meta.title or doc.doc_id}》中没有写明所问的章节。")
+            for text, span in chapters:
+                citations.append(_line_citation(len(citations) + 1, doc, span, chunks_of, score))
+                lines.append(f"{text} [{len(citations)}]")
             continue
         if field in ("basis", "repealed"):
             if several:

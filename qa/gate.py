@@ -393,7 +393,7 @@ def _grant_unstated(question: Question, found: Retrieval, weights: TermWeights, 
 
 _SENTENCE_END = "。！？!?；;"
 _CLAUSE_END = _SENTENCE_END + "，,、：:"  # not line breaks: text may be hard-wrapped mid-sentence
-_CLOSED = set("。！？!?；;）)】」』”\"…")  # a text ending on one of these does not break off mid-sentence
+CLOSING = set("。！？!?；;）)】」』”\"…")  # a text ending on one of these does not break off mid-sentence
 
 
 @dataclass(frozen=True)
@@ -416,7 +416,7 @@ def cut_off(doc: Document, max_tail: int) -> CutOff | None:
     """The unfinished ending of `doc`, when it breaks off within a clause of at most `max_tail` characters (a
     longer unpunctuated ending is a list or a signature block, not one unfinished clause)."""
     text = doc.search_text.rstrip()
-    if not text or text[-1] in _CLOSED:
+    if not text or text[-1] in CLOSING:
         return None
     body = text.rstrip(_CLAUSE_END).rstrip()  # …以及首次认定的国家级、: the clause it breaks off after is unfinished too
     clause = max(body.rfind(c) for c in _CLAUSE_END) + 1

@@ -630,6 +630,22 @@ def test_the_day_a_page_was_posted_is_answered_when_the_page_is_asked_about(mode
     assert "2021-08-02" in both.answer and "2021年7月26日" in both.answer
 
 
+def test_how_many_chapters_a_law_has_and_what_one_is_called_are_read_from_its_headings(model_dir, tmp_path):
+    law = ("某省促进中小企业发展条例\n第一章 总则\n第一条 为了促进中小企业发展,制定本条例。\n"
+           "第二章 融资促进\n第二条 县级以上人民政府应当推动中小企业融资。\n"
+           "第三章 附则\n第三条 本条例自2023年3月1日起施行。\n")
+    qa = _qa_over(tmp_path, model_dir, law=law)
+    both = qa.ask("《某省促进中小企业发展条例》一共分几章？第二章讲什么？")
+    assert both.answerable and "共3章" in both.answer and "融资促进" in both.answer
+    assert any(c.quote == "第三章 附则" for c in both.citations)
+    # a copy that breaks off, with no table of contents and no 附则, does not say how many chapters the law has
+    from corpus.pipeline import load_document
+    from qa.compose import _chapters_answered
+    (tmp_path / "cut.txt").write_text(law.split("第三章")[0] + "第三章 创业扶持\n第三条 县级以上人民政府应当", encoding="utf-8")
+    cut = load_document(tmp_path / "cut.txt")
+    assert [t for t, _ in _chapters_answered(parse_question("一共分几章？第三章讲什么？"), cut)] == ["第三章：创业扶持"]
+
+
 def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_path):
     qa = _seeds_and(tmp_path, model_dir, "measures.txt",
         "抚州市临川区稳定经济运行的若干政策措施\n为稳定经济运行,结合区实际,制定下列措施。\n一、财税政策(9项)\n"
