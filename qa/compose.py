@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 
 from corpus.clean import search_form
+from corpus.fields import NEXT_FIELD_RE
 from corpus.gazetteer import COUNTRY_CODE, gazetteer
 from corpus.metadata import DATE_PATTERN, TITLE_KIND_RE, parse_date
 from corpus.schema import Chunk, Document
@@ -568,6 +569,9 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
                        # 滨政字〔2024〕4号是一份什么文件; 晋市政办〔2025〕4号印发的是什么方案
                        r"|^\S{0,30}?号(印发|发布|下发)?的?是(一份|一个)?(什么|哪份|哪个)(文件|通知|方案|办法|意见|规定|措施|计划|规划|政策)"),
     "publisher": re.compile(r"发布机构"),  # the unit a site names as the page's publisher (发布机构 市政府办公室)
+    # the paper, site or unit a page names as its source (来源:云南网, 摘自:银川新闻网, (来源:普洱日报))
+    "source": re.compile(r"(?:来源|出处|摘自|转自|稿源)\S{0,6}?(?:哪|什么|谁)|哪[家个份](?:媒体|报纸|报社|网站)"
+                         r"|(?:出自|登在|刊登在|刊发在|刊载在|转载自|转自)(?:哪|什么)[家个份]?(?:媒体|报|网|刊|电视|台)"),  # (not 出自哪份文件)
     # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过 or 批准, a plan; 已经市政府第48次常务会议研究通过)
     # the chapters of a law or regulation: how many, and what one is called (一共分几章, 第五章讲什么, 最后一章是第几章)
     "chapters": re.compile(r"[几多少]章|最后一章|第几章|第[一二三四五六七八九十\d]+章\S{0,6}?(?:讲|叫|是|改|章名|标题|名称)\S{0,4}"
@@ -578,7 +582,7 @@ _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_unt
                 "issuer": "发文机关", "recipients": "主送机关", "proposer": "提案人", "basis": "依据的文件", "repealed": "废止的文件",
                 "comment_until": "征求意见截止日期", "contact": "联系电话", "email": "电子邮箱", "contact_person": "联系人", "status": "文件状态",
                 "title": "标题", "publisher": "发布机构", "adopted": "审议通过", "posted": "网页发布日期",
-                "chapters": "章节"}
+                "chapters": "章节", "source": "来源"}
 _HEAD_FIELDS = {"doc_number", "date", "issuer", "recipients"}  # facts a notice states where the metadata reader looks
 _CN = "〇一二三四五六七八九"
 # the addressee line of a notice: units, closed by a colon, near the top (各县(市、区)人民政府,市政府各部门:)
@@ -641,7 +645,9 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     if "doc_number" in asked and "basis" not in asked and (basis := _BASIS_NAMED.search(text)) \
             and not any(_unbracketed(basis.group()) in _unbracketed(t) for t in titles):  # 南开区落实…工作方案: its own
         asked.append("basis")  # the 文号 asked is the one of the document named as the basis (not one its title names)
-    return [f for f in asked if f != "issuer"] if "publisher" in asked else asked  # 哪个部门作为发布机构: the publisher
+    if "publisher" in asked or "source" in asked:  # 哪个部门作为发布机构, 来源是哪个单位: the page's publisher or source
+        return [f for f in asked if f != "issuer"]
+    return asked
 
 
 # a chapter's heading line (第三章 融资促进, 第十章　附则): its number and name
@@ -715,7 +721,11 @@ _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?
 # facts whose value may be read from the simplified text (a traditional copy's 文号, 征求意見時間): found in the text
 # by their first mention, as are the proposer and addressees; dates are found by their last (the signature)
 _SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "email", "contact_person", "status",
-                                "publisher", "adopted"})
+                                "publisher", "adopted", "source"})
+_FIRST_SOURCE_ASKED = re.compile(r"最初|最早|原始|原载|文末")
+# a page's source line (来源:云南网, 稿件来源:中国新闻网, 摘自:银川新闻网 2007年8月18日, (来源:普洱日报))
+_SOURCE_LINE = re.compile(r"(?:稿件来源|信息来源|文章来源|新闻来源|稿源|来源|摘自|转自|出处)\s*[:：]\s*"
+                          r"([^\s|｜•,，。;；:：()（）【】\[\]]{2,24})")
 _FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
 
 
@@ -724,6 +734,10 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
         return [m.group(1) or m.group(2) for m in _ADOPTED.finditer(doc.search_text)][:1]
     if field == "publisher":
         return [m.group(1) for m in re.finditer(r"发布机构\s*[:：]?\s*([^\s|｜•]{2,30})", doc.search_text[:3000])][:1]
+    if field == "source":  # (a field or a date run on into it: 来源:河源国家高新区时间:…, 摘自:银川新闻网2007年8月18日)
+        values = [v[:m.start()] if (m := NEXT_FIELD_RE.search(v, 1)) else v
+                  for v in (m.group(1) for m in _SOURCE_LINE.finditer(doc.search_text))]
+        return [name for v in values if (name := v[:m.start()] if (m := re.search(r"\d{4}", v)) and m.start() >= 2 else v)]
     if field == "status":  # the line that calls it a draft; an adopted text states no status of its own
         draft = re.search(r"[(（]?[^\n(（]{0,4}(?:征求意见稿|意见征求稿|草案|送审稿|讨论稿)[)）]?", doc.search_text)
         return [draft.group()] if meta.is_draft and draft else []
@@ -884,6 +898,8 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
     reported = False
     for field in fields_asked:
         forms = _value_forms(meta, field, doc)
+        if field == "source" and _FIRST_SOURCE_ASKED.search(question.search):
+            forms = forms[::-1]  # 文末注明最初来源: the source a repost names last, after the site's own
         at, label = -1, _FIELD_NAMES[field]
         several = basis_documents(doc, question, field == "repealed") if field in ("basis", "repealed") else []
         if len(several) > 1:
@@ -913,6 +929,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             lines.append(f"《{meta.title}》是一篇报道，其日期是报道的日期，没有写明所问文件的印发日期。")
             reported = True
             continue
+        elif field == "source" and forms:
+            m = next(m for m in _SOURCE_LINE.finditer(doc.search_text) if m.group(1).startswith(forms[0]))
+            at, end = m.start(1), m.start(1) + len(forms[0])  # quoted from its source line, not its first mention
+            span, shown = _line_span(doc.text, at, end), doc.text[at:end]
         elif field == "posted":
             at, end = evidence["posted"]  # the page's own date asked (网上这份是哪天发布的), where the issue date is another
             span = Span(at, end)

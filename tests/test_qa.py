@@ -646,6 +646,15 @@ def test_how_many_chapters_a_law_has_and_what_one_is_called_are_read_from_its_he
     assert [t for t, _ in _chapters_answered(parse_question("一共分几章？第三章讲什么？"), cut)] == ["第三章：创业扶持"]
 
 
+def test_the_source_a_page_names_is_a_document_fact(model_dir, tmp_path):
+    qa = _qa_over(tmp_path, model_dir, news="云南孟连推进边境经济合作区建设\n2023-05-26 02:22:05来源: 人民网\n"
+                  "日前,孟连边境经济合作区挂牌成立,为全面推进孟连县经济社会高质量发展打牢基础。\n来源:普洱日报\n")
+    source = qa.ask("孟连边境经济合作区挂牌的那篇报道，来源是哪家媒体？")
+    assert source.answerable and "人民网" in source.answer and source.citations[0].quote.endswith("人民网")
+    first = qa.ask("孟连边境经济合作区挂牌的那篇报道，文末注明最初来源是哪家报纸？")  # the source a repost names last
+    assert first.answerable and "普洱日报" in first.answer and "人民网" not in first.answer
+
+
 def test_a_heading_that_states_the_asked_figure_may_be_quoted(model_dir, tmp_path):
     qa = _seeds_and(tmp_path, model_dir, "measures.txt",
         "抚州市临川区稳定经济运行的若干政策措施\n为稳定经济运行,结合区实际,制定下列措施。\n一、财税政策(9项)\n"
