@@ -572,10 +572,10 @@ _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     # the paper, site or unit a page names as its source (来源:云南网, 摘自:银川新闻网, (来源:普洱日报))
     "source": re.compile(r"(?:来源|出处|摘自|转自|稿源)\S{0,6}?(?:哪|什么|谁)|哪[家个份](?:媒体|报纸|报社|网站)"
                          r"|(?:出自|登在|刊登在|刊发在|刊载在|转载自|转自)(?:哪|什么)[家个份]?(?:媒体|报|网|刊|电视|台)"),  # (not 出自哪份文件)
-    # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过 or 批准, a plan; 已经市政府第48次常务会议研究通过)
     # the chapters of a law or regulation: how many, and what one is called (一共分几章, 第五章讲什么, 最后一章是第几章)
     "chapters": re.compile(r"[几多少]章|最后一章|第几章|第[一二三四五六七八九十\d]+章\S{0,6}?(?:讲|叫|是|改|章名|标题|名称)\S{0,4}"
                            r"(?:什么|啥|哪|名称)"),
+    # the meeting that adopted it (2021年1月18日…人民代表大会第六次会议通过 or 批准, a plan; 已经市政府第48次常务会议研究通过)
     "adopted": re.compile(r"(哪天|哪次|第几次|什么会议|哪届|哪个会议)\S{0,14}(通过|审议|同意|审定|批准)|(通过|审议|批准)\S{0,2}的?(会议|日期)"),
 }
 _FIELD_NAMES = {"doc_number": "文号", "valid_from": "施行日期", "valid_until": "有效期", "date": "印发日期",
@@ -722,11 +722,12 @@ _LABELLED_PHONE = re.compile(rf"(?:联系|咨询|监督|举报)?电话\s*[:：]?
 # by their first mention, as are the proposer and addressees; dates are found by their last (the signature)
 _SIMPLIFIED_VALUES = frozenset({"doc_number", "comment_until", "contact", "email", "contact_person", "status",
                                 "publisher", "adopted", "source"})
-_FIRST_SOURCE_ASKED = re.compile(r"最初|最早|原始|原载|文末")
-# a page's source line (来源:云南网, 稿件来源:中国新闻网, 摘自:银川新闻网 2007年8月18日, (来源:普洱日报))
+_FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
+# a page's source line (来源:云南网, 稿件来源:中国新闻网, 摘自:银川新闻网 2007年8月18日, (来源:普洱日报)), and a question
+# after the first source a repost names (文末注明最初来源, 最早是哪个网站的)
 _SOURCE_LINE = re.compile(r"(?:稿件来源|信息来源|文章来源|新闻来源|稿源|来源|摘自|转自|出处)\s*[:：]\s*"
                           r"([^\s|｜•,，。;；:：()（）【】\[\]]{2,24})")
-_FIRST_MENTION = _SIMPLIFIED_VALUES | {"proposer", "recipients"}
+_FIRST_SOURCE_ASKED = re.compile(r"最初|最早|原始|原载|文末")
 
 
 def _value_forms(meta, field: str, doc: Document) -> list[str]:
