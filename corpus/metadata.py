@@ -754,8 +754,7 @@ def _posted(lines: list[Line], issued: date | None) -> tuple[int, int] | None:
     for label, value, span in _fields(lines[:20], []):
         if label in _PAGE_DATE_LABELS and span and (m := re.search(DATE_PATTERN, value)) \
                 and (d := parse_date(m.group())) and d != issued:
-            line = next(ln for s, _, ln in lines if s == span[0])
-            at = span[0] + line.find(value) + m.start()  # (发布日期2023-02-03成文日期…: the date, not what runs on)
+            at = span[0] + lines_text(lines, span).find(value) + m.start()  # (发布日期2023-02-03成文日期…: the date, not what runs on)
             return at, at + len(m.group())
     for start, _end, line in lines[:12]:
         if (m := _STAMP.search(line)) and (d := parse_date(m.group(1))) and d != issued:
@@ -905,7 +904,7 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
                 and "公告" in value[:m.start()]:
             if span is None:
                 return value, None
-            at = span[0] + next(line for s, _, line in lines if s == span[0]).find(value)
+            at = span[0] + lines_text(lines, span).find(value)
             return text[at:at + len(value)], span  # in the text's own script
     for item in header:  # an unlabelled cell of the field block cleaned off (• 黑政办规〔2023〕4号)
         if m := _DOC_NO_RE.fullmatch(item.strip().lstrip(_BULLETS)):

@@ -686,6 +686,11 @@ def _chapters_answered(question: Question, doc: Document) -> list[tuple[str, Spa
     return out
 
 
+def _shown_date(stamp: str) -> str:
+    """A date as an answer states it (2021年8月2日), else as the text writes it."""
+    return _date_forms(d)[0] if (d := parse_date(stamp)) else stamp
+
+
 def _date_forms(d: date) -> list[str]:
     def cn(n: int) -> str:
         return "".join(_CN[int(c)] for c in str(n))
@@ -937,14 +942,13 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         elif field == "posted":
             at, end = evidence["posted"]  # the page's own date asked (网上这份是哪天发布的), where the issue date is another
             span = Span(at, end)
-            shown = _date_forms(posted)[0] if (posted := parse_date(doc.text[at:end])) else doc.text[at:end]
+            shown = _shown_date(doc.text[at:end])
         elif field == "date" and "signed" in evidence and (asked := _SIGNED_ASKED.search(question.search)) and not (
                 "date" in evidence and f"{asked.group()}日期" in doc.text[slice(*evidence["date"])]):  # (成文日期: field)
             at, end = evidence["signed"]  # the 落款 asked, where the issue date is read from the page (发布日期)
             label = "落款日期"
             span = Span(at, end)
-            stamp = re.sub(r"\s", "", doc.text[at:end])
-            shown = _date_forms(signed)[0] if (signed := parse_date(stamp)) else stamp
+            shown = _shown_date(re.sub(r"\s", "", doc.text[at:end]))
         elif field in evidence:
             at, end = evidence[field]
             span = Span(at, end)

@@ -353,15 +353,22 @@ def _per_unit_unstated(question: Question, found: Retrieval, weights: TermWeight
     unit = asked_per_unit(question, [c.chunk.search_text for c in cands])
     if not unit:
         return None
+    if any(states_per(unit, m.group()) for cand in cands for m in SENTENCE.finditer(cand.chunk.search_text)):
+        return None
+    best = _best_sentence(question, cands, weights)
+    return (*best, unit) if best else None
+
+
+def _best_sentence(question: Question, cands: list[Candidate], weights: TermWeights) -> tuple[Candidate, int, int] | None:
+    """The sentence of `cands` that names most of what is asked (its candidate and document offsets): the one a
+    near-miss quotes as related text."""
     focus, best = question.focus or question.terms, None
     for cand in cands:
         for m in SENTENCE.finditer(cand.chunk.search_text):
-            if states_per(unit, m.group()):
-                return None
             score = weights.coverage(focus, m.group().lower())
             if best is None or score > best[0]:
                 best = (score, cand, cand.chunk.start + m.start(), cand.chunk.start + m.end())
-    return (best[1], best[2], best[3], unit) if best else None
+    return best[1:] if best else None
 
 
 # a grant the asker asks the amount of, and what any passage stating a grant writes (its verbs and nouns, either
@@ -382,13 +389,8 @@ def _grant_unstated(question: Question, found: Retrieval, weights: TermWeights, 
         return None
     if any(_GRANT_STATED.search(f"{c.chunk.heading} {c.chunk.search_text}") for c in cands):
         return None
-    focus, best = question.focus or question.terms, None
-    for cand in cands:
-        for m in SENTENCE.finditer(cand.chunk.search_text):
-            score = weights.coverage(focus, m.group().lower())
-            if best is None or score > best[0]:
-                best = (score, cand, cand.chunk.start + m.start(), cand.chunk.start + m.end())
-    return (best[1], best[2], best[3], asked.group()) if best else None
+    best = _best_sentence(question, cands, weights)
+    return (*best, asked.group()) if best else None
 
 
 _SENTENCE_END = "。！？!?；;"
