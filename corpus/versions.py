@@ -1,7 +1,9 @@
 """Versions of one policy: link them, prefer the newest, say so when an older one or a draft is cited.
 
 Two documents are versions of one policy when they come from the same place (region code, or
-issuer when there is none) and their titles name the same subject: once years, "(修订)/(试行)/(征求意见稿)", the 印发-notice wrapper, the issuer
+issuer when there is none) and either share much of their wording (a draft and its adopted text, an untitled
+copy of a revised law: a sample of their runs of characters, see `_shared_wording`) or their titles name the same
+subject: once years, "(修订)/(试行)/(征求意见稿)", the 印发-notice wrapper, the issuer
 prefix and filler words are removed, their subject words (jieba, two characters or more, not
 form words such as 条例/实施) overlap enough (Jaccard; more when each title has words the other
 lacks) and their kinds (条例, 法, 意见 …) agree; and they differ in date or one is a draft. Words, not
@@ -17,6 +19,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
 
 from corpus.clean import search_form
 from corpus.gazetteer import gazetteer
@@ -35,6 +39,13 @@ class VersionConfig:
     copy_sentence_chars: int = 30  # sentences this long that two texts both hold verbatim mark them as copies …
     copy_sentences: int = 3  # … when they share at least this many, and at least half of the shorter text's
     boilerplate_texts: int = 8  # a sentence held by more texts than this is boilerplate, not a sign of one text
+    shared_wording: float = 0.2  # the share of the shorter text's wording two texts of one place must both hold …
+    shared_wording_unplaced: float = 0.3  # … or where either's place is unknown (two provinces' laws on one subject
+    # share a fifth of their wording)
+    wording_chars: int = 12  # … counted in runs of this many letters and digits …
+    wording_sample: int = 8  # … one run in this many, chosen by its hash (so every text samples the same runs) …
+    wording_runs: int = 25  # … in texts of at least this many sampled runs (some 200 characters)
+    copy_wording: float = 0.35  # an undated text holding this share of its version's wording is a copy of it
 
 
 CONFIG = VersionConfig()
@@ -47,7 +58,7 @@ _COMMENT_CALL_RE = re.compile(r"^.*?关于(?:对?\s*《(.+?)》\s*(?:公开)?(?:
 _FILLER_RE = re.compile(r"进一步|若干|有关|关于|的")
 _NOISE_RE = re.compile(
     r"(?:19|20)\d{2}\s*(?:年度?|[-—~至]\s*(?:19|20)?\d{2,4}\s*年?)?|[(（][^()（）]{0,12}[)）]|"
-    r"征求意见稿|草案|送审稿|修订版?|试行|暂行|[\s《》〈〉“”\"'、，,。:：·-]"
+    r"征求意见稿|草案|送审稿|修订版?|试行|暂行|[^\w]|_"  # any mark, a page's markup (安徽@@省@@…) too
 )
 
 
@@ -98,6 +109,16 @@ def _alike(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], config:
     return overlap >= (config.min_overlap if nested else config.min_overlap_swapped)
 
 
+def _one_subject(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Do two titles leave room for one policy: of one kind, and one's subject words (if any) within the other's?
+    Rules drafted from one template share their wording yet each names its own subject (世界博览会标志保护条例,
+    奥林匹克标志保护条例): their titles keep them apart."""
+    (kind_a, words_a), (kind_b, words_b) = a, b
+    if kind_a and kind_b and kind_a != kind_b:
+        return False
+    return not (words_a and words_b) or words_a <= words_b or words_b <= words_a
+
+
 def _rank(doc: Document) -> tuple[bool, date, str]:
     return (not doc.meta.is_draft, doc.meta.date or date.min, doc.doc_id)
 
@@ -111,31 +132,78 @@ def _root(parent: list[int], i: int) -> int:
 
 def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
     """Set `version_group` and `superseded_by` on documents that are versions of one policy."""
-    by_place: dict[str, list[tuple[Document, tuple[str, frozenset[str]]]]] = {}
+    places = [doc.meta.region_code or search_form(doc.meta.issuer) for doc in docs]
+    subjects = [_subject(doc, config) for doc in docs]
     sentences = {doc.doc_id: _long_sentences(doc, config) for doc in docs}  # read once, for copies by their words
-    for doc in docs:
+    parent = list(range(len(docs)))
+    by_place: dict[str, list[int]] = {}
+    for i, doc in enumerate(docs):
         doc.meta.version_group = doc.meta.superseded_by = ""
-        place = doc.meta.region_code or search_form(doc.meta.issuer)
-        if place and (subject := _subject(doc, config))[1]:
-            by_place.setdefault(place, []).append((doc, subject))
+        if places[i] and subjects[i][1]:
+            by_place.setdefault(places[i], []).append(i)
     for members in by_place.values():
-        parent = list(range(len(members)))
-        for i in range(len(members)):
-            for j in range(i):
-                if _alike(members[i][1], members[j][1], config):
-                    parent[_root(parent, i)] = _root(parent, j)
-        groups: dict[int, list[Document]] = {}
-        for i, (doc, _) in enumerate(members):
-            groups.setdefault(_root(parent, i), []).append(doc)
-        for group in groups.values():
-            if len({(d.meta.date, d.meta.is_draft) for d in group}) < 2:
-                continue  # one document, or copies with the same date and status: not versions
-            newest = max(group, key=_rank)
-            for doc in group:
-                doc.meta.version_group = newest.doc_id
-                doc.meta.superseded_by = "" if doc is newest or _copy_of(doc, newest, config) \
-                    or doc.meta.date is None and _copies(doc, newest, sentences, config) else newest.doc_id
+        for i, j in itertools.combinations(members, 2):
+            if _alike(subjects[i], subjects[j], config):
+                parent[_root(parent, j)] = _root(parent, i)
+    wording = _shared_wording(docs, config)
+    for (i, j), share in wording.items():
+        placed = places[i] and places[j]
+        if _one_subject(subjects[i], subjects[j]) and (
+                places[i] == places[j] if placed else share >= config.shared_wording_unplaced):
+            parent[_root(parent, j)] = _root(parent, i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(docs)):
+        groups.setdefault(_root(parent, i), []).append(i)
+    for group in groups.values():
+        if len({(docs[i].meta.date, docs[i].meta.is_draft) for i in group}) < 2:
+            continue  # one document, or copies with the same date and status: not versions
+        top = max(group, key=lambda i: _rank(docs[i]))
+        newest = docs[top]
+        for i in group:
+            doc = docs[i]
+            copy = doc.meta.date is None and doc.meta.is_draft == newest.meta.is_draft and (
+                _copies(doc, newest, sentences, config)
+                or wording.get((min(i, top), max(i, top)), 0.0) >= config.copy_wording)
+            doc.meta.version_group = newest.doc_id
+            doc.meta.superseded_by = "" if i == top or copy or _copy_of(doc, newest, config) else newest.doc_id
     _link_copies(docs, sentences, config)
+
+
+def _wording(doc: Document, config: VersionConfig) -> np.ndarray:
+    """A sample of a text's wording: hashes of its runs of `config.wording_chars` letters and digits (search form,
+    so a traditional copy reads as its simplified one), the one in `config.wording_sample` whose hash says so:
+    two texts sample the same runs wherever they share them."""
+    codes = np.frombuffer(_NOT_WORDING.sub("", doc.search_text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(codes) - config.wording_chars + 1
+    if count < 1:
+        return np.empty(0, dtype=np.uint64)
+    runs = np.zeros(count, dtype=np.uint64)
+    for k in range(config.wording_chars):  # a polynomial hash of each run, wrapping at 64 bits
+        runs = runs * np.uint64(1_000_003) + codes[k : k + count]
+    mixed = runs * np.uint64(0x9E3779B97F4A7C15)
+    return np.unique(runs[mixed % np.uint64(config.wording_sample) == 0])
+
+
+_NOT_WORDING = re.compile(r"[^\w]|_")
+
+
+def _shared_wording(docs: list[Document], config: VersionConfig) -> dict[tuple[int, int], float]:
+    """Pairs of texts (indexes into `docs`, the lower first) sharing at least `config.shared_wording` of the shorter
+    one's sampled wording, with that share; runs held by more than `config.boilerplate_texts` texts are boilerplate
+    and not counted."""
+    samples = [_wording(doc, config) for doc in docs]
+    holders: dict[int, list[int]] = {}
+    for i, sample in enumerate(samples):
+        if len(sample) >= config.wording_runs:
+            for run in sample.tolist():
+                holders.setdefault(run, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for held in holders.values():
+        if 1 < len(held) <= config.boilerplate_texts:
+            for pair in itertools.combinations(held, 2):
+                shared[pair] = shared.get(pair, 0) + 1
+    shares = {pair: count / min(len(samples[pair[0]]), len(samples[pair[1]])) for pair, count in shared.items()}
+    return {pair: share for pair, share in shares.items() if share >= config.shared_wording}
 
 
 def _long_sentences(doc: Document, config: VersionConfig) -> set[str]:

@@ -187,3 +187,49 @@ def test_an_undated_copy_sharing_the_dated_texts_sentences_is_no_older_version(t
                                        + "四、对新进入百强县的县奖励3000万元,对排名进位的县奖励2000万元。\n", "utf-8")
     by_id = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
     assert by_id["news.txt"].meta.version_group == "dated.txt" and not by_id["news.txt"].meta.superseded_by
+
+
+_ARTICLES = ("第一条 为了改善中小企业经营环境,保障中小企业公平参与市场竞争,维护中小企业合法权益,促进中小企业健康发展,{aim},"
+             "根据《中华人民共和国中小企业促进法》等国家有关法律、法规,结合自治区实际,制定本条例。\n"
+             "第二条 旗县级以上人民政府应当将促进中小企业发展纳入国民经济和社会发展规划,制定促进中小企业发展政策,"
+             "建立中小企业促进工作协调机制,统筹协调、指导本行政区域内的中小企业促进工作。\n"
+             "第三条 自治区设立中小企业发展专项资金,通过资助、购买服务、奖励等方式,重点用于支持中小企业公共服务体系"
+             "和融资服务体系建设,专项资金向小型微型企业倾斜,资金管理使用坚持公开、透明的原则。\n"
+             "第四条 旗县级以上人民政府应当{credit},引导银行业金融机构向中小企业提供金融服务,推动建立中小企业信用担保体系,"
+             "为中小企业提供融资担保服务。\n")
+
+
+def test_an_untitled_adopted_text_and_its_draft_are_versions_by_the_wording_they_share(tmp_path):
+    """A copy of an adopted regulation that opens at its adoption note has no title to link by; the draft it was
+    revised from shares much of its wording, so the draft is the older version. Another province's regulation on
+    the same subject, with wording of its own, is not linked."""
+    by_id = _loaded(
+        tmp_path,
+        draft="关于《内蒙古自治区中小企业促进条例(征求意见稿)》公开征求意见的公告\n发布时间:2019-05-05\n"
+              + _ARTICLES.format(aim="扩大城乡就业", credit="完善融资政策"),
+        adopted="(2019年9月26日内蒙古自治区第十三届人民代表大会常务委员会第十五次会议通过)\n"
+                + _ARTICLES.format(aim="发挥中小企业在国民经济和社会发展中扩大就业、改善民生、促进创业创新的重要作用",
+                                   credit="采取措施拓宽中小企业融资渠道"),
+        other="(2022年9月28日新疆维吾尔自治区第十三届人民代表大会常务委员会第三十五次会议通过)\n"
+              "第一条 为了贯彻落实中小企业促进法,优化中小企业发展环境,激发市场主体活力,结合自治区实际,制定本办法。\n"
+              "第二条 县级以上人民政府负责中小企业促进工作的部门应当加强对中小企业发展的统筹规划和政策协调,"
+              "定期分析中小企业运行情况,及时研究解决中小企业发展中的重大问题。\n"
+              "第三条 自治区设立中小企业发展专项资金,通过资助、购买服务、奖励等方式,重点用于支持中小企业公共服务体系"
+              "和融资服务体系建设。\n")
+    draft, adopted, other = by_id["draft.txt"], by_id["adopted.txt"], by_id["other.txt"]
+    assert draft.meta.is_draft and not adopted.meta.title
+    assert draft.meta.version_group == adopted.meta.version_group == "adopted.txt"
+    assert draft.meta.superseded_by == "adopted.txt" and not adopted.meta.superseded_by
+    assert not other.meta.version_group
+
+
+def test_an_undated_copy_in_other_punctuation_is_a_copy_by_its_wording(tmp_path):
+    """A news copy of a dated text whose sentences differ in punctuation (full-width marks, a dropped full stop)
+    shares no sentence verbatim but most of its wording: it is a copy, kept in scope, not an older version."""
+    text = _ARTICLES.format(aim="扩大城乡就业", credit="完善融资政策")
+    news = text.replace(",", "，").replace("、", "，").replace("。", "").replace("《", "“").replace("》", "”")
+    by_id = _loaded(tmp_path,
+                    dated="内蒙古自治区中小企业促进条例\n(2019年9月26日内蒙古自治区第十三届人民代表大会常务委员会第十五次会议通过)\n"
+                          + text,
+                    news="内蒙古出台中小企业促进条例\n" + news + "第五条 本条例自2019年12月1日起施行。\n")
+    assert by_id["news.txt"].meta.version_group == "dated.txt" and not by_id["news.txt"].meta.superseded_by
