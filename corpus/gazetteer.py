@@ -360,8 +360,20 @@ class Gazetteer:
         out: list[PlaceMatch] = []
         dropped: list[tuple[str, set[str]]] = []
         taken = 0  # where the last match ends (a town's name may hold another place's: 宝安区新安街道, not 新安县)
+        towns: dict[str, Place] = {}  # names read as a county's towns: the text means them so throughout
         for start, end, surface, cands in raw:
             if start < taken:
+                continue
+            prev = out[-1] if out else None
+            if prev is not None and prev.end == start and prev.place.level == "county" and self.is_full_name(prev.surface) \
+                    and not any(self.places[c].within(prev.place.code) for c in cands):
+                towns[surface] = self.town(prev.place, surface)  # 澄迈县|福山咖啡文化风情镇: a name right after a
+                out[-1] = PlaceMatch(prev.start, end, s[prev.start:end], towns[surface])  # county's lies in it,
+                taken = end  # not in a namesake county elsewhere (山东福山区)
+                continue
+            if surface in towns:  # …福山咖啡文化风情镇 again, without its county
+                out.append(PlaceMatch(start, end, surface, towns[surface]))
+                taken = end
                 continue
             zone_type, zone_end = _zone_after(s, end)
             if zone_type and len(cands) > 1:  # Suzhou Industrial Park: the Suzhou that has one

@@ -989,6 +989,10 @@ def region_place(issuer: str, title: str, head: str, legal: bool = False):
     place = _region_place(issuer, title, head, legal)
     if (place is None or place.level in ("province", "city")) and (town := _town_throughout(head, place)):
         return town
+    if place is not None and place.level == "county" and (town := _town_throughout(head, place)) \
+            and re.search(re.escape(re.sub(r"(?:镇|乡|街道)$", "", town.short)) + r"(?:镇|乡|街道)", title):
+        # …签约落户殷巷镇: a county's town its headline (with its 镇) and text are about
+        return town
     if place is None or place.level not in ("city", "county"):
         return place
     gaz = gazetteer()
@@ -1013,8 +1017,8 @@ def _town_throughout(head: str, place) -> Place | None:
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
         return None
-    counties = {m.place.code: m.place for m in gaz.find(head) if m.place.level == "county"
-                and (place is None or m.place.within(place.code))}
+    counties = {place.code: place} if place is not None and place.level == "county" else {
+        m.place.code: m.place for m in gaz.find(head) if m.place.level == "county" and (place is None or m.place.within(place.code))}
     return gaz.town(next(iter(counties.values())), ranked[0][0]) if len(counties) == 1 else None
 
 
@@ -1063,7 +1067,10 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
                              if code == p.code or (q := gaz.get(code)) is not None and p.code in q.parents)
                  for p in deepest}  # (a place's towns and zones name it too)
         ranked_deepest = sorted(named.values(), reverse=True)
-        if header in deepest and len(deepest) > 1 and ranked_deepest[0] > ranked_deepest[1]:  # of one level, not nested
+        nested = all(p.code == header.code or p.code in header.parents for p in near)
+        if (header in deepest or not nested and len({p.level for p in deepest}) == 1) and len(deepest) > 1 \
+                and ranked_deepest[0] > ranked_deepest[1]:
+            # of one level, not nested (在江苏溧阳开幕的…论坛…广西北海市铁山港区上榜: the place named most)
             header = max(deepest, key=lambda p: named[p.code])  # the one the text names most (陽春布德澤…廣西上思縣:
             # 阳春 is a word of spring there)
         inside = [(code, n) for code, n in ranked if code != header.code and (p := gaz.get(code)) and p.within(header.code)]

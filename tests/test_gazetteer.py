@@ -196,3 +196,12 @@ def test_a_short_form_split_by_a_word_is_a_name_before_a_town_of_its_own():
     found = gazetteer().find("龙海港尾镇那个汽车产业园规划用地多少亩")
     assert [m.place.name for m in found] == ["福建省漳州市龙海区港尾镇"]
     assert gazetteer().find("和布展的企业") == []
+
+
+def test_a_name_right_after_a_countys_full_name_lies_in_that_county_throughout_the_text():
+    """澄迈县福山咖啡文化风情镇: 福山 there is a place in 澄迈县 (海南), not 烟台's 福山区, and so is 福山 written again
+    later in the same text; a place inside the county (…市…区) or written apart stays what it was."""
+    found = gazetteer().find("欢乐节在澄迈县福山咖啡文化风情镇谢幕。福山咖啡文化风情镇规划面积28平方公里")
+    assert [m.place.parents[0] for m in found if m.surface.endswith("福山")] == ["469023", "469023"]
+    assert gazetteer().find("烟台市福山区")[-1].place.name == "山东省烟台市福山区"
+    assert gazetteer().find("澄迈县、福山区")[-1].place.name == "山东省烟台市福山区"

@@ -848,6 +848,18 @@ def test_of_two_places_of_one_level_in_the_opening_lines_the_one_the_text_names_
     assert _meta(tmp_path / "a.txt", text).region == "广西壮族自治区防城港市上思县"
 
 
+def test_places_in_two_provinces_opening_a_text_give_the_one_it_names_most_and_a_headlined_town_is_its_place(tmp_path):
+    """在江蘇溧陽開幕的…論壇…廣西北海市鐵山港區上榜: the forum's venue is named once, 铁山港区 throughout. A county's text
+    whose headline names one of its towns with its 镇 (…签约落户殷巷镇) is that town's; one naming the county's own
+    name without the 镇 is the county's."""
+    text = ("近日,在江蘇溧陽開幕的中國縣域工業經濟發展論壇,揭曉了2022年“中國工業百強區”榜單,廣西北海市鐵山港區上榜。\n"
+            "今年來,北海市鐵山港區加快培育壯大綠色化工產業。鐵山港區將繼續推進項目建設。\n")
+    assert _meta(tmp_path / "a.txt", text).region == "广西壮族自治区北海市铁山港区"
+    town = ("本报讯 近日,雨润集团项目正式签约落地商河县殷巷镇。殷巷镇将做好项目服务。殷巷镇党委书记出席签约仪式。\n")
+    assert _meta(tmp_path / "b.txt", "雨润集团签约落户殷巷镇\n" + town).region == "山东省济南市商河县殷巷镇"
+    assert _meta(tmp_path / "c.txt", "商河县招商引资再结新果\n" + town).region == "山东省济南市商河县"
+
+
 def test_a_sites_name_in_a_bullet_list_is_no_title_and_a_place_led_headline_may_follow_a_sites_cry(tmp_path):
     """• 商洛在线 under a headline is the site that carried the report, not its title nor its place; 世界球精选!台江:…
     is a headline led by its place after a site's exclamation."""
