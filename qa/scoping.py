@@ -111,8 +111,7 @@ class PlaceScoper:
         """The question as it concerns `edition` (2018年, 征求意见稿), one of several it names where `marks` say (see
         `_apart`; by default its years), with what it asks of the change between them asked of this one alone
         (…的写法有什么不同 → …的写法是什么; 门槛降到多少 → 门槛是多少)."""
-        marks = marks if marks is not None else [(m.start(), m.end(), f"{m.group(1)}年")
-                                                 for m in _DOC_YEAR.finditer(question_search)]
+        marks = marks if marks is not None else [(start, end, f"{year}年") for start, end, year in _doc_years(question_search)]
         own = _apart(question_search, marks, edition, nested=False)
         if not edition.endswith("年"):  # its own marks select its documents: they are not what is asked
             for start, end, label in marks:
@@ -136,7 +135,7 @@ class PlaceScoper:
         must not answer); a looser mention may name a document the corpus only refers to, and leaves the scope as
         it was."""
         editions = list(EDITION.finditer(question_search))  # 2024年那版和2025年版: either
-        named = sorted({int(m.group(1)) for m in _DOC_YEAR.finditer(question_search)})
+        named = sorted({year for *_, year in _doc_years(question_search)})
         if not editions and len(named) < 2:
             if not scope.per_place:
                 self._named_editions(scope, question_search, set(self.docs) if scope.doc_ids is None else scope.doc_ids)
@@ -151,7 +150,7 @@ class PlaceScoper:
         if len(named) > 1 and not scope.per_place and all(of_year.values()) \
                 and len({frozenset(docs) for docs in of_year.values()}) == len(named):
             scope.per_edition = {f"{y}年": docs for y, docs in of_year.items()}  # 2018年版…，2020年版…: each its own
-            scope.edition_marks = [(m.start(), m.end(), f"{m.group(1)}年") for m in _DOC_YEAR.finditer(question_search)]
+            scope.edition_marks = [(start, end, f"{year}年") for start, end, year in _doc_years(question_search)]
         if not scope.per_edition and not scope.per_place:
             self._named_editions(scope, question_search, pool)
         if not editions:
@@ -292,7 +291,19 @@ def _apart(text: str, mentions: list[tuple[int, int, str]], keep: str, first_lea
 # the year of a document a question names, with the words naming that document: 2018年版, 2023年的支持…办法,
 # 2022年印发的那份
 _DOC_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。？?；;、和与及或]{0,24}?)(?:版|那份|这份|政策|文件|通知|意见|办法|规定|细则|措施"
-                       r"|方案|清单|纲要|规划)")
+                       r"|方案|清单|纲要|规划|报告|报道)")
+_LISTED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:和|与|及|、|跟|或)\s*$")  # 2023年和|2025年两版: one more
+
+
+def _doc_years(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, year) of each year `text` names a document by (2018年版, 2023年的…办法), and of a year listed
+    right before one (2023年和2025年两版, 2022年和2023年上半年的…报告): it shares that one's document noun."""
+    out = []
+    for m in _DOC_YEAR.finditer(text):
+        if listed := _LISTED_YEAR.search(text, max(0, m.start() - 12), m.start()):
+            out.append((listed.start(), listed.start(1) + 4 + ("年" in listed.group()), int(listed.group(1))))
+        out.append((m.start(), m.end(), int(m.group(1))))
+    return out
 # how a question names one edition of a policy other than by its year: a five-year plan's period, a draft and the
 # adopted text, an older and a newer version
 _EDITION_NOUN = r"(?:的?(?:文本|版本|版|稿|条例|规定|办法|措施|意见|规划纲要|规划|纲要))?"

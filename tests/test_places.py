@@ -349,6 +349,12 @@ def test_a_question_naming_two_editions_asks_each_its_own_part(tmp_path):
     assert "2020" not in scoper.about_edition(q, "2018年") and "2018" not in scoper.about_edition(q, "2020年")
     one = "遂宁2018年版的政策补多少比例？"
     assert not scoper.edition(scoper.resolve(one), one).per_edition
+    listed = "遂宁制造业政策有2018年和2020年两版，分别是哪天印发的？"  # a year listed before the one naming the noun
+    scope = scoper.edition(scoper.resolve(listed), listed)
+    assert scope.per_edition == {"2018年": {"policy2018.txt"}, "2020年": {"policy2020.txt"}}
+    assert "2020" not in scoper.about_edition(listed, "2018年", scope.edition_marks)
+    figures = "遂宁设备补助比例，2018年和2020年分别是多少？"  # years of figures, naming no document
+    assert not scoper.edition(scoper.resolve(figures), figures).per_edition
 
 
 def test_a_question_naming_a_draft_and_the_adopted_text_asks_each_its_own_part(tmp_path):
