@@ -336,7 +336,7 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
     """(label, value, line span) of the metadata fields at the top (and in the cleaned-off header)."""
     out: list[tuple[str, str, tuple[int, int] | None]] = []
     sources = [(None, h) for h in header] + [((s, e), line) for s, e, line in lines[:20]]
-    for span, line in sources:
+    for i, (span, line) in enumerate(sources):
         found = list(_FIELD_LABEL_RE.finditer(line))
         for k, m in enumerate(found):
             end = found[k + 1].start() if k + 1 < len(found) else len(line)
@@ -345,9 +345,27 @@ def _fields(lines: list[Line], header: list[str]) -> list[tuple[str, str, tuple[
             value = value.strip()
             if len(halves := value.split()) == 2 and halves[0] == halves[1]:
                 value = halves[0]  # 吉林省人民政府 吉林省人民政府: a page rendering one cell twice
+            if not value and k + 1 == len(found) and span is not None and (below := _value_below(sources, i)):
+                value, span = below  # • 成文日期: / (blank) / 2023-02-28: a list putting each value on its own line
             if value:
                 out.append((re.sub(r"\s+", "", m.group(1)), value, span))
     return out
+
+
+def _value_below(sources: list[tuple[tuple[int, int] | None, str]], at: int) -> tuple[str, tuple[int, int]] | None:
+    """The value of a field left empty on its line `at`: the next line with text, when it is a short value of its
+    own (a date, a number, a unit's name: no label, no sentence), else None."""
+    for span, line in sources[at + 1 : at + 3]:
+        value = line.strip().lstrip("•·").strip()
+        if not value:
+            continue
+        if span is None or _FIELD_LABEL_RE.search(value) or len(value) > _FIELD_VALUE_CHARS or re.search(r"[，,。；;：:]", value):
+            return None
+        return value, span
+    return None
+
+
+_FIELD_VALUE_CHARS = 24  # a field's value on a line of its own is no longer than this (a title or a sentence is)
 
 
 def _title_end(s: str) -> bool:

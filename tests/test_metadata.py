@@ -849,6 +849,17 @@ def test_of_two_places_of_one_level_in_the_opening_lines_the_one_the_text_names_
     assert _meta(tmp_path / "a.txt", text).region == "广西壮族自治区防城港市上思县"
 
 
+def test_a_fields_value_on_the_line_below_its_label_is_read(tmp_path):
+    """A site's info list puts each value on a line of its own (• 成文日期: / blank / 2023-02-28): the signing date is
+    that value, not the page's 发布时间; an empty field followed by another label or by the title reads nothing."""
+    text = ("  • 发布机构:\n\n    县发改局\n\n  • 成文日期:\n\n    2023-02-28\n\n  • 文号:\n\n  • 公开方式:\n\n    主动公开\n\n"
+            "  • 有效性:\n\n关于印发《某县深化共同富裕特色之路2023年行动方案》的通知\n\n发布时间:2023-11-28 19:02\n\n"
+            "各乡镇人民政府,县政府各部门:\n现将《行动方案》印发给你们,请认真贯彻执行。\n")
+    meta = _meta(tmp_path / "a.txt", text)
+    assert meta.date == date(2023, 2, 28) and meta.doc_number == ""
+    assert meta.title == "关于印发《某县深化共同富裕特色之路2023年行动方案》的通知"
+
+
 def test_places_in_two_provinces_opening_a_text_give_the_one_it_names_most_and_a_headlined_town_is_its_place(tmp_path):
     """在江蘇溧陽開幕的…論壇…廣西北海市鐵山港區上榜: the forum's venue is named once, 铁山港区 throughout. A county's text
     whose headline names one of its towns with its 镇 (…签约落户殷巷镇) is that town's; one naming the county's own
