@@ -154,7 +154,8 @@ ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 
              "policies-blind81": 13, "policies-blind82": 11, "policies-blind83": 14, "policies-blind84": 13,
              "policies-blind85": 19, "policies-blind86": 20, "policies-blind87": 15, "policies-blind88": 11,
              "policies-blind92": 13, "policies-blind93": 10, "policies-blind94": 12, "policies-blind95": 10,
-             "policies-blind97": 14, "policies-blind99": 13, "policies-blind100": 14}
+             "policies-blind97": 14, "policies-blind99": 13, "policies-blind100": 14, "policies-blind101": 10,
+             "policies-blind102": 8, "policies-blind103": 8}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
