@@ -9,8 +9,8 @@ deadline and telephone) are answered from its metadata, citing the line that sta
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -885,21 +885,36 @@ def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Ca
     return Answer(question=question.raw, answer=text, answerable=True, citations=[citation])
 
 
+def _stated_in_copy(question: Question, field: str, copies: Sequence[Document],
+                    chunks_of: Callable[[str], list[Chunk]], score: float, cid: int) -> tuple[str, Citation] | None:
+    """(the answer line, its citation numbered `cid`) of `field` as the first of `copies` that states it states it."""
+    for copy in copies:
+        about = compose_about_document(question, copy, chunks_of, score, only=field)
+        if about is not None and about.answerable and len(about.citations) == 1:
+            line = next(ln for ln in about.answer.split("\n")[1:] if ln.endswith("[1]"))
+            return f"{line[:-3]}[{cid}]（据《{about.citations[0].title}》）", replace(about.citations[0], id=cid)
+    return None
+
+
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
-                           score: float, named: bool = False) -> Answer | None:
+                           score: float, named: bool = False, copies: Sequence[Document] = (),
+                           only: str = "") -> Answer | None:
     """文号 / dates / validity / issuer / proposer / a draft's comment deadline and telephone of `doc`, each with the line
     of its text that states it; a refusal when none is stated of a document the question names (by a quoted title,
-    or by its 文号: `named`)."""
+    or by its 文号: `named`). A fact `doc` does not state is read from the first of its `copies` that does (a repost
+    keeps the 文号 its source page lost); `only`: that one fact."""
     fields_asked = asked_fields(question, (doc.meta.title,))
     if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
         fields_asked = [f for f in fields_asked if f != "doc_number"]
-    if not fields_asked:
-        return None
     meta = doc.meta
     evidence = meta.evidence
     if "date" in fields_asked and "posted" in evidence and _PAGE_ASKED.search(question.search):
         at = fields_asked.index("date")  # the page's date, and the issue date too where that is asked beside it
         fields_asked[at:at + 1] = ["posted", "date"] if _ISSUE_ASKED_TOO.search(question.search) else ["posted"]
+    if only:
+        fields_asked = [f for f in fields_asked if f == only]
+    if not fields_asked:
+        return None
     lines, citations = [], []
     reported = False
     for field in fields_asked:
@@ -969,6 +984,10 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         if at < 0 and field == "status" and not meta.is_draft and "title" in evidence:
             at, end = evidence["title"]  # an adopted text: its title, which names no draft
             span, shown = Span(at, end), "title"
+        if at < 0 and (stated := _stated_in_copy(question, field, copies, chunks_of, score, len(citations) + 1)):
+            lines.append(stated[0])
+            citations.append(stated[1])
+            continue
         if at < 0:
             lines.append(f"《{meta.title or doc.doc_id}》中没有写明{_FIELD_NAMES[field]}。")
             continue

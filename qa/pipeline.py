@@ -119,7 +119,8 @@ class AnswerPipeline:
                 if len(drafts) == len(unique):
                     return _draft_refusal(question, drafts[0])
                 unique = [d for d in unique if not d.meta.is_draft]
-            answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True))]
+            answers = [a for d in unique if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True,
+                                                                         copies=self._copies_of(d)))]
             if not answers:  # a copy of the named document may state what it lacks (a repost cut before its fields)
                 answers = [a for d in self._copies(unique)
                            if (a := compose_about_document(question, d, self.chunks_of, 1.0, named=True))]
@@ -144,7 +145,8 @@ class AnswerPipeline:
             if fields == ["doc_number"] and (cited := self._cited_instead(named_by, cands, doc, question.quoted)) is not None:
                 return compose_cited_number(question, cited, self.chunks_of, cands[0].score)
             named_doc = self._writes_title(question, self.docs[doc])  # 金昌市…若干政策措施的文号和印发日期是什么
-            about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score, named=named_doc)
+            about = compose_about_document(question, self.docs[doc], self.chunks_of, cands[0].score, named=named_doc,
+                                           copies=self._copies_of(self.docs[doc]))
             if about is not None and about.answerable and \
                     (copy := self.scripts.copy_in_askers_script(self.docs[doc], question.raw)) is not None and \
                     (quoted := compose_about_document(question, copy, self.chunks_of, cands[0].score)) is not None \
@@ -266,6 +268,11 @@ class AnswerPipeline:
         groups = {d.meta.version_group for d in named if d.meta.version_group}
         return [d for d in self.docs.values() if d.meta.version_group in groups and not d.meta.superseded_by
                 and d.doc_id not in ids and not d.meta.is_draft]
+
+    def _copies_of(self, doc: Document) -> list[Document]:
+        """The copies of `doc` that may state a fact it does not: none for an older version or a draft (its group's
+        other members are other texts)."""
+        return [] if doc.meta.superseded_by or doc.meta.is_draft else self._copies([doc])
 
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta

@@ -516,3 +516,26 @@ def test_a_sentence_wrapped_over_lines_is_one_sentence_but_headings_and_items_ar
     assert any(s.startswith("第三条") and s.endswith("规则平等。") for s in said)
     assert "一、发展目标" in said and "1.对新认定的企业,奖励10万元" in said
     assert "(一)坚持强实体、兴产业,经济基础更加坚实" in said  # a heading holding a comma is no wrapped prose
+
+
+def test_a_fact_one_copy_does_not_state_is_read_from_another_copy(tmp_path):
+    """Two copies of one 意见: the repost keeps the 文号 but lost the title and date, the other page the reverse. Asked
+    both, the answer gives each from the copy that states it, citing that copy; without copies the lost one is unsaid."""
+    from corpus.pipeline import load_corpus
+    from qa.compose import compose_about_document
+
+    body = ("为进一步优化民营经济发展环境,激发民营经济活力,推动民营经济加快发展,现提出如下意见。\n"
+            "一、放宽市场准入。凡法律法规未明确禁止的行业和领域,一律向民营资本开放,不得单独对民营资本设置附加条件。\n"
+            "二、加大财税支持。省级财政每年安排专项资金,重点支持民营企业技术改造、品牌建设和公共服务平台建设。\n")
+    (tmp_path / "titled.txt").write_text("中共某省委 某省人民政府关于大力推进民营经济加快发展的若干意见\n(2014年4月28日)\n"
+                                         + body, encoding="utf-8")
+    (tmp_path / "repost.txt").write_text("某发〔2014〕8号\n" + body, encoding="utf-8")
+    docs = {d.doc_id: d for d in load_corpus(tmp_path)[0]}
+    titled, repost = docs["titled.txt"], docs["repost.txt"]
+    asked = parse_question("这份民营经济若干意见的文号和发布日期是什么？")
+    alone = compose_about_document(asked, titled, lambda _: [], 1.0)
+    assert alone is not None and "没有写明文号" in alone.answer
+    both = compose_about_document(asked, titled, lambda _: [], 1.0, copies=[repost])
+    assert both is not None and "某发〔2014〕8号" in both.answer and "2014年4月28日" in both.answer
+    assert [c.source for c in both.citations] == ["repost.txt", "titled.txt"]  # the 文号 from the copy stating it
+    assert [c.id for c in both.citations] == [1, 2]
