@@ -445,7 +445,7 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
     ends = {d.doc_id: c for d in {c.doc.doc_id: c.doc for c in found.candidates}.values()
             if (c := cut_off(d, max_tail)) is not None
             and not (checkable and states_asked_kind(question, tail := d.search_text[c.sentence:c.end])
-                     and not _respective_value_cut(question, tail))}
+                     and not _respective_value_cut(question, tail) and not _last_value_cut(question, tail))}
     if not ends:
         return None
     unfinished = {d: weights.coverage(question.terms, c.doc.search_text[c.sentence:c.end]) for d, c in ends.items()}
@@ -457,6 +457,16 @@ def _cut_off_answer(question: Question, found: Retrieval, weights: TermWeights, 
             if cut is None or cand.chunk.start + m.end() <= cut.sentence:
                 complete = max(complete, weights.coverage(question.terms, m.group()))
     return (ends[doc_id], []) if top > complete else None
+
+
+def _last_value_cut(question: Question, sentence: str) -> bool:
+    """Does an unfinished `sentence` break off in the figure of its last clause, the only one naming what the
+    question asks (…远期预计投资600亿元左右,年实现税收15: the tax, not the investment, is cut before its unit; not
+    …邹平市达到800亿元,博兴县达到500亿元,无棣县…达到400, whose earlier clauses state the asked item's figures)?"""
+    *before, clause = re.split(r"[，,；;：:]", sentence)
+    earlier = "".join(before)
+    return bool(re.search(r"\d\s*$", clause)) and any(t in clause and t not in earlier for t in question.terms
+                                                       if not t.isdigit())
 
 
 def _respective_value_cut(question: Question, sentence: str) -> bool:

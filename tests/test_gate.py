@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 
+from corpus.clean import search_form
 from qa.gate import (
     DEFAULT_FILE,
     FEATURES,
     GATE_FILE,
     GateModel,
+    _last_value_cut,
     _number_word,
     _respective_value_cut,
     _siblings,
@@ -91,6 +93,16 @@ def test_a_document_breaking_off_after_a_clause_separator_is_cut_off(tmp_path):
     assert cut is not None and cut.tail == "以及首次认定的国家级、"
     path.write_text("某新区措施\n(四)对新认定的高新技术企业,给予10万元补助。\n", encoding="utf-8")
     assert cut_off(load_document(path), 60) is None
+
+
+def test_a_last_clause_cut_in_its_figure_is_cut_when_only_it_names_what_is_asked():
+    """远期预计投资600亿元左右,年实现税收15: the tax is cut before its unit (the investment figure is another item's);
+    the last county's figure cut off after the asked counties' figures were stated leaves those stated."""
+    s = "遠期預計投資600億元左右,年實現稅收15"
+    assert _last_value_cut(parse_question("巴林右旗工业园区远期每年预计能实现税收多少亿元？"), search_form(s))
+    assert not _last_value_cut(parse_question("远期预计投资多少亿元？"), search_form(s))
+    s = "到2025年,邹平市、滨城区地区生产总值达到800亿元以上,博兴县地区生产总值达到500亿元以上,无棣县地区生产总值达到400"
+    assert not _last_value_cut(parse_question("到2025年邹平市和博兴县的地区生产总值分别要达到多少？"), s)
 
 
 def test_a_list_of_respective_figures_cut_off_before_the_asked_items():
