@@ -626,7 +626,8 @@ _DOC_FIELDS_EN: dict[str, re.Pattern[str]] = {
                                 r"(?:period|deadline)\b|\bdeadline\s+for\s+(?:comments?|feedback)\b"
                                 r"|\buntil\s+what\s+date\b[^?]{0,80}?\b(?:comments?|feedback)\b", re.I),
     "date": re.compile(rf"\bwhen\s+(?:was|were|did)\b[^?]{{0,80}}?\b{_ISSUED_EN}\b|\bwhat\s+date\b[^?]{{0,80}}?"
-                       rf"\b{_ISSUED_EN}\b|\b(?:issue|issuing|release|publication)\s+date\b", re.I),
+                       rf"\b{_ISSUED_EN}\b|\b(?:issue|issuing|release|publication)\s+date\b"
+                       rf"|\b{_ISSUED_EN}\b[^?]{{0,120}}?\b(?:on|in)\s+(?:what|which)\s+(?:date|day)\b", re.I),  # …, and on what date
 }
 
 # the title of a part of a document (第一篇的标题, 第三章的名称): a heading of its text, not a fact of the document

@@ -501,6 +501,9 @@ def test_document_facts_asked_in_english_include_entry_into_force_and_the_commen
     assert asked_fields(parse_question("Until what date could the public send comments on the draft regulation?")) \
         == ["comment_until"]
     assert asked_fields(parse_question("How much does the zone give for each new patent?")) == []
+    assert asked_fields(parse_question("Which office issued the county's investment measures, and on what date?")) \
+        == ["issuer", "date"]  # the date asked after the verb
+    assert asked_fields(parse_question("On what date did the fair open in the county?")) == []  # no issuing verb
 
 
 def test_a_sentence_wrapped_over_lines_is_one_sentence_but_headings_and_items_are_not(tmp_path):
