@@ -155,6 +155,10 @@ class AnswerPipeline:
             if about is not None and not about.answerable:  # the named document does not state it: a copy may
                 about = next((a for d in self._copies([self.docs[doc]])
                               if (a := compose_about_document(question, d, self.chunks_of, cands[0].score))), about)
+            if (about is None or not about.answerable) and set(fields) <= _COMMENT_FIELDS:
+                about = next((a for d in self._drafts_of(self.docs[doc])  # where to send comments: the draft says
+                              if (a := compose_about_document(question, d, self.chunks_of, cands[0].score))
+                              and a.answerable), about)
             if about is not None:
                 return self._with_other_parts(question, about, doc)
         if not question.terms and not question.crosslingual:  # 多少？ 郑州多少？: nothing to look for
@@ -269,6 +273,12 @@ class AnswerPipeline:
         return [d for d in self.docs.values() if d.meta.version_group in groups and not d.meta.superseded_by
                 and d.doc_id not in ids and not d.meta.is_draft]
 
+    def _drafts_of(self, doc: Document) -> list[Document]:
+        """The drafts of the policy an adopted `doc` is a version of (the comment period and address are theirs)."""
+        group = doc.meta.version_group
+        return [d for d in self.docs.values() if group and d.meta.version_group == group and d.meta.is_draft] \
+            if not doc.meta.is_draft else []
+
     def _copies_of(self, doc: Document) -> list[Document]:
         """The copies of `doc` that may state a fact it does not: none for an older version or a draft (its group's
         other members are other texts)."""
@@ -282,6 +292,7 @@ class AnswerPipeline:
 _COUNTED_DOCUMENTS = re.compile(r"([两二三四五六七八九2-9])\s*(?:份|个|项|部|篇)\S{0,16}?(?:文件|政策|措施|通知|意见|办法|方案|规定|条例|稿|报道|文章)")
 
 
+_COMMENT_FIELDS = frozenset({"comment_until", "email", "contact", "contact_person"})  # facts of a call for comments
 _DRAFTS_ASKED = re.compile(r"征求意见稿|意见稿|草案|送审稿|讨论稿")
 
 

@@ -1023,3 +1023,15 @@ def test_a_parents_passage_about_a_sibling_does_not_answer_for_the_asked_place(t
     assert not sibling.answerable and "南城" in sibling.answer
     own = qa.ask("南城县对新认定的国家高新技术企业奖励多少？")
     assert own.answerable and "15万元" in own.answer
+
+
+def test_where_to_send_comments_is_read_from_the_draft_when_the_adopted_text_ranks_first(model_dir, tmp_path):
+    """Asked where comments on a revised regulation go, the adopted text ranks first but states no such thing: the
+    draft of the same policy, which called for the comments, answers (in Chinese and in English)."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind99/guizhou_sme_promotion_regulation_2022.txt",
+                             "policies-blind99/guizhou_sme_promotion_regulation_2022_draft.txt",
+                             "policies-blind99/guizhou_sme_promotion_regulation_2022_draft_trad.txt")
+    phone = qa.ask("贵州中小企业促进条例修订的联系电话是多少？")
+    assert phone.answerable and "0851-86865661" in phone.answer and "draft" in phone.citations[0].source
+    mail = qa.ask("Where could comments on the revised Guizhou SME Promotion Regulation be e-mailed?")
+    assert mail.answerable and "2518400249@qq.com" in mail.answer
