@@ -43,6 +43,9 @@ def asks_lower_place(text: str) -> bool:
         or bool(_WHICH_EN.search(text))
 
 
+# what follows 全国 when it ranks a place among all (全国唯一, 全国最大的, 全国第三, 全国百强, 全国首个) rather than asking
+# about national rules
+_NATIONWIDE = re.compile(r"(?:范围内)?(?:最|唯一|第[一二三四五六七八九十\d]|首[个家批座]|前列|领先|百强|知名|闻名|排名|之最)")
 LEVEL_LABEL = {"country": "全国", "province": "省级", "city": "市级", "county": "县级", "zone": "园区级", "town": "乡镇级"}
 
 
@@ -174,9 +177,10 @@ class PlaceResolver:
 
         if known := self._shared_names_read(matches, dropped, covered_places):
             matches, dropped = self.gaz.find_all(text, known)  # so a town written after it is read (通州张家湾镇)
-        matches = [m for m in matches if not self._named_elsewhere(m, covered_places)]
-        matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         s = search_form(text)
+        matches = [m for m in matches if not self._named_elsewhere(m, covered_places)
+                   and not (m.surface == "全国" and _NATIONWIDE.match(s, m.end))]  # 全国唯一…的县: a rank, not a place
+        matches = sorted(matches + self._alias_matches(text, matches), key=lambda m: m.start)
         qualifiers = {
             a.place.code if a.place.code in b.place.parents else b.place.code
             for a, b in zip(matches, matches[1:], strict=False) if _qualifies(a, b, s[a.end:b.start])

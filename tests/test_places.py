@@ -456,3 +456,16 @@ def test_a_place_opening_the_name_of_a_newspaper_or_a_firm_is_part_of_the_name(t
     assert [p.name for p in resolver.resolve("在霍山注册公司能拿多少奖励？").uncovered] == ["安徽省六安市霍山县"]
     assert [p.name for p in resolver.resolve("长春对新引进的集团总部奖励多少？").uncovered] == ["吉林省长春市"]
     assert [p.name for p in resolver.resolve("肇州对新引进的集团总部奖励多少？").places] == ["黑龙江省大庆市肇州县"]
+
+
+def test_nationwide_ranking_a_place_is_no_national_scope(tmp_path):
+    """全国唯一…的县, 全国最大的…集散地: 全国 ranks the place asked for among all places; a county corpus with no national
+    document still answers. 全国的政策 asks about national rules, which the corpus lacks."""
+    (tmp_path / "s.txt").write_text("娄底市双峰县农机产业发展情况\n双峰县被授予“中国农业机械之乡”称号,是全国唯一获此称号的县市。\n",
+                                    encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    for asked in ("全国唯一获得农机之乡称号的是哪个县？", "全国最大的农机生产基地在哪个县？", "全国范围内排名第三的是哪个县？"):
+        scope = resolver.resolve(asked)
+        assert not scope.places and not scope.uncovered, asked
+    assert [p.name for p in resolver.resolve("全国的农机购置补贴标准是多少？").uncovered] == ["全国"]
