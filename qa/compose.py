@@ -455,8 +455,8 @@ def _clear_run(doc: Document, spans: list[Span]) -> list[Span]:
 
 
 # a question after the place whose rule it is (哪个地方的扶持办法…, 镇江下面哪个县级市…, which city)
-_ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|区县|区)|哪些地方|哪里的|\bwhich (?:city|county|district|"
-                         r"province|place)\b", re.I)
+_ASKS_PLACE = re.compile(r"哪个(?:地方|城市|地区|省|市|县级市|县|区县|区|旗|镇|乡|街道|开发区|经开区|高新区|园区|工业园|产业园)"
+                         r"|哪些地方|哪里的|\bwhich (?:city|county|district|province|place|town|zone|park)\b", re.I)
 
 
 def _place_line(doc: Document) -> tuple[Document, Span] | None:

@@ -909,6 +909,13 @@ def test_which_place_is_shown_from_the_first_sentence_naming_it_when_the_title_d
     assert any("苍溪" in c.quote for c in answer.citations) and "8297万元" in answer.answer
 
 
+def test_which_zone_is_shown_with_the_line_naming_it(model_dir, tmp_path):
+    """哪个开发区…排第3位: the sentence ranking it names no zone; the answer shows the zone with its title line."""
+    qa = _one_extra_document(tmp_path, model_dir, "policies-blind102/liaoning_chaoyang_lingyuan_edz_2020_news_trad.txt")
+    answer = qa.ask("辽宁哪个开发区的规模以上工业产值在2019年达到221.35亿元？")
+    assert answer.answerable and "凌源" in answer.answer and any("凌源" in c.quote for c in answer.citations)
+
+
 def test_a_sentence_naming_the_asked_year_among_others_answers_for_it(model_dir, tmp_path):
     """2024年至2026年…,到2024年年底总量达到7000亿元,到2026年年底突破万亿元: a question about 2024 is answered from it,
     not refused as another year's figure because 2026 is the last year the sentence names."""
