@@ -542,3 +542,19 @@ def test_a_fact_one_copy_does_not_state_is_read_from_another_copy(tmp_path):
     assert both is not None and "某发〔2014〕8号" in both.answer and "2014年4月28日" in both.answer
     assert [c.source for c in both.citations] == ["repost.txt", "titled.txt"]  # the 文号 from the copy stating it
     assert [c.id for c in both.citations] == [1, 2]
+
+
+def test_a_laws_revision_is_adopted_at_a_meeting_too_and_the_latest_of_its_notes_answers(tmp_path):
+    """现行条例是哪天、在第几次会议上修订的: the revision is a document fact as an adoption is, read from the adoption note
+    that lists the first adoption and the revision (…通过;…修订): the latest one."""
+    from corpus.pipeline import load_document
+    from qa.compose import asked_fields, compose_about_document
+
+    asked = parse_question("现行的某省中小企业促进条例是哪天、在省人大常委会第几次会议上修订的？")
+    assert asked_fields(asked) == ["adopted"]
+    path = tmp_path / "law.txt"
+    path.write_text("某省中小企业促进条例\n(2010年1月8日某省第十一届人民代表大会常务委员会第十二次会议通过;2022年10月14日"
+                    "某省第十三届人民代表大会常务委员会第三十五次会议修订)\n第一条 为了改善中小企业经营环境,制定本条例。\n",
+                    encoding="utf-8")
+    answer = compose_about_document(asked, load_document(path), lambda _: [], 1.0)
+    assert answer is not None and "2022年10月14日" in answer.answer and "第三十五次会议修订" in answer.answer
