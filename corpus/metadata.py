@@ -16,7 +16,7 @@ import contextlib
 import json
 import re
 import tomllib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,15 @@ from corpus.schema import DocMeta, LoadError
 if TYPE_CHECKING:
     from corpus.gazetteer import Gazetteer, Place
 
+
+@dataclass(frozen=True)
+class MetadataConfig:
+    """How the metadata reader tells a field's value from the text around it."""
+
+    field_value_chars: int = 24  # a field's value on a line of its own is no longer (a title or a sentence is)
+
+
+CONFIG = MetadataConfig()
 MANIFEST_NAMES = ("manifest.json", "manifest.toml")
 _DERIVED_FIELDS = {"evidence", "region_code", "version_group", "superseded_by"}
 DATE_FIELDS = ("date", "valid_from", "valid_until")
@@ -359,13 +368,12 @@ def _value_below(sources: list[tuple[tuple[int, int] | None, str]], at: int) -> 
         value = line.strip().lstrip("•·").strip()
         if not value:
             continue
-        if span is None or _FIELD_LABEL_RE.search(value) or len(value) > _FIELD_VALUE_CHARS or re.search(r"[，,。；;：:]", value):
+        if span is None or _FIELD_LABEL_RE.search(value) or len(value) > CONFIG.field_value_chars \
+                or re.search(r"[，,。；;：:]", value):
             return None
         return value, span
     return None
 
-
-_FIELD_VALUE_CHARS = 24  # a field's value on a line of its own is no longer than this (a title or a sentence is)
 
 
 def _title_end(s: str) -> bool:

@@ -890,7 +890,7 @@ def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Ca
 
 def _stated_in_copy(question: Question, field: str, copies: Sequence[Document],
                     chunks_of: Callable[[str], list[Chunk]], score: float, cid: int) -> tuple[str, Citation] | None:
-    """(the answer line, its citation numbered `cid`) of `field` as the first of `copies` that states it states it."""
+    """(the answer line, its citation numbered `cid`) for `field`, from the first of `copies` that states it."""
     for copy in copies:
         about = compose_about_document(question, copy, chunks_of, score, only=field)
         if about is not None and about.answerable and len(about.citations) == 1:

@@ -304,6 +304,8 @@ def _doc_years(text: str) -> list[tuple[int, int, int]]:
             out.append((listed.start(), listed.start(1) + 4 + ("年" in listed.group()), int(listed.group(1))))
         out.append((m.start(), m.end(), int(m.group(1))))
     return out
+
+
 # how a question names one edition of a policy other than by its year: a five-year plan's period, a draft and the
 # adopted text, an older and a newer version
 _EDITION_NOUN = r"(?:的?(?:文本|版本|版|稿|条例|规定|办法|措施|意见|规划纲要|规划|纲要))?"
