@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -888,36 +888,57 @@ def compose_cited_number(question: Question, cited: CitedDocument, chunks_of: Ca
     return Answer(question=question.raw, answer=text, answerable=True, citations=[citation])
 
 
+def _asked_of(question: Question, doc: Document) -> list[str]:
+    """The document facts `question` asks of `doc`: its page's posting date where the page is asked (网上这份是哪天
+    发布的), and not a 文号 asked with the document named as the basis or the one repealed (that one's)."""
+    fields_asked = asked_fields(question, (doc.meta.title,))
+    if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
+        fields_asked = [f for f in fields_asked if f != "doc_number"]
+    if "date" in fields_asked and "posted" in doc.meta.evidence and _PAGE_ASKED.search(question.search):
+        at = fields_asked.index("date")  # the page's date, and the issue date too where that is asked beside it
+        fields_asked[at:at + 1] = ["posted", "date"] if _ISSUE_ASKED_TOO.search(question.search) else ["posted"]
+    return fields_asked
+
+
 def _stated_in_copy(question: Question, field: str, copies: Sequence[Document],
                     chunks_of: Callable[[str], list[Chunk]], score: float, cid: int) -> tuple[str, Citation] | None:
     """(the answer line, its citation numbered `cid`) for `field`, from the first of `copies` that states it."""
     for copy in copies:
-        about = compose_about_document(question, copy, chunks_of, score, only=field)
-        if about is not None and about.answerable and len(about.citations) == 1:
-            line = next(ln for ln in about.answer.split("\n")[1:] if ln.endswith("[1]"))
-            return f"{line[:-3]}[{cid}]（据《{about.citations[0].title}》）", replace(about.citations[0], id=cid)
+        if field not in _asked_of(question, copy):
+            continue
+        lines, citations, _ = _fact_lines(question, copy, [field], chunks_of, score, first_cid=cid)
+        if len(citations) == 1:
+            line = next(ln for ln in lines if ln.endswith(f"[{cid}]"))
+            return f"{line}（据《{citations[0].title}》）", citations[0]
     return None
 
 
 def compose_about_document(question: Question, doc: Document, chunks_of: Callable[[str], list[Chunk]],
-                           score: float, named: bool = False, copies: Sequence[Document] = (),
-                           only: str = "") -> Answer | None:
+                           score: float, named: bool = False, copies: Sequence[Document] = ()) -> Answer | None:
     """文号 / dates / validity / issuer / proposer / a draft's comment deadline and telephone of `doc`, each with the line
     of its text that states it; a refusal when none is stated of a document the question names (by a quoted title,
     or by its 文号: `named`). A fact `doc` does not state is read from the first of its `copies` that does (a repost
-    keeps the 文号 its source page lost); `only`: that one fact."""
-    fields_asked = asked_fields(question, (doc.meta.title,))
-    if "basis" in fields_asked or "repealed" in fields_asked:  # the 文号 asked with it is that document's
-        fields_asked = [f for f in fields_asked if f != "doc_number"]
-    meta = doc.meta
-    evidence = meta.evidence
-    if "date" in fields_asked and "posted" in evidence and _PAGE_ASKED.search(question.search):
-        at = fields_asked.index("date")  # the page's date, and the issue date too where that is asked beside it
-        fields_asked[at:at + 1] = ["posted", "date"] if _ISSUE_ASKED_TOO.search(question.search) else ["posted"]
-    if only:
-        fields_asked = [f for f in fields_asked if f == only]
+    keeps the 文号 its source page lost)."""
+    fields_asked = _asked_of(question, doc)
     if not fields_asked:
         return None
+    lines, citations, reported = _fact_lines(question, doc, fields_asked, chunks_of, score, copies)
+    if not citations:
+        if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named or reported):  # the named document does not state them
+            return refusal(question.raw, "".join(lines) + "无法回答这个问题。")
+        return None
+    title = doc.meta.title or doc.doc_id
+    text = "\n".join([f"《{title}》", *lines] + [f"[{c.id}] 出处：《{c.title}》原文“{c.quote}”" for c in citations])
+    return Answer(question=question.raw, answer=text, answerable=True, citations=citations)
+
+
+def _fact_lines(question: Question, doc: Document, fields_asked: list[str], chunks_of: Callable[[str], list[Chunk]],
+                score: float, copies: Sequence[Document] = (), first_cid: int = 1,
+                ) -> tuple[list[str], list[Citation], bool]:
+    """(an answer line per fact asked, their citations numbered from `first_cid`, whether the date asked is only a
+    report's): each fact of `doc` with the line of its text that states it, else from a copy, else said unstated."""
+    meta = doc.meta
+    evidence = meta.evidence
     lines, citations = [], []
     reported = False
     for field in fields_asked:
@@ -928,16 +949,16 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         several = basis_documents(doc, question, field == "repealed") if field in ("basis", "repealed") else []
         if len(several) > 1:
             for cited in several:  # 哪两个文件: each with the line that cites it
-                citations.append(_line_citation(len(citations) + 1, doc, _line_span(doc.text, cited.start, cited.end),
+                citations.append(_line_citation(first_cid + len(citations), doc, _line_span(doc.text, cited.start, cited.end),
                                                 chunks_of, score))
-                lines.append(f"{_FIELD_NAMES[field]}：《{cited.title}》（{cited.number}） [{len(citations)}]")
+                lines.append(f"{_FIELD_NAMES[field]}：《{cited.title}》（{cited.number}） [{citations[-1].id}]")
             continue
         if field == "chapters":
             if not (chapters := _chapters_answered(question, doc)):
                 lines.append(f"《{meta.title or doc.doc_id}》中没有写明所问的章节。")
             for text, span in chapters:
-                citations.append(_line_citation(len(citations) + 1, doc, span, chunks_of, score))
-                lines.append(f"{text} [{len(citations)}]")
+                citations.append(_line_citation(first_cid + len(citations), doc, span, chunks_of, score))
+                lines.append(f"{text} [{citations[-1].id}]")
             continue
         if field in ("basis", "repealed"):
             if several:
@@ -987,14 +1008,14 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
         if at < 0 and field == "status" and not meta.is_draft and "title" in evidence:
             at, end = evidence["title"]  # an adopted text: its title, which names no draft
             span, shown = Span(at, end), "title"
-        if at < 0 and (stated := _stated_in_copy(question, field, copies, chunks_of, score, len(citations) + 1)):
+        if at < 0 and (stated := _stated_in_copy(question, field, copies, chunks_of, score, first_cid + len(citations))):
             lines.append(stated[0])
             citations.append(stated[1])
             continue
         if at < 0:
             lines.append(f"《{meta.title or doc.doc_id}》中没有写明{_FIELD_NAMES[field]}。")
             continue
-        cid = len(citations) + 1
+        cid = first_cid + len(citations)
         citations.append(_line_citation(cid, doc, span, chunks_of, score))
         quote = citations[-1].quote
         written = [shown, *forms]
@@ -1006,10 +1027,4 @@ def compose_about_document(question: Question, doc: Document, chunks_of: Callabl
             shown = ("征求意见稿，尚未正式印发" if meta.is_draft else
                      "不是征求意见稿：标题中没有征求意见稿、草案等字样，请以发文单位公布的为准")
         lines.append(f"{label}：{shown} [{cid}]")
-    if not citations:
-        if set(fields_asked) <= _HEAD_FIELDS and (question.quoted or named or reported):  # the named document does not state them
-            return refusal(question.raw, "".join(lines) + "无法回答这个问题。")
-        return None
-    title = meta.title or doc.doc_id
-    text = "\n".join([f"《{title}》", *lines] + [f"[{c.id}] 出处：《{c.title}》原文“{c.quote}”" for c in citations])
-    return Answer(question=question.raw, answer=text, answerable=True, citations=citations)
+    return lines, citations, reported
