@@ -323,6 +323,8 @@ class Gazetteer:
                     continue  # 兴化 (a verb) names 兴化市 only in its zone's name, 兴化经济开发区
                 if cands and surface not in names and _ROAD.match(s, i + size):
                     continue  # 祁连山路, 南京西路, 长江路: a street named after a place (or its mountain or river)
+                if cands and _feature_named(s, i, i + size):
+                    continue  # 澜沧江, 黄浦江, 鄱阳湖, 五台山: a river, lake or mountain, not the county named after it
                 if cands and size == 2 and (_split_by_a_word(s, i, i + size) and not _zone_after(s, i + size)[0]
                                             and not _town_after(s, i + size)
                                             if surface not in names else _taken_from_left(s, i, i + size)):
@@ -491,6 +493,23 @@ def _town_after(s: str, end: int) -> str:
     ordinary = tag and tag not in ("ns", "nr", "nrt", "nz", "j") and posseg.dt.tokenizer.FREQ.get(m.group(1), 0) >= \
         CONFIG.common_word_freq  # (旧宫, 龙场: rare words, names)
     return "" if ordinary else m.group()
+
+
+_FEATURE = "山江河湖"  # what the name of a mountain, river or lake ends with (as in _ROAD)
+
+
+def _feature_named(s: str, start: int, end: int, context: int = 6) -> bool:
+    """Does jieba read a word that holds the name at s[start:end] and goes on past it to end in a mountain's,
+    river's or lake's 山/江/河/湖, a word its dictionary knows as a place name (澜沧江, 金沙江, 鄱阳湖)?"""
+    import jieba.posseg as posseg
+
+    posseg.dt.tokenizer.check_initialized()
+    for a, b in _word_spans(s, max(0, start - context), end + context):
+        if a == start and b > end:
+            return s[b - 1] in _FEATURE and posseg.dt.word_tag_tab.get(s[a:b]) == "ns"
+        if a >= start:
+            return False
+    return False
 
 
 def verb_phrase(name: str) -> bool:

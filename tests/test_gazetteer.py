@@ -118,6 +118,13 @@ def test_a_street_named_after_a_place_is_not_the_place():
     assert _names("南京西路商圈") == [] and _names("南京市鼓楼区") == ["江苏省南京市", "江苏省南京市鼓楼区"]
 
 
+def test_a_river_lake_or_mountain_named_after_a_place_is_not_the_place():
+    assert _names("妈妈过去从澜沧江边背盐水上来") == []  # jieba's place word 澜沧江, a river: not 澜沧县
+    assert _names("环鄱阳湖城市群") == [] and _names("五台山景区门票") == []  # not 鄱阳县, not 五台县
+    assert _names("澜沧县葡萄产业") == ["云南省普洱市澜沧拉祜族自治县"] and _names("五台县") == ["山西省忻州市五台县"]
+    assert _names("牡丹江市") == ["黑龙江省牡丹江市"]  # a city named after its river is the city
+
+
 def test_a_two_character_full_name_whose_first_character_a_word_takes_is_not_a_place():
     assert _names("入选全省县域经济十佳县") == []  # 十佳|县, not 佳县
     assert _names("推动新时代县域经济发展") == []  # 时代|县域, not 代县
