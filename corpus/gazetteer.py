@@ -486,7 +486,8 @@ def _town_after(s: str, end: int) -> str:
     import jieba.posseg as posseg
 
     m = _TOWN_RE.match(s, end)
-    if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end) or verb_phrase(m.group(1)):
+    if m is None or m.group(1)[0] in _ARTICLES or _function_word_at(s, end) or verb_phrase(m.group(1)) \
+            or _counted(m.group(1)):
         return ""
     posseg.dt.tokenizer.check_initialized()
     tag = posseg.dt.word_tag_tab.get(m.group(1), "")  # jieba's dictionary, already in memory (not re-read per name)
@@ -510,6 +511,15 @@ def _feature_named(s: str, start: int, end: int, context: int = 6) -> bool:
         if a >= start:
             return False
     return False
+
+
+def _counted(name: str) -> bool:
+    """Does `name` end in a count of towns rather than a name (南部|三 乡, 沿江|五 镇): a one-character numeral after
+    another word?"""
+    import jieba.posseg as posseg
+
+    words = list(posseg.cut(name))
+    return len(words) > 1 and len(words[-1].word) == 1 and words[-1].flag == "m"
 
 
 def verb_phrase(name: str) -> bool:

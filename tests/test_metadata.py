@@ -802,6 +802,10 @@ def test_a_town_named_throughout_in_the_one_county_the_text_names_is_the_texts_p
     meta = _meta(tmp_path / "p.txt", "浙江省工业重镇名单公布\n平阳县等地入选工业重镇。各地建设工业重镇、特色小镇,统筹城乡发展。"
                  "浙江省将培育更多工业重镇和特色小镇。\n")
     assert "重镇" not in meta.region and "小镇" not in meta.region
+    text = ("“甜蜜产业”带来甜蜜日子\n" + "小时候的梦想是走出大山,现在政策好了,我想留在大山发展。" * 5 +
+            "\n近年来,芒康县引进、培育多家葡萄酒企业。\n芒康县南部三乡发展葡萄种植、红酒酿造等产业。\n")
+    # (南部|三 乡: a count of towns, not a town's name, and not a second place beside the county)
+    assert region_place("", "", text).name == "西藏自治区昌都市芒康县"
 
 
 def test_a_laws_adoption_note_dates_it_and_a_cited_order_does_not_issue_it(tmp_path):
