@@ -39,6 +39,7 @@ class DocMeta:
     evidence: dict[str, tuple[int, int]] = field(default_factory=dict)
     version_group: str = ""  # shared by documents that are versions of one policy (corpus.versions)
     superseded_by: str = ""  # doc_id of the newest version; "" for the newest itself
+    region_from: str = ""  # doc_id of the version or copy `region` was read from, when the text names none itself
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -132,6 +132,9 @@ def _root(parent: list[int], i: int) -> int:
 
 def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
     """Set `version_group` and `superseded_by` on documents that are versions of one policy."""
+    for doc in docs:  # a region read from another version is re-read on every linking
+        if doc.meta.region_from:
+            doc.meta.region = doc.meta.region_code = doc.meta.region_from = ""
     places = [doc.meta.region_code or search_form(doc.meta.issuer) for doc in docs]
     subjects = [_subject(doc, config) for doc in docs]
     sentences = {doc.doc_id: _long_sentences(doc, config) for doc in docs}  # read once, for copies by their words
@@ -167,6 +170,25 @@ def link_versions(docs: list[Document], config: VersionConfig = CONFIG) -> None:
             doc.meta.version_group = newest.doc_id
             doc.meta.superseded_by = "" if i == top or copy or _copy_of(doc, newest, config) else newest.doc_id
     _link_copies(docs, sentences, config)
+    _regions_from_versions(docs)
+
+
+def _regions_from_versions(docs: list[Document]) -> None:
+    """A text whose region could not be read (a traditional-script repost opening at its body) takes the region of
+    the other versions and copies of its policy, when those that have one agree on it."""
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        if doc.meta.version_group:
+            groups.setdefault(doc.meta.version_group, []).append(doc)
+    for group in groups.values():
+        placed = {d.meta.region_code: d for d in group if d.meta.region_code}
+        if len(placed) != 1:
+            continue
+        source = next(iter(placed.values()))
+        for doc in group:
+            if not doc.meta.region_code and not doc.meta.region:
+                doc.meta.region, doc.meta.region_code = source.meta.region, source.meta.region_code
+                doc.meta.region_from = source.doc_id
 
 
 def _wording(doc: Document, config: VersionConfig) -> np.ndarray:

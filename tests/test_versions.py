@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from corpus.pipeline import BUNDLED_CORPUS, load_corpus
-from corpus.versions import normalised_title, prefer_versions, version_note
+from corpus.versions import link_versions, normalised_title, prefer_versions, version_note
 
 SEED = BUNDLED_CORPUS / "004_446eb3355726a05e.txt"  # 蘇州工業園區…行動計劃(2022-2025), 發表時間 2023-05-29
 
@@ -175,6 +175,21 @@ def test_a_repost_without_a_title_is_linked_to_its_copy_by_the_sentences_they_sh
     assert by_id["repost.txt"].meta.version_group == by_id["titled.txt"].meta.version_group == "titled.txt"
     assert not by_id["repost.txt"].meta.superseded_by and not by_id["titled.txt"].meta.superseded_by
     assert not by_id["other.txt"].meta.version_group
+
+
+def test_a_copy_whose_region_cannot_be_read_takes_its_partners(tmp_path):
+    """A repost naming no place takes the region of the copy it shares its sentences with, re-read at each linking
+    (the partner gone, it has none again)."""
+    body = ("各设区市人民政府,各县(市、区)人民政府,省政府各部门:\n经过多年的建设与发展,我省48家省级以上开发区日益成为聚集和配置先进"
+            "生产要素的重要载体,在构建我省现代产业体系中发挥着越来越重要的作用。\n一、总体要求。坚持以科学发展观为指导,以转变发展方式"
+            "为主线,以体制机制创新为动力,推动开发区加快发展、科学发展、率先发展。\n二、发展目标。到2015年,全省开发区主营业务收入年均"
+            "增长百分之二十以上,工业增加值占全省的比重达到百分之三十以上。\n三、保障措施。各地要把开发区建设摆上重要位置,加强组织领导,"
+            "完善考核办法,确保各项政策措施落到实处。\n")
+    by_id = _loaded(tmp_path, titled="河北省人民政府关于加快开发区发展的若干意见\n" + body, repost="[2010]135 号\n" + body)
+    repost = by_id["repost.txt"]
+    assert (repost.meta.region, repost.meta.region_from) == ("河北省", "titled.txt")
+    link_versions([repost])
+    assert (repost.meta.region, repost.meta.region_code, repost.meta.region_from) == ("", "", "")
 
 
 def test_an_undated_copy_sharing_the_dated_texts_sentences_is_no_older_version(tmp_path):

@@ -97,7 +97,8 @@ def show_document(doc: Document, chunks: list[Chunk]) -> str:
     head = [
         f"{doc.doc_id}  {m.title or '(no title)'}",
         f"issuer: {m.issuer or '-'}   date: {m.date or '-'}   number: {m.doc_number or '-'}   "
-        f"region: {m.region or '-'} ({m.region_code or '-'})   type: {m.doc_type or '-'}"
+        f"region: {m.region or '-'} ({m.region_code or '-'}{f', read from {m.region_from}' if m.region_from else ''})"
+        f"   type: {m.doc_type or '-'}"
         + ("   draft (征求意见稿)" if m.is_draft else ""),
     ]
     if m.version_group:
