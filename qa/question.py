@@ -190,6 +190,8 @@ def _asked_unit(search: str, asks: str) -> str:
         unit = (phrase[len(m.group()):] or _word_after(search[m.end():])).lstrip("万亿千百")
         if unit and _CJK.match(unit):
             return unit
+        if search.startswith("钱", m.end()):
+            return "元"  # 多少钱: how much money, in the currency's unit
         after = search[m.end() + 1:m.end() + 2]
         size = search[m.end():m.end() + 1]
         if m.group() == "几" and size in ("大", "小") and _CJK.match(after) and after not in "的了呢吗啊呀":

@@ -42,6 +42,13 @@ def test_asked_unit_and_cap_are_read_from_the_question():
     assert not parse_question("补助比例是多少").wants_cap
 
 
+def test_how_much_money_asks_an_amount_in_yuan():
+    q = parse_question("企业初次被认定为专精特新“小巨人”，省里奖励多少钱？")
+    assert q.unit == "元"
+    assert states_asked_kind(q, "一次性奖励50万元")
+    assert not states_asked_kind(q, "培育专精特新“小巨人”企业30户以上,数量增长20%")  # counts and rates are no money
+
+
 def test_kinds_of_question():
     assert parse_question("有效期几年").asks == "duration"
     assert parse_question("什么时候开始申报").asks == "date"
