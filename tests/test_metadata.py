@@ -156,7 +156,8 @@ ABOVE_BAR = {"policies-blind43": 13, "policies-blind47": 9, "policies-blind48": 
              "policies-blind92": 13, "policies-blind93": 10, "policies-blind94": 12, "policies-blind95": 10,
              "policies-blind97": 14, "policies-blind99": 13, "policies-blind100": 14, "policies-blind101": 10,
              "policies-blind102": 8, "policies-blind103": 8, "policies-blind105": 10,
-             "policies-blind106": 8, "policies-blind107": 17, "policies-blind108": 10}
+             "policies-blind106": 8, "policies-blind107": 17, "policies-blind108": 10,
+             "policies-blind109": 13, "policies-blind112": 15}
 
 
 @pytest.mark.skipif(not BESIDE_FILES, reason="no test corpus with its files beside expected_meta.jsonl")
