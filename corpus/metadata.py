@@ -165,7 +165,8 @@ def extract_meta(
         evidence=evidence,
     )
     meta.doc_type = over.get("doc_type") or _doc_type(_simple(title), header, search_text)
-    place = region_place(_simple(issuer), _simple(title), search_text[:3000], legal=meta.doc_type == "法律法规")
+    place = region_place(_simple(issuer), _simple(title), search_text[:3000], legal=meta.doc_type == "法律法规",
+                         site="\n".join(header))
     if over.get("region"):  # the manifest's region; its code when the gazetteer knows the name
         place = _place_named(_simple(over["region"]))
         meta.region, meta.region_code = over["region"], place.code if place else ""
@@ -1002,17 +1003,20 @@ def _deepest(places: list) -> object | None:
     return first
 
 
-def region_place(issuer: str, title: str, head: str, legal: bool = False):
-    """The document's region from its issuer, then its title, then its first lines, through the gazetteer.
+def region_place(issuer: str, title: str, head: str, legal: bool = False, site: str = ""):
+    """The document's region from its issuer, then its title, then its first lines, through the gazetteer; else
+    from `site`, the page header cleaned off its text (欢迎访问常州市金坛区人民政府网站: whose site it is).
 
     A national organ (国务院, a ministry) gives 全国; a party committee's or department's name only
     contributes the place inside it. A town the issuer or the title leads with (长安镇人民政府; 关于印发《洞泾镇…》)
     lies in the county found, or in a city with no counties (东莞); so does one the text names throughout, in the one
     county it names, when nothing deeper than a city was read. Returns a gazetteer Place or None.
     """
-    from corpus.gazetteer import gazetteer, town_leading
+    from corpus.gazetteer import COUNTRY_CODE, gazetteer, town_leading
 
     place = _region_place(issuer, title, head, legal)
+    if place is None and site:
+        place = _deepest([m.place for m in gazetteer().find(site) if m.place.code != COUNTRY_CODE])
     if (place is None or place.level in ("province", "city")) and (town := _town_throughout(head, place)):
         return town
     if place is not None and place.level == "county" and (town := _town_throughout(head, place)) \

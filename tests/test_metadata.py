@@ -809,6 +809,14 @@ def test_a_town_named_throughout_in_the_one_county_the_text_names_is_the_texts_p
     assert region_place("", "", text).name == "西藏自治区昌都市芒康县"
 
 
+def test_a_page_naming_no_place_but_a_town_is_of_the_government_whose_site_it_is(tmp_path):
+    """The site banner cleaned off a news page (欢迎访问…人民政府网站) places a report that names only its town."""
+    text = ("• 欢迎访问常州市金坛区人民政府网站!\n\n儒林镇1至8月主要经济指标实现大幅增长\n信息来源:经信局 发布时间:2017-09-13\n"
+            "今年以来,儒林镇紧紧抓住项目推进这一切入点,创新招商思维。上半年,该镇新签约亿元以上项目7个。\n")
+    assert _meta(tmp_path / "r.txt", text).region == "江苏省常州市金坛区儒林镇"
+    assert _meta(tmp_path / "n.txt", text.split("\n", 2)[2]).region == ""  # no banner: no place to read
+
+
 def test_a_laws_adoption_note_dates_it_and_a_cited_order_does_not_issue_it(tmp_path):
     meta = _meta(tmp_path / "l.txt", "某省中小企业促进条例\n(2007年5月24日某省第十届人民代表大会常务委员会第二十八次会议通过 根据"
                  "2022年7月28日某省第十三届人民代表大会常务委员会第三十二次会议修正)\n第一条 为改善中小企业经营环境,制定本条例。\n")
