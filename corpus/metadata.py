@@ -125,7 +125,7 @@ _CALL_FOR_COMMENT_RE = re.compile(r"征(?:求|集)[^。]{0,80}?意见(?:和建�
 _NATIONAL_ORG_RE = re.compile(
     r"^(?:国务院(?:办公厅)?|中共中央(?:办公厅)?|党中央|全国人民代表大会(?:常务委员会)?|全国人大常委会"
     r"|中华人民共和国[\u4e00-\u9fff]{1,20}|国家[\u4e00-\u9fff]{1,16}(?:局|委员会|委|署|院|总局)"
-    r"|[\u4e00-\u9fff]{1,10}部|海关总署|[\u4e00-\u9fff]{2,8}总局)$"
+    r"|[\u4e00-\u9fff]{1,10}部|海关总署|[\u4e00-\u9fff]{2,8}总局)(?:办公厅|办公室)?$"
 )
 
 
@@ -1075,7 +1075,7 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
         head = rest  # the headline's word is no place: the text's own lines decide
     elif titled:
         return _deepest([m.place for m in titled])
-    if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title):
+    if re.match(r"^(?:国务院|中共中央|中华人民共和国|全国人民代表大会)", title) or _national_lead(title):
         return national
     # no issuer or title place: the local place the opening text names most (never the addressees nor a dateline)
     body = "\n".join(_DATELINE.sub("", ln.strip(), count=1) if _DATELINE.match(ln.strip()) else ln
@@ -1111,7 +1111,19 @@ def _region_place(issuer: str, title: str, head: str, legal: bool = False):
         return _at_voice_level(gaz, gaz.get(ranked[0][0]), head)
     if legal and not issuer and not counts and not _LOCAL_VOICE.search(head[:1000]):
         return national  # a law or regulation naming no issuer and no place, not speaking as a local government
+    if any(_TO_ALL_PROVINCES.match(ln.strip()) for ln in head.split("\n")[:12]):
+        return national  # addressed to every province (各省、自治区、直辖市…): a national organ's notice
     return _addressed_from(gaz, head, context)
+
+
+_TO_ALL_PROVINCES = re.compile(r"各省[、,，]\s*自治区[、,，]\s*直辖市")
+
+
+def _national_lead(title: str) -> bool:
+    """Is a title led by national organs (商务部办公厅 国家发展改革委办公厅关于…, 国家发展改革委等部门《关于…》)?"""
+    m = re.match(r"(.+?)(?:等部门|等)?(?:关于|《)", title)
+    parts = [p for p in re.split(r"[\s、,，]+", m.group(1)) if p] if m else []
+    return bool(parts) and all(_NATIONAL_ORG_RE.match(p) for p in parts)
 
 
 def _figurative(gaz: Gazetteer, titled: list, body: str, context: tuple) -> bool:

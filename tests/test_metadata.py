@@ -117,6 +117,15 @@ def test_region_from_the_gazetteer():
     assert region_of("", "青岛高新区关于加快企业培育的试行意见") == "山东省青岛市青岛高新技术产业开发区"
 
 
+def test_a_notice_led_by_national_organs_or_addressed_to_every_province_is_national(tmp_path):
+    body = "为推动商贸流通企业复工营业,现就有关事项通知如下。\n一、优化企业复工营业流程。\n"
+    titled = _meta(tmp_path / "t.txt", "商务部办公厅 国家发展改革委办公厅关于支持商贸流通企业复工营业的通知\n" + body)
+    led = _meta(tmp_path / "l.txt", "国家发展改革委等部门《关于实施促进民营经济发展近期若干举措的通知》\n" + body)
+    addressed = _meta(tmp_path / "a.txt", "各省、自治区、直辖市及新疆生产建设兵团商务主管部门:\n" + body)
+    assert titled.region == led.region == addressed.region == "全国"
+    assert _meta(tmp_path / "p.txt", "各市、县(区)商务主管部门:\n" + body).region == ""  # a province's addressees
+
+
 SHARED_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpora" / "policies-dev"
 CORPORA = Path(__file__).resolve().parent / "corpora"
 
