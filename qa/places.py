@@ -192,6 +192,9 @@ class PlaceResolver:
         if outside:  # a place inside a quoted name, beside a place asked outside every quote and name, is the name's
             parts += [m for m in matches if m not in parts
                       and any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in names)]
+            # …and one inside a 《title》 above it is the policy the title carries out (上海…《市政府贯彻国务院…意见的实施意见》)
+            parts += [m for m in matches if m not in parts and any(a <= m.start < b for a, b, title in quotes if title)
+                      and any(m.place.code == COUNTRY_CODE or m.place.code in o.place.parents for o in outside)]
         named: dict[str, Place] = {}
         for m in matches:
             if m.place.code not in qualifiers and m not in parts:

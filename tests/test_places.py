@@ -469,3 +469,15 @@ def test_nationwide_ranking_a_place_is_no_national_scope(tmp_path):
         scope = resolver.resolve(asked)
         assert not scope.places and not scope.uncovered, asked
     assert [p.name for p in resolver.resolve("全国的农机购置补贴标准是多少？").uncovered] == ["全国"]
+
+
+def test_a_place_above_the_asked_one_inside_a_quoted_title_is_the_policy_it_carries_out(tmp_path):
+    """上海…《市政府贯彻国务院…意见的实施意见》 asks 上海's document; 国务院 inside the title is the policy it carries out,
+    not a second place asked. Named outside the title, the nation is asked too."""
+    (tmp_path / "s.txt").write_text("市政府贯彻国务院关于推进上海建设国际金融中心意见的实施意见\n沪府发〔2009〕25号\n"
+                                    "为贯彻国务院意见,结合上海实际,现提出如下实施意见。\n", encoding="utf-8")
+    docs, _ = load_corpus(tmp_path)
+    resolver = PlaceResolver({d.doc_id: d for d in docs})
+    scope = resolver.resolve("上海那份《市政府贯彻国务院关于推进上海建设国际金融中心意见的实施意见》是哪天签发的？")
+    assert [p.name for p in scope.places] == ["上海市"] and not scope.uncovered
+    assert "全国" in [p.name for p in resolver.resolve("上海和全国的实施意见各是哪天签发的？").uncovered]
