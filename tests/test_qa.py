@@ -755,6 +755,16 @@ def test_a_question_about_two_editions_is_answered_for_each(model_dir, tmp_path)
     assert "100万元" in answer.answer and "200万元" in answer.answer
 
 
+def test_a_document_named_by_what_it_carries_out_is_asked_its_own_number():
+    """落实…政策的实施方案，文号: the implementing plan's own number; 所依据的…若干意见，文号 and 根据哪份文件: its basis's."""
+    def fields(text: str) -> list[str]:
+        return asked_fields(parse_question(text))
+    assert fields("柯城区那份承接落实推动经济高质量发展若干政策的实施方案，文号和成文日期是什么？") == ["doc_number", "date"]
+    assert fields("上海市政府贯彻国务院建设国际金融中心意见的那份实施意见，文号是多少？") == ["doc_number"]
+    assert "basis" in fields("洞泾镇若干措施所依据的松江区支持先进制造业的若干意见，文号是多少？")
+    assert "basis" in fields("武威市贯彻落实甘肃省支持科技创新若干措施的实施方案，依据的省委办公厅文件文号是多少？")
+
+
 def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("这份实施意见由谁牵头起草？")) == ["issuer"]
     assert asked_fields(parse_question("这份规划纲要是哪个单位编制的？")) == ["issuer"]
