@@ -531,8 +531,9 @@ _BASIS_VERBS = "(?:根据|依据|依照|按照|落实|贯彻|参照)(?!方案|�
 _WHICH_SEVERAL = "哪些|哪几[个份项]|哪[两二三四五六七八九][个份项]"  # several documents asked for
 # a 文号 asked of a document the question names by a basis verb (…所依据的松江区…若干意见，文号是多少)
 _BASIS_NAMED = re.compile(rf"(?:{_BASIS_VERBS})\S{{0,24}}?(?:文件|通知|意见|办法|决定|规定|措施|方案|细则)")
-# …的(那份)实施方案 after the document carried out: the question names the implementing document by its basis
-_IMPLEMENTER = re.compile(r"的(?:那份|这份|那个|这个)?实施(?:意见|方案|细则|办法)")
+# …的(那份)实施方案, …的那个工作细则 after the document carried out: the question names the implementing document by
+# its basis
+_IMPLEMENTER = re.compile(r"[”’」』]?的(?:那份|这份|那个|这个)?(?:(?!哪|什么|何)[^\s的，,。？?]){0,6}?(?:意见|方案|细则|办法|措施)")
 _REPEAL_VERBS = "废止|停止执行|不再执行"
 _DOC_FIELDS: dict[str, re.Pattern[str]] = {
     "doc_number": re.compile(r"文号|字号|发文号|几号文|第几号"),  # 第几号公告, 国务院令第几号: an announcement's number
@@ -648,7 +649,8 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
         asked += [f for f, pattern in _DOC_FIELDS_EN.items() if pattern.search(text) and f not in asked]
     if "doc_number" in asked and "basis" not in asked and any(
             not any(_unbracketed(basis.group()) in _unbracketed(t) for t in titles)  # 南开区落实…工作方案: its own
-            and not _IMPLEMENTER.search(basis.group()) and not _IMPLEMENTER.match(text, basis.end())
+            and (text.startswith("的", basis.start() + 2)  # 所依据的…: what follows is the basis
+                 or not _IMPLEMENTER.search(basis.group()) and not _IMPLEMENTER.match(text, basis.end()))
             for basis in _BASIS_NAMED.finditer(text)):
         asked.append("basis")  # the 文号 asked is the one of the document named as the basis (not one its title names)
     if "publisher" in asked or "source" in asked:  # 哪个部门作为发布机构, 来源是哪个单位: the page's publisher or source

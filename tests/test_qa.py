@@ -761,6 +761,7 @@ def test_a_document_named_by_what_it_carries_out_is_asked_its_own_number():
         return asked_fields(parse_question(text))
     assert fields("柯城区那份承接落实推动经济高质量发展若干政策的实施方案，文号和成文日期是什么？") == ["doc_number", "date"]
     assert fields("上海市政府贯彻国务院建设国际金融中心意见的那份实施意见，文号是多少？") == ["doc_number"]
+    assert fields("四川省经信厅落实“推动经济持续回升向好若干政策措施”的那个工业领域工作细则，文号是多少？") == ["doc_number"]
     assert "basis" in fields("洞泾镇若干措施所依据的松江区支持先进制造业的若干意见，文号是多少？")
     assert "basis" in fields("武威市贯彻落实甘肃省支持科技创新若干措施的实施方案，依据的省委办公厅文件文号是多少？")
 
