@@ -906,6 +906,10 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
                 prefix = _strip_title_words(m.group(1))
                 raw = text[start + m.start() : start + m.end()]
                 cut = len(m.group(1)) - len(prefix)
+                lead = text[start : start + m.start()]  # a line of its own, its prefix split by a space (川经信 财资〔2024〕182号)
+                if not cut and re.fullmatch(r"\s*[\u4e00-\u9fff]{1,8}\s+", lead) and not line[m.end():].strip() \
+                        and not _FIELD_LABEL_RE.fullmatch(_simple(lead)):  # (not a field's label: 文号 温鹿政发〔2025〕29号)
+                    raw = lead + raw
                 return re.sub(r"\s+", "", raw[cut:]), (start, end)
             if m.group(4) is not None:
                 return text[start + m.start() : start + m.end()], (start, end)

@@ -117,6 +117,12 @@ def test_region_from_the_gazetteer():
     assert region_of("", "青岛高新区关于加快企业培育的试行意见") == "山东省青岛市青岛高新技术产业开发区"
 
 
+def test_a_number_on_a_line_of_its_own_keeps_a_prefix_a_space_split_off_but_not_a_label(tmp_path):
+    body = "各市(州)经济和信息化局:\n现将工作细则印发给你们,请认真贯彻落实。\n四川省经济和信息化厅\n2024年10月10日\n"
+    assert _meta(tmp_path / "s.txt", "川经信 财资〔2024〕182号\n" + body).doc_number == "川经信财资〔2024〕182号"
+    assert _meta(tmp_path / "l.txt", "文号 温鹿政发〔2025〕29号\n" + body).doc_number == "温鹿政发〔2025〕29号"
+
+
 def test_a_notice_led_by_national_organs_or_addressed_to_every_province_is_national(tmp_path):
     body = "为推动商贸流通企业复工营业,现就有关事项通知如下。\n一、优化企业复工营业流程。\n"
     titled = _meta(tmp_path / "t.txt", "商务部办公厅 国家发展改革委办公厅关于支持商贸流通企业复工营业的通知\n" + body)
