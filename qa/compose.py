@@ -598,6 +598,13 @@ _PROPOSER = re.compile(r"尊敬的([\u4e00-\u9fff·]{2,5}?(?:委员|代表))|([\
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 
 
+def carries_out(title: str, quoted: Sequence[str]) -> bool:
+    """Does a title name a quoted document as what it carries out (…关于进一步落实《X》的实施细则), so it is not X?"""
+    def bare(text: str) -> str:
+        return re.sub(r"[《》〈〉“”]", "", _unbracketed(text))
+    return any(re.search(f"(?:{_BASIS_VERBS}){re.escape(bare(q))}", bare(title)) for q in quoted if q)
+
+
 def named_documents(question: Question, docs: Mapping[str, Document]) -> list[Document]:
     """Documents the question names by their 文号 (国办发〔2019〕4号), in the order it names them."""
     asked_numbers = list(DOC_NUMBER.finditer(question.search))

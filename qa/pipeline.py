@@ -20,6 +20,7 @@ from qa.compose import (
     CitedDocument,
     ExtractiveComposer,
     asked_fields,
+    carries_out,
     cited_documents,
     compose_about_document,
     compose_cited_number,
@@ -129,7 +130,8 @@ class AnswerPipeline:
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
             named_by = (*question.terms, *question.places)  # a document is named by its title and its place
             ranked = sorted(dict.fromkeys(c.doc.doc_id for c in cands),
-                            key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)), _rank(cands, d)))
+                            key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)),
+                                           carries_out(self.docs[d].meta.title, question.quoted), _rank(cands, d)))
             if len(listed := _documents_listed(question.search)) > 1 and \
                     (answers := self._each_listed(question, listed, doc_ids or set(self.docs))):
                 return _joined(question, answers)  # …的政策意见和…的政策措施，文号分别是什么: each one's fact

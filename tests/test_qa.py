@@ -766,6 +766,22 @@ def test_a_document_named_by_what_it_carries_out_is_asked_its_own_number():
     assert "basis" in fields("武威市贯彻落实甘肃省支持科技创新若干措施的实施方案，依据的省委办公厅文件文号是多少？")
 
 
+def test_a_quoted_document_is_not_the_one_whose_title_carries_it_out(tmp_path, model_dir):
+    """《天津市推动制造业高质量发展若干政策措施》是哪个单位印发的: the measures (their copies), not the zone's rules
+    关于进一步落实天津市推动…措施的实施细则 (real documents of policies-blind111)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = Path(__file__).parent / "corpora" / "policies-blind111"
+    for name in ("tianjin_manufacturing_measures_2023.txt", "tianjin_manufacturing_measures_2023_trad.txt",
+                 "tianjin_bonded_zone_manufacturing_rules_2025.txt"):
+        shutil.copy(source / name, folder / name)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("《天津市推动制造业高质量发展若干政策措施》是哪个单位印发的？落款日期是哪天？")
+    assert answer.answerable and "2025年11月28日" not in answer.answer
+    assert {c.source for c in answer.citations} <= {"tianjin_manufacturing_measures_2023.txt",
+                                                    "tianjin_manufacturing_measures_2023_trad.txt"}
+
+
 def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("这份实施意见由谁牵头起草？")) == ["issuer"]
     assert asked_fields(parse_question("这份规划纲要是哪个单位编制的？")) == ["issuer"]
