@@ -601,7 +601,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］
 def carries_out(title: str, quoted: Sequence[str]) -> bool:
     """Does a title name a quoted document as what it carries out (…关于进一步落实《X》的实施细则), so it is not X?"""
     def bare(text: str) -> str:
-        return re.sub(r"[《》〈〉“”]", "", _unbracketed(text))
+        return re.sub(r"[《》〈〉“”]", "", unbracketed(text))
     return any(re.search(f"(?:{_BASIS_VERBS}){re.escape(bare(q))}", bare(title)) for q in quoted if q)
 
 
@@ -655,7 +655,7 @@ def asked_fields(question: Question, titles: tuple[str, ...] = ()) -> list[str]:
     if question.crosslingual:
         asked += [f for f, pattern in _DOC_FIELDS_EN.items() if pattern.search(text) and f not in asked]
     if "doc_number" in asked and "basis" not in asked and any(
-            not any(_unbracketed(basis.group()) in _unbracketed(t) for t in titles)  # 南开区落实…工作方案: its own
+            not any(unbracketed(basis.group()) in unbracketed(t) for t in titles)  # 南开区落实…工作方案: its own
             and (text.startswith("的", basis.start() + 2)  # 所依据的…: what follows is the basis
                  or not _IMPLEMENTER.search(basis.group()) and not _IMPLEMENTER.match(text, basis.end()))
             for basis in _BASIS_NAMED.finditer(text)):
@@ -786,7 +786,7 @@ def _value_forms(meta, field: str, doc: Document) -> list[str]:
     return [str(value)]
 
 
-def _unbracketed(text: str) -> str:
+def unbracketed(text: str) -> str:
     """`text` in search form without whitespace and bracketed asides (a title's (2020-2022年), as askers drop them)."""
     return re.sub(r"[(（][^()（）]*[)）]|\s", "", search_form(text))
 

@@ -26,6 +26,7 @@ from qa.compose import (
     compose_cited_number,
     named_documents,
     refusal,
+    unbracketed,
 )
 from qa.config import AnswerConfig
 from qa.copies import ScriptCopies
@@ -129,9 +130,10 @@ class AnswerPipeline:
                 return _joined(question, answers)
         if cands and (fields := asked_fields(question, tuple({c.doc.meta.title for c in cands}))):
             named_by = (*question.terms, *question.places)  # a document is named by its title and its place
-            ranked = sorted(dict.fromkeys(c.doc.doc_id for c in cands),
-                            key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)),
-                                           carries_out(self.docs[d].meta.title, question.quoted), _rank(cands, d)))
+            ids = list(dict.fromkeys(c.doc.doc_id for c in cands))
+            ranked = sorted(ids, key=lambda d: (-self.weights.coverage(named_by, self._doc_label(d)),
+                                                carries_out(self.docs[d].meta.title, question.quoted),
+                                                self._on_another(d, ids), _rank(cands, d)))
             if len(listed := _documents_listed(question.search)) > 1 and \
                     (answers := self._each_listed(question, listed, doc_ids or set(self.docs))):
                 return _joined(question, answers)  # …的政策意见和…的政策措施，文号分别是什么: each one's fact
@@ -285,6 +287,12 @@ class AnswerPipeline:
         """The copies of `doc` that may state a fact it does not: none for an older version or a draft (its group's
         other members are other texts)."""
         return [] if doc.meta.superseded_by or doc.meta.is_draft else self._copies([doc])
+
+    def _on_another(self, doc_id: str, others: list[str]) -> bool:
+        """Is `doc_id` written on another of `others`, its title quoting that one's (《…的通知》政策解读)?"""
+        quoted = [unbracketed(q) for q in re.findall(r"《([^》]{6,})》", self.docs[doc_id].meta.title)]
+        return any(unbracketed(self.docs[o].meta.title) in quoted for o in others
+                   if o != doc_id and self.docs[o].meta.title)
 
     def _doc_label(self, doc_id: str) -> str:
         meta = self.docs[doc_id].meta

@@ -782,6 +782,19 @@ def test_a_quoted_document_is_not_the_one_whose_title_carries_it_out(tmp_path, m
                                                     "tianjin_manufacturing_measures_2023_trad.txt"}
 
 
+def test_a_document_is_asked_its_facts_before_a_text_written_on_it(tmp_path, model_dir):
+    """方正县…奖励办法是哪个单位印发的: the 通知 issuing it, not 《…的通知》政策解读, the county's explanation of it (the
+    real documents of policies-blind112)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in (Path(__file__).parent / "corpora" / "policies-blind112").glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    qa = PolicyQA(folder, tmp_path / "db", model_dir).open(progress=False)
+    answer = qa.ask("方正县促进民营企业高质量发展奖励办法是哪个单位印发的？文号和印发日期是什么？")
+    assert answer.answerable and "方政办规〔2020〕3号" in answer.answer
+    assert {c.source for c in answer.citations} == {"heilongjiang_harbin_fangzheng_private_enterprise_awards_2020.txt"}
+
+
 def test_who_drafted_and_what_a_numbered_document_is_are_document_facts():
     assert asked_fields(parse_question("这份实施意见由谁牵头起草？")) == ["issuer"]
     assert asked_fields(parse_question("这份规划纲要是哪个单位编制的？")) == ["issuer"]
