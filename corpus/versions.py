@@ -79,8 +79,9 @@ _FORM_WORDS = frozenset(TITLE_KIND_WORDS) | {"实施", "暂行", "试行", "管�
 
 
 def _subject(doc: Document, config: VersionConfig) -> tuple[str, frozenset[str]]:
-    """(kind, subject words): 条例 / 法 / 实施意见 …, and the title's other words of two characters or more."""
-    import jieba
+    """(kind, subject words): 条例 / 法 / 实施意见 …, and the title's other words of two characters or more but its
+    verbs, which editions vary (推动 / 推进 / 加快…发展, 促进中小企业发展条例 / 中小企业促进条例)."""
+    import jieba.posseg as posseg
 
     subject = normalised_title(doc.meta.title)
     if _ANNOUNCEMENT.search(subject) and (law := _PROMULGATED.search(doc.search_text[:400])):
@@ -88,7 +89,7 @@ def _subject(doc: Document, config: VersionConfig) -> tuple[str, frozenset[str]]
     if len(subject) < config.min_title_chars:
         return "", frozenset()
     kind = m.group(0) if (m := TITLE_KIND_RE.search(subject)) else ""
-    words = {w for w in jieba.lcut(subject) if len(w) >= 2 and w not in _FORM_WORDS}
+    words = {w.word for w in posseg.cut(subject) if len(w.word) >= 2 and w.word not in _FORM_WORDS and w.flag != "v"}
     places = {m.surface for m in gazetteer().find(" ".join(words))}  # the place is compared on its own
     return kind, frozenset(words - places)
 

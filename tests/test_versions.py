@@ -177,6 +177,17 @@ def test_a_repost_without_a_title_is_linked_to_its_copy_by_the_sentences_they_sh
     assert not by_id["other.txt"].meta.version_group
 
 
+def test_editions_whose_titles_differ_in_their_verbs_are_versions(tmp_path):
+    """推进…立市 / 推动…: a draft and the adopted text name one subject with other verbs (and one more word)."""
+    body = "一、支持重大工业项目建设。对总投资5000万元以上的重大工业项目,给予不超过投资额10%的支持。\n"
+    by_id = _loaded(tmp_path, draft="天津市加快制造业高质量发展推进制造业立市若干政策措施(公开征求意见稿)\n天津市工业和信息化局\n"
+                                    "2022年10月2日\n" + body,
+                    adopted="天津市推动制造业高质量发展若干政策措施\n天津市人民政府办公厅\n2023年4月11日\n" + body,
+                    other="天津市推动商贸服务业高质量发展若干政策措施\n天津市人民政府办公厅\n2023年5月8日\n" + body)
+    assert by_id["draft.txt"].meta.version_group == by_id["adopted.txt"].meta.version_group == "adopted.txt"
+    assert by_id["draft.txt"].meta.superseded_by == "adopted.txt" and not by_id["other.txt"].meta.superseded_by
+
+
 def test_a_copy_whose_region_cannot_be_read_takes_its_partners(tmp_path):
     """A repost naming no place takes the region of the copy it shares its sentences with, re-read at each linking
     (the partner gone, it has none again)."""
