@@ -944,7 +944,8 @@ def _doc_number(text: str, lines: list[Line], header: list[str] = ()) -> tuple[s
 
 
 # the number under an announcement's heading: (第47号), or with the congress's term, 〔十四届〕第四十八号
-_ANNOUNCEMENT_NO = re.compile(r"([(（])?(?:〔[^〔〕]{1,6}[届屆]〕\s*)?第[\d一二三四五六七八九十百零〇]+[号號](?(1)[)）])")
+_ANNOUNCEMENT_NO = re.compile(r"([(（])?(?:〔[^〔〕]{1,6}[届屆]〕\s*)?第[\d一二三四五六七八九十百零〇]+[号號](?(1)[)）])"
+                              r"|〔(?:19|20)\d{2}〕\s*第?\d{1,4}\s*[号號]")  # …公告 / 〔2024〕12号
 
 
 def _is_paren_note(line: str) -> bool:

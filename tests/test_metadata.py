@@ -801,6 +801,7 @@ def test_a_standing_committees_announcement_number_is_the_documents_number(tmp_p
     assert _meta(tmp_path / "b.txt", head + "(第47号)\n" + body).doc_number == "公告(第47号)"
     assert _meta(tmp_path / "c.txt", "某省人民代表大会常务委员会公告(第123号)\n" + body).doc_number == "公告(第123号)"
     assert _meta(tmp_path / "e.txt", "某省人民代表大会常务委员会公告第20號\n" + body).doc_number == "公告第20號"
+    assert _meta(tmp_path / "y.txt", head + "〔2024〕12號\n" + body).doc_number == "〔2024〕12號"  # numbered by its year
     assert _meta(tmp_path / "d.txt", "某省人民代表大会常务委员会\n第四十八号\n" + body).doc_number == ""  # no 公告 above it
     table = "| 發布單位 | 某省人民代表大會常務委員會 | 發布文號 | 某省人民代表大會常務委員會公告(第48號) |\n| 發布日期 | 2025-11-27 |\n"
     assert _meta(tmp_path / "f.txt", table + body).doc_number == "某省人民代表大會常務委員會公告(第48號)"  # a labelled field
