@@ -843,11 +843,24 @@ def _date(lines: list[Line], header: list[str], doc_id: str, signature: Signatur
                  or (len(ln) <= 60 and _STAMP.search(ln)))  # 2023-05-31 15:05 中国发展网: a page's time stamp
         if found and (d := parse_date(found.group(found.lastindex or 0))):
             return d, (s, e)
+        if (m := _DAY_FIRST_STAMP.fullmatch(ln)) and (d := _valid_date(m.group(3), m.group(2), m.group(1))):
+            return d, (s, e)  # 17.08.2017  11:44: a page's time stamp written day first
     if byline is not None and (d := parse_date(byline[0].group("date"))):
         return d, byline[1]
     if m := re.search(r"[(（](\d{4}-\d{2}-\d{2})[)）]", doc_id):
         return parse_date(m.group(1)), None
     return None, None
+
+
+# a page's time stamp written day first, as some sites do (17.08.2017  11:44): only with its time
+_DAY_FIRST_STAMP = re.compile(rf"([0-3]?\d)\.([01]?\d)\.((?:19|20)\d{{2}}){_TIME_RE.pattern}")
+
+
+def _valid_date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 # a law's adoption note under its title: (2007年5月24日河北省…常务委员会第二十八次会议通过 …)

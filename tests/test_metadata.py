@@ -117,6 +117,13 @@ def test_region_from_the_gazetteer():
     assert region_of("", "青岛高新区关于加快企业培育的试行意见") == "山东省青岛市青岛高新技术产业开发区"
 
 
+def test_a_page_stamp_written_day_first_with_its_time_dates_the_page(tmp_path):
+    text = "拉玛·兴高调研寻甸特色农产品深加工项目\n{stamp}\n8月16日,州长拉玛·兴高到寻甸特色产业园区调研。\n"
+    assert str(_meta(tmp_path / "a.txt", text.format(stamp="17.08.2017  11:44")).date) == "2017-08-17"
+    assert _meta(tmp_path / "b.txt", text.format(stamp="17.08.2017")).date is None  # no time: not surely a stamp
+    assert _meta(tmp_path / "c.txt", text.format(stamp="31.02.2017  11:44")).date is None  # no such day
+
+
 def test_a_number_on_a_line_of_its_own_keeps_a_prefix_a_space_split_off_but_not_a_label(tmp_path):
     body = "各市(州)经济和信息化局:\n现将工作细则印发给你们,请认真贯彻落实。\n四川省经济和信息化厅\n2024年10月10日\n"
     assert _meta(tmp_path / "s.txt", "川经信 财资〔2024〕182号\n" + body).doc_number == "川经信财资〔2024〕182号"
