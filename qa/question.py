@@ -388,9 +388,14 @@ def quoted_spans(text: str, titles: bool = True) -> list[re.Match[str]]:
 
 def quoted_names(search: str) -> tuple[str, ...]:
     """What a question quotes (“单项冠军”, “350”, 《…办法》): names the asker means exactly. Chinese names and
-    codes only: a Latin name in quotes ("Zhengkedai") is a translation, which no document writes."""
+    codes only: a Latin name in quotes ("Zhengkedai", "30 new industrial policies") is a translation, which no
+    document writes."""
     return tuple(dict.fromkeys(m.group(1).strip() for m in quoted_spans(search)
-                               if _CJK.search(m.group(1)) or re.search(r"\d", m.group(1))))
+                               if _CJK.search(m.group(1))
+                               or re.search(r"\d", m.group(1)) and not _LATIN_PHRASE.search(m.group(1))))
+
+
+_LATIN_PHRASE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # words, not a code (5G, 1+9)
 
 
 def parse_question(raw: str, places: tuple[str, ...] = (), writes: Callable[[str], bool] | None = None) -> Question:

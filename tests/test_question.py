@@ -179,6 +179,8 @@ def test_quoted_names_are_chinese_names_and_codes():
     assert quoted_names("对新上榜“浙江制造精品”和《某某办法》的企业") == ("浙江制造精品", "某某办法")
     assert quoted_names("瓯海区的“1+5+16”产业政策") == ("1+5+16",)
     assert quoted_names('What is the "Zhengkedai" rate?') == ()  # a translation no document writes
+    assert quoted_names('Under Qujiang\'s "30 new industrial policies", how much?') == ()  # a translation, with a number
+    assert quoted_names('What does the "5G+" plan fund?') == ("5G+",)  # a code
     spans = quoted_spans("对‘单项冠军’和《某某办法》", titles=False)
     assert [m.group(1) for m in spans] == ["单项冠军"]  # a place scoper masks names, not titles
 
